@@ -1,0 +1,172 @@
+"""Turn accepted fixes into new file contents, passing the syntax and gofmt gates.
+
+A fix either applies whole or not at all. Whenever a gate rejects a file, every fix that
+touched it is withdrawn and the set is rebuilt from the originals, so what remains is
+always the exact result of the fixes reported as applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codemod import edits, gotool, imports, syntax
+from codemod.rule import Finding, ImportChange
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: Path
+    before: bytes | None  # None: the file is new
+    after: bytes
+
+
+@dataclass(frozen=True)
+class Rejected:
+    finding: Finding
+    reason: str
+
+
+@dataclass
+class ChangeSet:
+    changes: dict[Path, FileChange] = field(default_factory=dict)
+    applied: list[Finding] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+
+Reader = Callable[[Path], bytes]
+Formatter = Callable[[bytes], tuple[bytes | None, str]]
+
+
+def default_formatter() -> Formatter | None:
+    return gotool.gofmt if gotool.available() else None
+
+
+def build(
+    findings: Iterable[Finding],
+    read: Reader = Path.read_bytes,
+    formatter: Formatter | None = None,
+) -> ChangeSet:
+    """Merge the fixes of `findings` (in order) into checked file contents."""
+    candidates = [f for f in findings if f.fix is not None]
+    rejected: list[Rejected] = []
+    while True:
+        accepted, conflicted = _accept(candidates, read)
+        changes, failures = _render(accepted, read, formatter)
+        if not failures:
+            return ChangeSet(changes, accepted, rejected + conflicted)
+        withdrawn = [f for f in accepted if any(ff.path in failures for ff in f.fix.files)]  # type: ignore[union-attr]
+        for finding in withdrawn:
+            reason = next(failures[ff.path] for ff in finding.fix.files if ff.path in failures)  # type: ignore[union-attr]
+            rejected.append(Rejected(finding, reason))
+        candidates = [f for f in candidates if f not in withdrawn]
+
+
+def _accept(candidates: list[Finding], read: Reader) -> tuple[list[Finding], list[Rejected]]:
+    taken: dict[Path, list[edits.TextEdit]] = {}
+    created: dict[Path, str] = {}
+    accepted, conflicted = [], []
+    for finding in candidates:
+        fix = finding.fix
+        assert fix is not None
+        clash = ""
+        for ff in fix.files:
+            if ff.create is not None:
+                if (ff.path in created and created[ff.path] != ff.create) or ff.path in taken:
+                    clash = f"another fix also writes {ff.path.name}"
+                elif ff.path not in created and _exists(ff.path, read):
+                    clash = f"{ff.path.name} already exists"
+            elif ff.path in created:
+                clash = f"another fix creates {ff.path.name}"
+            elif edits.conflicts(taken.get(ff.path, []), ff.edits):
+                clash = f"its edits overlap another fix in {ff.path.name}"
+        if clash:
+            conflicted.append(Rejected(finding, clash))
+            continue
+        accepted.append(finding)
+        for ff in fix.files:
+            if ff.create is not None:
+                created[ff.path] = ff.create
+            else:
+                taken.setdefault(ff.path, []).extend(ff.edits)
+    return accepted, conflicted
+
+
+def _exists(path: Path, read: Reader) -> bool:
+    try:
+        read(path)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _render(
+    accepted: list[Finding], read: Reader, formatter: Formatter | None
+) -> tuple[dict[Path, FileChange], dict[Path, str]]:
+    """New contents per file, and the files that failed a gate (with the reason)."""
+    per_file: dict[Path, tuple[list[edits.TextEdit], list[ImportChange], str | None]] = {}
+    for finding in accepted:
+        for ff in finding.fix.files:  # type: ignore[union-attr]
+            entry = per_file.setdefault(ff.path, ([], [], None))
+            entry[0].extend(ff.edits)
+            entry[1].extend(ff.imports)
+            if ff.create is not None:
+                per_file[ff.path] = (entry[0], entry[1], ff.create)
+    changes: dict[Path, FileChange] = {}
+    failures: dict[Path, str] = {}
+    for path, (text_edits, import_changes, create) in per_file.items():
+        before = None if create is not None else read(path)
+        after = (
+            create.encode() if create is not None else edits.apply_edits(before or b"", text_edits)
+        )
+        after = apply_imports(after, import_changes)
+        problem = syntax.syntax_problem(syntax.parse(after))
+        if problem:
+            failures[path] = f"result does not parse at line {problem.line}: {problem.reason}"
+            continue
+        if formatter is not None:
+            formatted, error = formatter(after)
+            if formatted is None:
+                failures[path] = (
+                    f"gofmt rejects the result: {error.splitlines()[0] if error else ''}"
+                )
+                continue
+            # Keep a hand-formatted file's layout; otherwise the result is gofmt's.
+            if before is None or formatter(before)[0] == before:
+                after = formatted
+        if after != before:
+            changes[path] = FileChange(path, before, after)
+    return changes, failures
+
+
+def apply_imports(source: bytes, changes: Iterable[ImportChange]) -> bytes:
+    for change in changes:
+        if change.action == "add":
+            source = imports.add(source, change.path, change.name)
+        elif change.action == "remove":
+            source = imports.remove(source, change.path, change.name)
+        elif change.action == "rename":
+            source = imports.rename(source, change.path, change.name)
+        else:
+            raise ValueError(f"unknown import change {change.action!r}")
+    return source
+
+
+def without(changeset: ChangeSet, reasons: Mapping[Path, str]) -> list[Finding]:
+    """The applied findings that touch none of the files in `reasons`.
+
+    The others move to `changeset.rejected`, with the reason of the first such file.
+    """
+    keep = []
+    for finding in changeset.applied:
+        assert finding.fix is not None
+        hit = [reasons[ff.path] for ff in finding.fix.files if ff.path in reasons]
+        if hit:
+            changeset.rejected.append(Rejected(finding, hit[0]))
+        else:
+            keep.append(finding)
+    return keep

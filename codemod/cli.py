@@ -1,0 +1,196 @@
+"""The `codemod` command: flags in, rendering out; the work is in `workflow`.
+
+Exit codes: 0 nothing found / nothing to change; 1 findings, or changes pending
+(--check, --dry-run, --diff), or findings left unfixed; 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from codemod import __version__, diffs, model, registry, render, workflow
+from codemod import changeset as cs
+from codemod.rule import Finding
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class InputFailure(click.ClickException):
+    """One line on stderr, exit 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: object = None) -> None:
+        render.err.print(f"codemod: {self.message}", markup=False)
+
+
+def _scan(paths: tuple[str, ...], rules: tuple[str, ...]) -> workflow.ScanResult:
+    try:
+        with render.progress("scanning") as start:
+            return workflow.scan(list(paths) or ["."], rules, progress_start=start)
+    except (model.InputError, OSError) as exc:
+        raise InputFailure(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="codemod")
+def cli() -> None:
+    """Find and rewrite Go code that slows down program start-up."""
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--explain", "explain", metavar="ID", help="Print one rule's documentation.")
+def rules_cmd(fmt: str, explain: str | None) -> None:
+    """List the installed rules."""
+    if explain:
+        try:
+            render.explain(registry.get(explain))
+        except registry.UnknownRuleError as exc:
+            raise InputFailure(str(exc)) from None
+        return
+    rules = list(registry.all_rules().values())
+    render.rules_json(rules) if fmt == "json" else render.rules_table(rules)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--rule", "rules", multiple=True, metavar="ID", help="Rule to run (repeatable); default: all."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text"
+)
+def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
+    """Report what slows start-up under PATHS (default: .)."""
+    result = _scan(paths, rules)
+    report = result.report
+    if fmt == "json":
+        render.findings_json(report)
+    elif fmt == "sarif":
+        render.findings_sarif(report, result.rules)
+    elif fmt == "github":
+        render.findings_github(report)
+    else:
+        render.findings_text(report)
+    render.errors(report.errors)
+    if fmt == "text":
+        render.summary(report)
+    sys.exit(EXIT_ERROR if report.errors else EXIT_FINDINGS if report.findings else EXIT_CLEAN)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    required=True,
+    metavar="ID",
+    help="Rule whose fixes to apply (repeatable); `all` for every rule.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
+@click.option("--interactive", "-i", is_flag=True, help="Review each fix and choose.")
+@click.option(
+    "--diff",
+    "diff_file",
+    type=click.Path(dir_okay=False),
+    help="Write the diff to FILE (for `git apply`); write nothing else.",
+)
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that can change behaviour.")
+@click.option("--no-verify", is_flag=True, help="Skip `go build` / `go vet` of the result.")
+@click.option(
+    "--allow-dirty", is_flag=True, help="Apply even if the git work tree has uncommitted changes."
+)
+def apply(
+    paths: tuple[str, ...],
+    rules: tuple[str, ...],
+    dry_run: bool,
+    check: bool,
+    interactive: bool,
+    diff_file: str | None,
+    unsafe_fixes: bool,
+    no_verify: bool,
+    allow_dirty: bool,
+) -> None:
+    """Rewrite PATHS (default: .) with the fixes of the chosen rules."""
+    writes = not (dry_run or check or diff_file)
+    if interactive and not sys.stdin.isatty():
+        raise InputFailure("--interactive needs a terminal on standard input")
+    scan_paths = [Path(p) for p in (paths or (".",))]
+    if writes and not allow_dirty:
+        try:
+            workflow.refuse_dirty(scan_paths)
+        except model.InputError as exc:
+            raise InputFailure(str(exc)) from None
+    result = _scan(paths, rules)
+    render.errors(result.report.errors)
+    plan = workflow.plan(
+        result,
+        unsafe_fixes=unsafe_fixes,
+        verify_build=not no_verify,
+        choose=_ask if interactive else None,
+    )
+    changes = plan.changes
+    render.rejected(changes.rejected)
+    text = diffs.unified(changes.changes.values())
+    if dry_run:
+        render.diff(text)
+    if diff_file:
+        Path(diff_file).write_text(text)
+    if writes:
+        workflow.write(changes)
+    _apply_summary(plan, writes)
+    if result.report.errors:
+        sys.exit(EXIT_ERROR)
+    if not writes:
+        sys.exit(EXIT_FINDINGS if changes else EXIT_CLEAN)
+    left = plan.unsafe_skipped or plan.unfixable or changes.rejected
+    sys.exit(EXIT_FINDINGS if left else EXIT_CLEAN)
+
+
+def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:
+    changes = plan.changes
+    verb = "applied" if wrote else "would apply"
+    line = f"{verb} {len(changes.applied)} fix(es) to {len(changes.changes)} file(s)"
+    if plan.verified:
+        line += " (go build and go vet pass)"
+    if changes.rejected:
+        line += f"; {len(changes.rejected)} fix(es) rejected"
+    if plan.unsafe_skipped:
+        line += f"; {len(plan.unsafe_skipped)} unsafe fix(es) not applied (use --unsafe-fixes)"
+    if plan.unfixable:
+        line += f"; {len(plan.unfixable)} finding(s) have no fix"
+    render.err.print(line, markup=False)
+
+
+def _ask(findings: list[Finding]) -> list[Finding]:
+    """Show each fix as its own diff and ask; [a]ll takes the rest, [q]uit drops the rest."""
+    chosen: list[Finding] = []
+    formatter = cs.default_formatter()
+    for i, finding in enumerate(findings):
+        preview = cs.build([finding], formatter=formatter)
+        render.err.print(
+            f"\n[{i + 1}/{len(findings)}] {render.rel(finding.path)}:{finding.line}: "
+            f"{finding.rule}: {finding.fix.description if finding.fix else ''}",
+            markup=False,
+        )
+        render.diff(diffs.unified(preview.changes.values()))
+        answer = click.prompt(
+            "apply this fix?", type=click.Choice(["y", "n", "a", "q"]), default="y", err=True
+        )
+        if answer == "y":
+            chosen.append(finding)
+        elif answer == "a":
+            return chosen + findings[i:]
+        elif answer == "q":
+            break
+    return chosen
+
+
+def main() -> None:
+    cli(prog_name="codemod")

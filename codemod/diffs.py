@@ -1,0 +1,42 @@
+"""Unified diffs in the form `git apply` and `patch -p1` accept."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from codemod.changeset import FileChange
+
+_NO_EOL = "\\ No newline at end of file\n"
+
+
+def _lines(data: bytes | None) -> list[str]:
+    if not data:
+        return []
+    lines = data.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+    if not lines[-1].endswith("\n"):
+        lines[-1] += "\n" + _NO_EOL
+    return lines
+
+
+def file_diff(change: FileChange, base: Path | None = None) -> str:
+    base = base or Path.cwd()
+    rel = Path(os.path.relpath(change.path, base)).as_posix()
+    header = f"diff --git a/{rel} b/{rel}\n"
+    if change.before is None:
+        header += "new file mode 100644\n"
+    body = difflib.unified_diff(
+        _lines(change.before),
+        _lines(change.after),
+        fromfile="/dev/null" if change.before is None else f"a/{rel}",
+        tofile=f"b/{rel}",
+        n=3,
+    )
+    text = "".join(body)
+    return header + text if text else ""
+
+
+def unified(changes: Iterable[FileChange], base: Path | None = None) -> str:
+    return "".join(file_diff(c, base) for c in sorted(changes, key=lambda c: str(c.path)))

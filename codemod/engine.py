@@ -1,0 +1,142 @@
+"""Run rules over packages, in parallel processes, and collect findings and file errors.
+
+The unit of work is one directory: its files are read, parsed and analysed in the same
+worker, and only plain data (findings with their edits) comes back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from codemod import registry, suppress
+from codemod.model import DirectoryJob, GoFile, InputError, load_job
+from codemod.rule import Finding, Pass
+
+UNUSED_IGNORE = "unused-ignore"
+_INLINE_FILES = 64  # below this many files a process pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class FileError:
+    path: Path
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files: int = 0
+    packages: int = 0
+
+    def merge(self, other: Report) -> None:
+        self.findings += other.findings
+        self.errors += other.errors
+        self.files += other.files
+        self.packages += other.packages
+
+    def sort(self) -> None:
+        self.findings.sort(key=lambda f: f.sort_key)
+        self.errors.sort(key=lambda e: (str(e.path), e.line))
+
+
+RuleOptions = Mapping[str, Mapping[str, Any]]
+
+
+def analyze(
+    job: DirectoryJob, options: RuleOptions, excluded: frozenset[Path] = frozenset()
+) -> Report:
+    """Analyse one directory with the rules named in `options` (rule id -> options)."""
+    report = Report()
+    try:
+        packages = load_job(job)
+    except InputError as exc:
+        report.errors.append(FileError(job.dir, 0, 0, str(exc)))
+        return report
+    rules = [registry.get(rule_id) for rule_id in options]
+    for package in packages:
+        report.packages += 1
+        for file in package.files:
+            report.files += 1
+            if file.path in excluded:
+                file.selected = False
+            if file.problem and file.selected:
+                p = file.problem
+                report.errors.append(FileError(file.path, p.line, p.column, p.reason))
+        found: list[Finding] = []
+        for rule in rules:
+            pass_ = Pass(rule, package, options[rule.id])
+            rule.run(pass_)
+            found += [_guard_fix(f, package.files) for f in pass_.findings]
+        by_file: dict[Path, list[Finding]] = {}
+        for finding in found:
+            by_file.setdefault(finding.path, []).append(finding)
+        for file in package.files:
+            if not file.selected:
+                continue
+            kept, unused = suppress.filter_findings(file, by_file.get(file.path, []), set(options))
+            report.findings += kept
+            report.findings += [
+                Finding(
+                    UNUSED_IGNORE,
+                    file.path,
+                    m.line,
+                    m.column,
+                    m.line,
+                    m.column,
+                    f"//codemod:ignore {', '.join(sorted(m.rules))} suppresses nothing",
+                )
+                for m in unused
+            ]
+    return report
+
+
+def _guard_fix(finding: Finding, files: list[GoFile]) -> Finding:
+    """Strip a fix that would edit a file no fix may touch (generated, unparsed, not named)."""
+    if finding.fix is None:
+        return finding
+    by_path = {f.path: f for f in files}
+    for file_fix in finding.fix.files:
+        target = by_path.get(file_fix.path)
+        if file_fix.create is None and (target is None or not target.rewritable):
+            why = "generated" if target is not None and target.generated else "not rewritable here"
+            name = file_fix.path.name
+            return replace(
+                finding, fix=None, message=f"{finding.message} (no fix: {name} is {why})"
+            )
+    return finding
+
+
+def run(
+    jobs: Iterable[DirectoryJob],
+    options: RuleOptions,
+    excluded: frozenset[Path] = frozenset(),
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> Report:
+    """Analyse all jobs; `progress` is called with the number of files each finished job held."""
+    jobs = list(jobs)
+    total = Report()
+    n_files = sum(len(j.files) for j in jobs)
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or n_files < _INLINE_FILES or len(jobs) == 1:
+        for job in jobs:
+            total.merge(analyze(job, options, excluded))
+            if progress:
+                progress(len(job.files))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(analyze, job, options, excluded): job for job in jobs}
+            for future in as_completed(futures):
+                total.merge(future.result())
+                if progress:
+                    progress(len(futures[future].files))
+    total.sort()
+    return total

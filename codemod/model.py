@@ -1,0 +1,271 @@
+"""The Go workspace as rules see it: modules, packages and parsed files.
+
+Discovery (which directories and files belong to a run) is cheap and happens in the
+parent process; parsing happens where the package is analysed, because tree-sitter
+trees cannot cross a process boundary.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from codemod import syntax
+from codemod.buildtags import Constraint, ConstraintError
+
+
+class InputError(Exception):
+    """Bad input: the message names the file and the reason (exit code 2)."""
+
+
+# ---------------------------------------------------------------------------- modules
+
+_MODULE_LINE = re.compile(rb"^\s*module\s+(\"[^\"]+\"|\S+)", re.M)
+_GO_LINE = re.compile(rb"^\s*go\s+(\d+)\.(\d+)", re.M)
+
+
+@dataclass(frozen=True)
+class Module:
+    root: Path
+    path: str
+    go_version: tuple[int, int] | None  # from the `go` directive; None when absent
+
+    def go_at_least(self, major: int, minor: int) -> bool:
+        # No `go` line means go 1.16 semantics, as cmd/go assumes.
+        return (self.go_version or (1, 16)) >= (major, minor)
+
+    def import_path(self, directory: Path) -> str:
+        rel = directory.relative_to(self.root).as_posix()
+        return self.path if rel == "." else f"{self.path}/{rel}"
+
+    @classmethod
+    def read(cls, gomod: Path) -> Module:
+        try:
+            data = gomod.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{gomod}: cannot read: {exc.strerror}") from exc
+        m = _MODULE_LINE.search(data)
+        if not m:
+            raise InputError(f"{gomod}: no module directive")
+        version = _GO_LINE.search(data)
+        return cls(
+            root=gomod.parent,
+            path=m.group(1).decode().strip('"'),
+            go_version=(int(version.group(1)), int(version.group(2))) if version else None,
+        )
+
+
+class ModuleFinder:
+    """Nearest enclosing go.mod for a directory, memoised: a tree asks once per directory."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, Module | None] = {}
+
+    def find(self, directory: Path) -> Module | None:
+        if directory in self._cache:
+            return self._cache[directory]
+        gomod = directory / "go.mod"
+        if gomod.is_file():
+            found: Module | None = Module.read(gomod)
+        elif directory.parent == directory:
+            found = None
+        else:
+            found = self.find(directory.parent)
+        self._cache[directory] = found
+        return found
+
+
+# ---------------------------------------------------------------------------- files
+
+_GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.M)
+_HEADER_QUERY = """
+(source_file (package_clause (package_identifier) @name) @clause)
+"""
+
+
+@dataclass
+class GoFile:
+    path: Path
+    source: bytes
+    tree: syntax.Tree
+    package: str  # the package clause; "" when the file has none
+    problem: syntax.SyntaxProblem | None
+    constraint: Constraint | None
+    generated: bool
+    selected: bool = True  # named by the user's PATH arguments (directly or by a parent)
+
+    @property
+    def is_test(self) -> bool:
+        return self.path.name.endswith("_test.go")
+
+    @property
+    def rewritable(self) -> bool:
+        """Whether a fix may change this file: parsed cleanly, selected, not generated."""
+        return self.selected and not self.generated and self.problem is None
+
+    @property
+    def root(self) -> syntax.Node:
+        return self.tree.root_node
+
+    @cached_property
+    def header_end(self) -> int:
+        """Offset of the package clause: build lines and file comments sit before it."""
+        clause = syntax.captures(_HEADER_QUERY, self.root).get("clause")
+        return clause[0].start_byte if clause else 0
+
+    @classmethod
+    def parse(cls, path: Path, source: bytes, selected: bool = True) -> GoFile:
+        tree = syntax.parse(source)
+        names = syntax.captures(_HEADER_QUERY, tree.root_node).get("name", [])
+        header = source[: names[0].start_byte] if names else source[:4096]
+        problem = syntax.syntax_problem(tree)
+        constraint = None
+        match = re.search(rb"^//go:build[ \t]+(.+)$", header, re.M)
+        if match:
+            try:
+                constraint = Constraint.parse(match.group(1).decode())
+            except ConstraintError as exc:
+                line = header[: match.start()].count(b"\n") + 1
+                problem = problem or syntax.SyntaxProblem(line, 1, str(exc))
+        return cls(
+            path=path,
+            source=source,
+            tree=tree,
+            package=syntax.text(names[0]) if names else "",
+            problem=problem,
+            constraint=constraint,
+            generated=bool(_GENERATED.search(header)),
+            selected=selected,
+        )
+
+    @classmethod
+    def load(cls, path: Path, selected: bool = True) -> GoFile:
+        try:
+            source = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+        return cls.parse(path, source, selected)
+
+
+# ---------------------------------------------------------------------------- packages
+
+
+@dataclass
+class Package:
+    """The files of one directory that share a package clause.
+
+    An external test package (`package foo_test`) is its own Package, as in go/packages.
+    """
+
+    dir: Path
+    name: str
+    module: Module | None
+    files: list[GoFile] = field(default_factory=list)
+
+    @property
+    def import_path(self) -> str:
+        if self.module is None:
+            return self.dir.as_posix()
+        path = self.module.import_path(self.dir)
+        return f"{path}_test" if self.is_external_test else path
+
+    @property
+    def is_external_test(self) -> bool:
+        return self.name.endswith("_test") and all(f.is_test for f in self.files)
+
+    @property
+    def broken_files(self) -> list[GoFile]:
+        return [f for f in self.files if f.problem is not None]
+
+    def non_test_files(self) -> list[GoFile]:
+        return [f for f in self.files if not f.is_test]
+
+
+def group_packages(
+    directory: Path, files: Iterable[GoFile], module: Module | None
+) -> list[Package]:
+    """Split one directory's files into packages by their package clause."""
+    by_name: dict[str, Package] = {}
+    for f in files:
+        name = f.package or "?"
+        by_name.setdefault(name, Package(directory, name, module)).files.append(f)
+    return sorted(by_name.values(), key=lambda p: (p.name.endswith("_test"), p.name))
+
+
+# ---------------------------------------------------------------------------- discovery
+
+SKIPPED_DIRS = {"vendor", "testdata", "node_modules"}
+
+
+def _skip_dir(name: str) -> bool:
+    """Directories the go command ignores for ./... (plus node_modules)."""
+    return name in SKIPPED_DIRS or name.startswith((".", "_"))
+
+
+@dataclass(frozen=True)
+class DirectoryJob:
+    """One directory to analyse: every .go file in it, and which of them the user named."""
+
+    dir: Path
+    files: tuple[Path, ...]
+    selected: frozenset[Path]
+    module: Module | None
+
+
+def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list[DirectoryJob]:
+    """Expand PATH arguments (module roots, package directories, files) into jobs.
+
+    Directories are walked recursively, like `./...`: vendor, testdata, hidden and `_`
+    directories below the named path are not entered, but a path the user names is
+    always taken, so `codemod scan testdata/demo` works.
+    """
+    modules = modules or ModuleFinder()
+    selected: dict[Path, set[Path]] = {}
+    for raw in paths:
+        path = Path(os.path.abspath(raw))
+        if not path.exists():
+            raise InputError(f"{raw}: no such file or directory")
+        if path.is_file():
+            if path.suffix != ".go":
+                raise InputError(f"{raw}: not a Go file")
+            selected.setdefault(path.parent, set()).add(path)
+            continue
+        for directory in _walk(path):
+            selected.setdefault(directory, set()).update(_go_files(directory))
+    jobs = []
+    for directory in sorted(selected):
+        files = tuple(_go_files(directory))
+        if files:
+            jobs.append(
+                DirectoryJob(
+                    directory, files, frozenset(selected[directory]), modules.find(directory)
+                )
+            )
+    return jobs
+
+
+def _walk(top: Path) -> Iterator[Path]:
+    for dirpath, dirnames, _ in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d))
+        yield Path(dirpath)
+
+
+def _go_files(directory: Path) -> list[Path]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot list: {exc.strerror}") from exc
+    return [
+        Path(e.path)
+        for e in entries
+        if e.name.endswith(".go") and not e.name.startswith((".", "_")) and e.is_file()
+    ]
+
+
+def load_job(job: DirectoryJob) -> list[Package]:
+    files = [GoFile.load(p, selected=p in job.selected) for p in job.files]
+    return group_packages(job.dir, files, job.module)

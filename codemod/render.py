@@ -1,0 +1,283 @@
+"""Everything a person or a program reads: text, JSON, SARIF, GitHub annotations, diffs.
+
+Results go to stdout; messages for humans (summaries, errors, progress) go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from codemod import __version__
+from codemod.changeset import Rejected
+from codemod.engine import FileError, Report
+from codemod.rule import Finding, Rule
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_PROGRESS_MIN_FILES = 200
+
+
+def rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def fix_label(finding: Finding) -> str:
+    if finding.fix is None:
+        return ""
+    return f" [{finding.fix.safety.value} fix]"
+
+
+# ---------------------------------------------------------------------------- findings
+
+
+def findings_text(report: Report) -> None:
+    for f in report.findings:
+        location = f"{rel(f.path)}:{f.line}:{f.column}:"
+        out.print(
+            f"[bold]{location}[/] [cyan]{f.rule}[/] {_escape(f.message)}[dim]{_escape(fix_label(f))}[/]"
+        )
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+def errors(errors: list[FileError]) -> None:
+    for e in errors:
+        where = f"{rel(e.path)}:{e.line}:{e.column}" if e.line else rel(e.path)
+        err.print(f"codemod: {where}: {_escape(e.message)}; file skipped", markup=True)
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    fix = None
+    if f.fix is not None:
+        fix = {
+            "description": f.fix.description,
+            "safety": f.fix.safety.value,
+            "reason": f.fix.reason,
+        }
+    return {
+        "path": rel(f.path),
+        "line": f.line,
+        "column": f.column,
+        "end_line": f.end_line,
+        "end_column": f.end_column,
+        "rule": f.rule,
+        "safety": f.fix.safety.value if f.fix else None,
+        "message": f.message,
+        "fix": fix,
+    }
+
+
+def error_dict(e: FileError) -> dict[str, Any]:
+    return {"path": rel(e.path), "line": e.line, "column": e.column, "message": e.message}
+
+
+def findings_json(report: Report) -> None:
+    doc = {
+        "version": __version__,
+        "findings": [finding_dict(f) for f in report.findings],
+        "errors": [error_dict(e) for e in report.errors],
+        "summary": {
+            "files": report.files,
+            "packages": report.packages,
+            "findings": len(report.findings),
+            "fixable": sum(f.fix is not None for f in report.findings),
+            "errors": len(report.errors),
+        },
+    }
+    sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+
+
+def findings_github(report: Report) -> None:
+    """GitHub Actions workflow commands: annotations on the pull request's files."""
+    for f in report.findings:
+        msg = (f.message + fix_label(f)).replace("%", "%25").replace("\n", "%0A")
+        sys.stdout.write(
+            f"::warning file={rel(f.path)},line={f.line},col={f.column},"
+            f"endLine={f.end_line},endColumn={f.end_column},title={f.rule}::{msg}\n"
+        )
+    for e in report.errors:
+        sys.stdout.write(f"::error file={rel(e.path)},line={e.line or 1}::{e.message}\n")
+
+
+def findings_sarif(report: Report, rules: list[Rule]) -> None:
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "codemod",
+                        "version": __version__,
+                        "rules": [
+                            {
+                                "id": r.id,
+                                "shortDescription": {"text": r.summary},
+                                "fullDescription": {"text": r.docs},
+                            }
+                            for r in rules
+                        ],
+                    }
+                },
+                "results": [
+                    {
+                        "ruleId": f.rule,
+                        "level": "warning",
+                        "message": {"text": f.message},
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": Path(rel(f.path)).as_posix()},
+                                    "region": {
+                                        "startLine": f.line,
+                                        "startColumn": f.column,
+                                        "endLine": f.end_line,
+                                        "endColumn": f.end_column,
+                                    },
+                                }
+                            }
+                        ],
+                    }
+                    for f in report.findings
+                ],
+            }
+        ],
+    }
+    sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+
+
+def summary(report: Report) -> None:
+    fixable = sum(f.fix is not None for f in report.findings)
+    unsafe = sum(f.fix is not None and f.fix.safety.value == "unsafe" for f in report.findings)
+    text = (
+        f"{len(report.findings)} finding(s) in {report.files} file(s), {report.packages} package(s);"
+        f" {fixable} fixable ({unsafe} with --unsafe-fixes)"
+    )
+    if report.errors:
+        text += f"; {len(report.errors)} file(s) could not be parsed"
+    err.print(text, markup=False)
+
+
+# ---------------------------------------------------------------------------- diffs
+
+_DIFF_STYLES = (
+    ("+++", "bold"),
+    ("---", "bold"),
+    ("diff ", "bold"),
+    ("@@", "cyan"),
+    ("+", "green"),
+    ("-", "red"),
+)
+
+
+def diff(text: str) -> None:
+    """Coloured on a terminal, byte-for-byte plain when piped (so it can be applied)."""
+    if not out.is_terminal:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    for line in text.splitlines():
+        style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), None)
+        out.print(line, style=style, markup=False)
+
+
+def rejected(items: list[Rejected]) -> None:
+    for r in items:
+        f = r.finding
+        err.print(
+            f"codemod: {rel(f.path)}:{f.line}:{f.column}: {f.rule} fix not applied: {r.reason}",
+            markup=False,
+        )
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+def rules_table(rules: list[Rule]) -> None:
+    table = Table(box=None, pad_edge=False)
+    table.add_column("rule", style="cyan", no_wrap=True)
+    table.add_column("fix")
+    table.add_column("summary")
+    for r in rules:
+        table.add_row(r.id, r.safety.value, r.summary)
+    out.print(table)
+
+
+def rules_json(rules: list[Rule]) -> None:
+    doc = [
+        {
+            "id": r.id,
+            "summary": r.summary,
+            "safety": r.safety.value,
+            "safety_reason": r.safety_reason,
+            "options": [
+                {"name": o.name, "default": o.default, "help": o.help, "choices": list(o.choices)}
+                for o in r.options
+            ],
+            "docs": r.docs,
+        }
+        for r in rules
+    ]
+    sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+
+
+def explain(rule: Rule) -> None:
+    options = "\n".join(f"- `{o.name}` (default `{o.default!r}`): {o.help}" for o in rule.options)
+    text = (
+        f"# {rule.id}\n\n{rule.summary}\n\n"
+        f"**Fix safety:** {rule.safety.value}. {rule.safety_reason}\n\n{rule.docs.strip()}\n"
+    )
+    if options:
+        text += f"\n## Options (`[rules.{rule.id}]` in .codemod.toml)\n\n{options}\n"
+    if out.is_terminal:
+        out.print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[int], Callable[[int], None] | None]]:
+    """Yields `start(total_files)`, which returns an advance callback or None (no bar)."""
+    bar: Progress | None = None
+
+    def start(total: int) -> Callable[[int], None] | None:
+        nonlocal bar
+        if not err.is_terminal or total < _PROGRESS_MIN_FILES:
+            return None
+        bar = Progress(
+            TextColumn(label),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+        task = bar.add_task(label, total=total)
+        bar.start()
+        return lambda n: bar.advance(task, n) if bar else None
+
+    try:
+        yield start
+    finally:
+        if bar is not None:
+            bar.stop()

@@ -1,0 +1,100 @@
+"""Tree-sitter parsing and queries for Go: the only module that knows tree-sitter's API.
+
+Offsets are byte offsets into the UTF-8 source, as tree-sitter reports them; every
+edit in the project uses the same unit, so nothing is ever re-encoded halfway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import tree_sitter
+import tree_sitter_go
+
+Node = tree_sitter.Node
+Tree = tree_sitter.Tree
+
+LANGUAGE = tree_sitter.Language(tree_sitter_go.language())
+
+
+@cache
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(LANGUAGE)
+
+
+def parse(source: bytes) -> Tree:
+    return _parser().parse(source)
+
+
+@cache
+def query(pattern: str) -> tree_sitter.Query:
+    """Compile a query once per process; patterns are module-level constants."""
+    return tree_sitter.Query(LANGUAGE, pattern)
+
+
+def captures(pattern: str, node: Node) -> dict[str, list[Node]]:
+    return tree_sitter.QueryCursor(query(pattern)).captures(node)
+
+
+def matches(pattern: str, node: Node) -> list[dict[str, list[Node]]]:
+    return [caps for _, caps in tree_sitter.QueryCursor(query(pattern)).matches(node)]
+
+
+def text(node: Node) -> str:
+    return node.text.decode("utf-8", errors="replace") if node.text is not None else ""
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    line: int  # 1-based
+    column: int  # 1-based, in bytes
+    reason: str
+
+
+_ERRORS = "(ERROR) @error (MISSING) @missing"
+
+
+def syntax_problem(tree: Tree) -> SyntaxProblem | None:
+    """The first ERROR or MISSING node, or None when the file parsed cleanly."""
+    if not tree.root_node.has_error:
+        return None
+    found = captures(_ERRORS, tree.root_node)
+    nodes = sorted(
+        [(n, "syntax error") for n in found.get("error", [])]
+        + [(n, f"missing {n.type!r}") for n in found.get("missing", [])],
+        key=lambda pair: pair[0].start_byte,
+    )
+    if not nodes:  # has_error without a capturable node: report the root.
+        return SyntaxProblem(1, 1, "syntax error")
+    node, reason = nodes[0]
+    if reason == "syntax error":
+        snippet = text(node).splitlines()[0][:40] if text(node) else ""
+        if snippet:
+            reason = f"syntax error near {snippet!r}"
+    row, col = node.start_point
+    return SyntaxProblem(row + 1, col + 1, reason)
+
+
+def string_value(node: Node) -> str:
+    """The value of a Go string literal node (interpreted or raw); escapes are kept."""
+    raw = text(node)
+    return raw[1:-1] if len(raw) >= 2 else raw
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def line_start(source: bytes, offset: int) -> int:
+    return source.rfind(b"\n", 0, offset) + 1
+
+
+def line_end(source: bytes, offset: int) -> int:
+    """Offset just past the newline that ends the line holding `offset`."""
+    end = source.find(b"\n", offset)
+    return len(source) if end < 0 else end + 1

@@ -1,0 +1,98 @@
+"""The use cases behind the CLI: scan, plan an apply, write it. Usable without the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codemod import changeset as cs
+from codemod import config as cfg
+from codemod import engine, gitops, gotool, model, registry, verify, writer
+from codemod.rule import Finding, Rule, Safety
+
+
+@dataclass
+class ScanResult:
+    report: engine.Report
+    rules: list[Rule]
+    config: cfg.Config
+    paths: list[Path]
+
+
+def scan(
+    paths: Sequence[str | Path],
+    rule_ids: Sequence[str] = (),
+    progress_start: Callable[[int], Callable[[int], None] | None] | None = None,
+    workers: int | None = None,
+) -> ScanResult:
+    """Find problems under `paths`. Raises model.InputError for bad input."""
+    resolved = [Path(p) for p in (paths or ["."])]
+    try:
+        rules = registry.select(list(rule_ids))
+    except registry.UnknownRuleError as exc:
+        raise model.InputError(str(exc)) from None
+    config = cfg.load(cfg.find(resolved[0].absolute()), registry.all_rules())
+    options = {rule.id: config.options_for(rule) for rule in rules}
+    jobs = model.discover(resolved)
+    excluded = frozenset(p for job in jobs for p in job.files if config.excluded(p))
+    total_files = sum(len(j.files) for j in jobs)
+    progress = progress_start(total_files) if progress_start else None
+    report = engine.run(jobs, options, excluded, progress=progress, workers=workers)
+    return ScanResult(report, rules, config, resolved)
+
+
+@dataclass
+class Plan:
+    changes: cs.ChangeSet
+    unsafe_skipped: list[Finding] = field(default_factory=list)  # fixable with --unsafe-fixes
+    unfixable: list[Finding] = field(default_factory=list)
+    verified: bool = False
+
+
+def plan(
+    result: ScanResult,
+    unsafe_fixes: bool = False,
+    verify_build: bool = True,
+    choose: Callable[[list[Finding]], list[Finding]] | None = None,
+) -> Plan:
+    """Work out the file changes for the scan's fixes, passing every gate, writing nothing.
+
+    `choose` lets an interactive front end pick which fixes to keep.
+    """
+    wanted, unsafe_skipped, unfixable = [], [], []
+    for finding in result.report.findings:
+        if finding.fix is None:
+            unfixable.append(finding)
+        elif finding.fix.safety is Safety.UNSAFE and not unsafe_fixes:
+            unsafe_skipped.append(finding)
+        else:
+            wanted.append(finding)
+    if choose is not None:
+        wanted = choose(wanted)
+    formatter = cs.default_formatter()
+
+    def rebuild(findings: list[Finding]) -> cs.ChangeSet:
+        return cs.build(findings, formatter=formatter)
+
+    changes = rebuild(wanted)
+    verified = False
+    if verify_build and changes and gotool.available():
+        changes = verify.verify(changes, rebuild)
+        verified = True
+    return Plan(changes, unsafe_skipped, unfixable, verified)
+
+
+def refuse_dirty(paths: Sequence[Path]) -> None:
+    dirty = gitops.dirty_paths([p.absolute() for p in paths])
+    if dirty:
+        shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
+        raise model.InputError(
+            f"{shown}: uncommitted changes in the git work tree; commit or stash them, "
+            "or pass --allow-dirty"
+        )
+
+
+def write(changes: cs.ChangeSet) -> None:
+    for change in changes.changes.values():
+        writer.write_atomic(change.path, change.after)

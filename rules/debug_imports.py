@@ -1,0 +1,279 @@
+"""Blank imports of debug packages that register HTTP endpoints at start-up.
+
+## What it finds
+
+`import _ "net/http/pprof"`, `_ "expvar"` and `_ "golang.org/x/net/trace"` in non-test
+files of any package. A library that does this exposes every program that links it.
+
+## Why
+
+The import links the package and runs its `init()` on every start: `net/http/pprof`
+alone adds 8 packages (regexp, html, runtime/pprof, runtime/trace, ...), about 1 MB of
+binary and 0.1-0.2 ms before `main`. Its `init()` also registers `/debug/pprof/*` on
+`http.DefaultServeMux`, so any server on the default mux exposes profiles, command line
+and traces (gosec G108). Importing the package by name still registers them; only not
+linking it avoids that.
+
+## Fixes (option `fix`)
+
+`build-tag` (default) moves the import to a new file of the same package that builds
+only with `-tags debug` (option `tag`): default builds no longer link it, and
+`go build -tags debug` gives today's program back.
+
+    // main.go, before                    // main.go, after
+    import (                              import (
+        "net/http"                            "net/http"
+        _ "net/http/pprof"                )
+    )
+                                          // debug_pprof.go, new
+                                          //go:build debug
+
+                                          package main
+
+                                          import _ "net/http/pprof"
+
+`mux` registers the handlers explicitly on the program's own `*http.ServeMux`, right
+after `mux := http.NewServeMux()`:
+
+    mux := http.NewServeMux()
+    mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+    mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+    ...
+
+The package is still linked and still registers on `http.DefaultServeMux`: this fix makes
+the endpoints visible and served on purpose, it does not make start-up cheaper.
+
+Both fixes are unsafe: the first removes endpoints from default builds, the second adds
+them to a mux that did not serve them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from codemod import imports, syntax
+from codemod.edits import TextEdit
+from codemod.model import GoFile, Package
+from codemod.rule import FileFix, Fix, ImportChange, Option, Pass, Rule, Safety
+
+
+@dataclass(frozen=True)
+class DebugPackage:
+    path: str
+    alias: str  # used when the default name is taken in the file
+    cost: str
+    routes: tuple[tuple[str, str, str], ...]  # (method prefix or "", pattern, handler call)
+
+    @property
+    def name(self) -> str:
+        return imports.default_name(self.path)
+
+
+DEBUG_PACKAGES = {
+    p.path: p
+    for p in (
+        DebugPackage(
+            "net/http/pprof",
+            "httppprof",
+            "links 8 more packages (regexp, html, runtime/pprof, runtime/trace, ...), "
+            "about 1 MB of binary, and registers /debug/pprof/ on http.DefaultServeMux (gosec G108)",
+            (
+                ("GET ", "/debug/pprof/", "HandleFunc|{name}.Index"),
+                ("GET ", "/debug/pprof/cmdline", "HandleFunc|{name}.Cmdline"),
+                ("GET ", "/debug/pprof/profile", "HandleFunc|{name}.Profile"),
+                ("GET ", "/debug/pprof/symbol", "HandleFunc|{name}.Symbol"),
+                ("GET ", "/debug/pprof/trace", "HandleFunc|{name}.Trace"),
+            ),
+        ),
+        DebugPackage(
+            "expvar",
+            "expvar",
+            "links encoding/json (about 1.2 MB of binary), publishes cmdline and memstats, "
+            "and registers /debug/vars on http.DefaultServeMux",
+            (("GET ", "/debug/vars", "Handle|{name}.Handler()"),),
+        ),
+        DebugPackage(
+            "golang.org/x/net/trace",
+            "nettrace",
+            "links html/template and registers /debug/requests and /debug/events on "
+            "http.DefaultServeMux",
+            (
+                ("", "/debug/requests", "HandleFunc|{name}.Traces"),
+                ("", "/debug/events", "HandleFunc|{name}.Events"),
+            ),
+        ),
+    )
+}
+
+_BLANK_IMPORTS = "(import_spec name: (blank_identifier) path: (_) @path) @spec"
+_NEW_MUX = """
+(short_var_declaration
+  left: (expression_list . (identifier) @mux .)
+  right: (expression_list . [
+    (call_expression function: (selector_expression operand: (identifier) @pkg field: (field_identifier) @fn))
+    (unary_expression operand: (composite_literal type: (qualified_type package: (package_identifier) @pkg name: (type_identifier) @fn)))
+  ] .)) @stmt
+(var_declaration (var_spec
+  name: (identifier) @mux .
+  value: (expression_list . [
+    (call_expression function: (selector_expression operand: (identifier) @pkg field: (field_identifier) @fn))
+    (unary_expression operand: (composite_literal type: (qualified_type package: (package_identifier) @pkg name: (type_identifier) @fn)))
+  ] .))) @stmt
+"""
+_STRINGS = "(interpreted_string_literal) @s (raw_string_literal) @s"
+
+
+def run(pass_: Pass) -> None:
+    package = pass_.package
+    if package.is_external_test:
+        return
+    tag = pass_.options["tag"]
+    for file in package.non_test_files():
+        if file.constraint is not None and file.constraint.needs(tag):
+            continue  # already gated: default builds do not see it
+        for caps in syntax.matches(_BLANK_IMPORTS, file.root):
+            path = syntax.string_value(caps["path"][0])
+            debug = DEBUG_PACKAGES.get(path)
+            if debug is None:
+                continue
+            spec = caps["spec"][0]
+            message = f"blank import of {path} runs its init on every start: {debug.cost}"
+            named = _named_use(package, path)
+            if named is not None:
+                pass_.report(
+                    file,
+                    spec,
+                    f"{message}; {named.path.name} also imports it by name, so it stays linked: "
+                    "remove that use first",
+                )
+                continue
+            fix = (
+                _mux_fix(pass_, file, debug)
+                if pass_.options["fix"] == "mux"
+                else _build_tag_fix(file, debug, tag)
+            )
+            if isinstance(fix, str):
+                pass_.report(file, spec, f"{message}; no fix: {fix}")
+            else:
+                pass_.report(file, spec, message, fix)
+
+
+def _named_use(package: Package, path: str) -> GoFile | None:
+    for file in package.non_test_files():
+        if any(s.name != "_" for s in imports.find(file.root, path)):
+            return file
+    return None
+
+
+def _build_tag_fix(file: GoFile, debug: DebugPackage, tag: str) -> Fix:
+    target = file.path.parent / f"{tag}_{debug.name}.go"
+    constraint = file.constraint.conjoin(tag) if file.constraint else tag
+    content = (
+        f"//go:build {constraint}\n\n"
+        f"package {file.package}\n\n"
+        f"// Moved from {file.path.name} by codemod debug-imports: default builds no longer\n"
+        f"// link {debug.path}; build with -tags {tag} to serve its endpoints again.\n"
+        f'import _ "{debug.path}"\n'
+    )
+    return Fix(
+        description=f"move the import to {target.name}, built only with -tags {tag}",
+        safety=Safety.UNSAFE,
+        reason=f"default builds lose the {debug.path} endpoints; -tags {tag} restores them",
+        files=(
+            FileFix(file.path, imports=(ImportChange("remove", debug.path, "_"),)),
+            FileFix(target, create=content),
+        ),
+        verify_tags=(tag,),
+    )
+
+
+def _mux_fix(pass_: Pass, file: GoFile, debug: DebugPackage) -> Fix | str:
+    found = _find_mux(pass_.package)
+    if found is None:
+        return 'the package creates no *http.ServeMux in a function (use fix = "build-tag")'
+    mux_file, mux, stmt = found
+    if _registers_routes(pass_.package, debug):
+        return f"the package already mentions {debug.routes[0][1]}; register it by hand"
+    taken = {imports.local_name(s) for s in imports.specs(mux_file.root) if s.path != debug.path}
+    name = debug.alias if debug.name in taken else debug.name
+    if name in taken:
+        return f"both {debug.name} and {debug.alias} are taken in {mux_file.path.name}"
+    go122 = pass_.module is not None and pass_.module.go_at_least(1, 22)
+    indent = _indent(mux_file.source, stmt.start_byte)
+    lines = [f"// Debug endpoints of {debug.path}, registered explicitly by codemod debug-imports."]
+    for method, pattern, call in debug.routes:
+        func, handler = call.format(name=name).split("|")
+        pattern = f"{method}{pattern}" if go122 else pattern
+        lines.append(f'{mux}.{func}("{pattern}", {handler})')
+    insertion = "".join(f"{indent}{line}\n" for line in lines)
+    at = syntax.line_end(mux_file.source, stmt.end_byte)
+    import_name = None if name == debug.name else name
+    changes: list[FileFix] = []
+    remove = ImportChange("remove", debug.path, "_")
+    add = ImportChange("add", debug.path, import_name)
+    if mux_file.path == file.path:  # rename in place: the spec keeps its comments
+        rename = ImportChange("rename", debug.path, import_name)
+        changes.append(FileFix(file.path, (TextEdit(at, at, insertion),), (rename,)))
+    else:
+        changes.append(FileFix(file.path, imports=(remove,)))
+        changes.append(FileFix(mux_file.path, (TextEdit(at, at, insertion),), (add,)))
+    return Fix(
+        description=f"register the {debug.path} handlers on {mux} explicitly",
+        safety=Safety.UNSAFE,
+        reason=(
+            f"{mux} starts serving {debug.routes[0][1]}; the package is still linked and, "
+            "imported by name, still registers on http.DefaultServeMux"
+        ),
+        files=tuple(changes),
+    )
+
+
+def _find_mux(package: Package) -> tuple[GoFile, str, syntax.Node] | None:
+    """The first `x := http.NewServeMux()` (or `&http.ServeMux{}`) inside a function body."""
+    for file in sorted(package.non_test_files(), key=lambda f: f.path.name):
+        http_names = {imports.local_name(s) for s in imports.find(file.root, "net/http")}
+        for caps in syntax.matches(_NEW_MUX, file.root):
+            pkg, fn, stmt = caps["pkg"][0], caps["fn"][0], caps["stmt"][0]
+            if syntax.text(pkg) not in http_names or syntax.text(fn) not in {
+                "NewServeMux",
+                "ServeMux",
+            }:
+                continue
+            if any(a.type == "block" for a in syntax.ancestors(stmt)):
+                return file, syntax.text(caps["mux"][0]), stmt
+    return None
+
+
+def _registers_routes(package: Package, debug: DebugPackage) -> bool:
+    prefixes = {pattern for _, pattern, _ in debug.routes}
+    for file in package.non_test_files():
+        for node in syntax.captures(_STRINGS, file.root).get("s", []):
+            value = syntax.string_value(node)
+            if any(p in value for p in prefixes):
+                return True
+    return False
+
+
+def _indent(source: bytes, offset: int) -> str:
+    start = syntax.line_start(source, offset)
+    line = source[start:offset].decode()
+    return line[: len(line) - len(line.lstrip())]
+
+
+RULE = Rule(
+    id="debug-imports",
+    summary="Blank imports of net/http/pprof, expvar, x/net/trace: gate them or register explicitly.",
+    docs=__doc__ or "",
+    safety=Safety.UNSAFE,
+    safety_reason="Either fix changes which HTTP endpoints the program serves.",
+    run=run,
+    options=(
+        Option(
+            "fix",
+            "build-tag",
+            "How to fix: move behind a build tag, or register on the program's mux.",
+            ("build-tag", "mux"),
+        ),
+        Option("tag", "debug", "The build tag that brings moved imports back."),
+    ),
+)

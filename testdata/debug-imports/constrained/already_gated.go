@@ -1,0 +1,5 @@
+//go:build debug && !race
+
+package main
+
+import _ "expvar" // already behind the tag: not reported

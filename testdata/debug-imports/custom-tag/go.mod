@@ -1,0 +1,3 @@
+module example.com/custom-tag
+
+go 1.22

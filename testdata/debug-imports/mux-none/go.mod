@@ -1,0 +1,3 @@
+module example.com/mux-none
+
+go 1.22

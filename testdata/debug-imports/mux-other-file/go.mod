@@ -1,0 +1,3 @@
+module example.com/mux-other-file
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/mux
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/named-use
+
+go 1.22

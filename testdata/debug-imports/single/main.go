@@ -1,0 +1,5 @@
+package main
+
+import _ "net/http/pprof" // want "blank import of net/http/pprof"
+
+func main() {}
