@@ -1,0 +1,233 @@
+"""The console script, run as a user runs it: exit codes, output, and what it writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codemod import gotool
+
+CODEMOD = shutil.which("codemod", path=str(Path(sys.executable).parent)) or "codemod"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CODEMOD, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def go(*args: str, cwd: Path) -> str:
+    res = gotool.run(list(args), cwd=cwd)
+    assert res.ok, f"go {' '.join(args)}:\n{res.stderr}"
+    return res.stdout
+
+
+def tree_digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and ".git" not in p.parts:
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def init_repo(path: Path) -> None:
+    git("init", "-q", "-b", "main", cwd=path)
+    git("add", "-A", cwd=path)
+    git("commit", "-qm", "initial", cwd=path)
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+def test_rules_lists_and_explains(tmp_path: Path) -> None:
+    res = run("rules", cwd=tmp_path)
+    assert res.returncode == 0 and "debug-imports" in res.stdout
+    doc = json.loads(run("rules", "--format", "json", cwd=tmp_path).stdout)
+    assert {r["id"] for r in doc} >= {"debug-imports"}
+    explained = run("rules", "--explain", "debug-imports", cwd=tmp_path)
+    assert explained.returncode == 0
+    assert "## Why" in explained.stdout and "gosec G108" in explained.stdout
+    unknown = run("rules", "--explain", "nope", cwd=tmp_path)
+    assert unknown.returncode == 2 and "unknown rule 'nope'" in unknown.stderr
+
+
+# ---------------------------------------------------------------------------- scan
+
+
+def test_scan_json_lists_each_debug_import(demo: Path) -> None:
+    res = run("scan", ".", "--format", "json", cwd=demo)
+    assert res.returncode == 1, res.stderr
+    doc = json.loads(res.stdout)
+    debug = [f for f in doc["findings"] if f["rule"] == "debug-imports"]
+    assert {(f["path"], f["line"], f["column"]) for f in debug} == {
+        ("cmd/shortlinkd/main.go", 5, 2),
+        ("cmd/shortlinkd/main.go", 10, 2),
+    }
+    for f in debug:
+        assert f["safety"] == "unsafe"
+        assert f["message"].startswith("blank import of ")
+        assert f["fix"]["reason"]
+    assert doc["errors"] == []
+
+
+def test_scan_clean_tree_exits_0(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/clean\n\ngo 1.22\n")
+    (tmp_path / "main.go").write_text(
+        'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println() }\n'
+    )
+    res = run("scan", cwd=tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout == ""
+
+
+def test_syntax_error_names_file_and_others_still_scanned(demo: Path) -> None:
+    broken = demo / "cmd" / "shortlinkd" / "broken.go"
+    broken.write_text("package main\n\nfunc oops( {\n")
+    res = run("scan", "--format", "json", cwd=demo)
+    assert res.returncode == 2
+    lines = [ln for ln in res.stderr.splitlines() if "broken.go" in ln]
+    assert len(lines) == 1 and lines[0].startswith("codemod: cmd/shortlinkd/broken.go:3:")
+    doc = json.loads(res.stdout)
+    assert len([f for f in doc["findings"] if f["rule"] == "debug-imports"]) == 2
+    assert doc["errors"][0]["path"] == "cmd/shortlinkd/broken.go"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["scan", "no/such/dir"], "no/such/dir: no such file or directory"),
+        (["scan", "--rule", "nope"], "unknown rule 'nope'"),
+        (["apply", "--rule", "debug-imports", "--dry-run", "go.mod"], "go.mod: not a Go file"),
+    ],
+)
+def test_input_errors_exit_2_with_one_line(demo: Path, args: list[str], message: str) -> None:
+    res = run(*args, cwd=demo)
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and message in res.stderr
+
+
+def test_config_errors_name_file_and_key(demo: Path) -> None:
+    (demo / ".codemod.toml").write_text('[rules.debug-imports]\nfixx = "mux"\n')
+    res = run("scan", cwd=demo)
+    assert res.returncode == 2
+    assert ".codemod.toml" in res.stderr and "'fixx'" in res.stderr
+    (demo / ".codemod.toml").write_text("[rules.debug-imports]\nfix = 3\n")
+    res = run("scan", cwd=demo)
+    assert res.returncode == 2 and "'fix' must be str" in res.stderr
+
+
+def test_github_and_sarif_formats(demo: Path) -> None:
+    gh = run("scan", "--format", "github", cwd=demo)
+    assert gh.returncode == 1
+    assert "::warning file=cmd/shortlinkd/main.go,line=5,col=2," in gh.stdout
+    sarif = json.loads(run("scan", "--format", "sarif", cwd=demo).stdout)
+    results = sarif["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"debug-imports"}
+
+
+# ---------------------------------------------------------------------------- apply
+
+
+def test_dry_run_and_check_write_nothing(demo: Path) -> None:
+    before = tree_digest(demo)
+    res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", "--dry-run", cwd=demo)
+    assert res.returncode == 1, res.stderr
+    assert '-\t_ "net/http/pprof"' in res.stdout
+    assert "+++ b/cmd/shortlinkd/debug_pprof.go" in res.stdout
+    assert "\x1b[" not in res.stdout  # plain when piped
+    check = run("apply", "--rule", "debug-imports", "--unsafe-fixes", "--check", cwd=demo)
+    assert check.returncode == 1 and check.stdout == ""
+    assert tree_digest(demo) == before
+
+
+def test_without_unsafe_fixes_nothing_changes(demo: Path) -> None:
+    res = run("apply", "--rule", "debug-imports", "--dry-run", cwd=demo)
+    assert res.returncode == 0 and res.stdout == ""
+    assert "2 unsafe fix(es) not applied (use --unsafe-fixes)" in res.stderr
+
+
+def test_diff_file_applies_with_git_apply(demo: Path, tmp_path: Path) -> None:
+    init_repo(demo)
+    patch = tmp_path / "fix.patch"
+    res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", "--diff", str(patch), cwd=demo)
+    assert res.returncode == 1, res.stderr
+    git("apply", "--check", str(patch), cwd=demo)
+    git("apply", str(patch), cwd=demo)
+    patched = tree_digest(demo)
+
+    other = tmp_path / "other"
+    shutil.copytree(demo, other)
+    git("checkout", "-q", "--", ".", cwd=other)
+    git("clean", "-qfd", cwd=other)
+    res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", cwd=other)
+    assert res.returncode == 0, res.stderr
+    assert tree_digest(other) == patched
+
+
+def test_dirty_tree_is_refused(demo: Path) -> None:
+    init_repo(demo)
+    main = demo / "cmd" / "shortlinkd" / "main.go"
+    main.write_text(main.read_text() + "\n// local edit\n")
+    before = tree_digest(demo)
+    res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", cwd=demo)
+    assert res.returncode == 2
+    assert "cmd/shortlinkd/main.go" in res.stderr and "--allow-dirty" in res.stderr
+    assert tree_digest(demo) == before
+    res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", "--allow-dirty", cwd=demo)
+    assert res.returncode == 0, res.stderr
+    assert "// local edit" in main.read_text()
+
+
+def test_apply_debug_imports_on_demo_end_to_end(demo: Path) -> None:
+    res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", cwd=demo)
+    assert res.returncode == 0, res.stderr
+    assert "applied 2 fix(es) to 3 file(s) (go build and go vet pass)" in res.stderr
+    go("build", "./...", cwd=demo)
+    go("vet", "./...", cwd=demo)
+    go("test", "-count=1", "./...", cwd=demo)
+    deps = go("list", "-deps", "./cmd/...", cwd=demo).split()
+    assert "net/http/pprof" not in deps and "expvar" not in deps
+    tagged = go("list", "-tags", "debug", "-deps", "./cmd/...", cwd=demo).split()
+    assert "net/http/pprof" in tagged and "expvar" in tagged
+    again = run("apply", "--rule", "debug-imports", "--unsafe-fixes", cwd=demo)
+    assert again.returncode == 0, again.stderr
+    assert "applied 0 fix(es) to 0 file(s)" in again.stderr
+
+
+def test_fix_that_breaks_the_build_is_rolled_back(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/shadow\n\ngo 1.22\n")
+    (tmp_path / ".codemod.toml").write_text('[rules.debug-imports]\nfix = "mux"\n')
+    main = tmp_path / "main.go"
+    # A local named pprof shadows the package the fix would call: only the compiler sees it.
+    main.write_text(
+        "package main\n\n"
+        'import (\n\t"net/http"\n\t_ "net/http/pprof"\n)\n\n'
+        "func main() {\n\tpprof := 1\n\tmux := http.NewServeMux()\n"
+        '\thttp.ListenAndServe("127.0.0.1:0", mux)\n\t_ = pprof\n}\n'
+    )
+    before = main.read_bytes()
+    res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", cwd=tmp_path)
+    assert res.returncode == 1
+    assert "fix not applied: the result does not build" in res.stderr
+    assert "main.go:" in res.stderr and "pprof.Index undefined" in res.stderr
+    assert main.read_bytes() == before
+
+
+def test_written_files_keep_their_mode(demo: Path) -> None:
+    main = demo / "cmd" / "shortlinkd" / "main.go"
+    os.chmod(main, 0o600)
+    res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", "--no-verify", cwd=demo)
+    assert res.returncode == 0, res.stderr
+    assert main.stat().st_mode & 0o777 == 0o600
+    assert not list(demo.rglob("*.codemod-tmp"))

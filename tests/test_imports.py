@@ -1,0 +1,428 @@
+"""The import editor: every result must also be exactly what gofmt would print."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from codemod import gotool, imports
+
+
+def go(src: str) -> bytes:
+    return textwrap.dedent(src).lstrip().encode()
+
+
+def assert_gofmt_clean(out: bytes) -> None:
+    formatted, error = gotool.gofmt(out)
+    assert error == ""
+    assert formatted == out, f"not gofmt-clean:\n{out.decode()}"
+
+
+CASES = [
+    pytest.param(
+        "add",
+        ("sync", None),
+        """
+        package p
+
+        import (
+        	"fmt"
+        	"os"
+        )
+        """,
+        """
+        package p
+
+        import (
+        	"fmt"
+        	"os"
+        	"sync"
+        )
+        """,
+        id="add-std-sorted-at-end",
+    ),
+    pytest.param(
+        "add",
+        ("bytes", None),
+        """
+        package p
+
+        import (
+        	"fmt"
+
+        	"example.com/x"
+        )
+        """,
+        """
+        package p
+
+        import (
+        	"bytes"
+        	"fmt"
+
+        	"example.com/x"
+        )
+        """,
+        id="add-std-into-std-run",
+    ),
+    pytest.param(
+        "add",
+        ("example.com/y", "yy"),
+        """
+        package p
+
+        import (
+        	"fmt"
+        )
+        """,
+        """
+        package p
+
+        import (
+        	"fmt"
+
+        	yy "example.com/y"
+        )
+        """,
+        id="add-aliased-third-party-new-run",
+    ),
+    pytest.param(
+        "add",
+        ("sync", None),
+        """
+        package p
+
+        import "fmt"
+
+        var _ = fmt.Sprint
+        """,
+        """
+        package p
+
+        import (
+        	"fmt"
+        	"sync"
+        )
+
+        var _ = fmt.Sprint
+        """,
+        id="add-single-becomes-group",
+    ),
+    pytest.param(
+        "add",
+        ("errors", None),
+        """
+        package p
+
+        import "fmt" // for printing
+        """,
+        """
+        package p
+
+        import (
+        	"errors"
+        	"fmt" // for printing
+        )
+        """,
+        id="add-single-keeps-comment",
+    ),
+    pytest.param(
+        "add",
+        ("sync", None),
+        """
+        // Package p does things.
+        package p
+
+        func f() {}
+        """,
+        """
+        // Package p does things.
+        package p
+
+        import "sync"
+
+        func f() {}
+        """,
+        id="add-first-import",
+    ),
+    pytest.param(
+        "add",
+        ("fmt", None),
+        """
+        package p
+
+        import "fmt"
+        """,
+        """
+        package p
+
+        import "fmt"
+        """,
+        id="add-present-is-noop",
+    ),
+    pytest.param(
+        "remove",
+        ("os", None),
+        """
+        package p
+
+        import (
+        	"fmt"
+        	"os"
+        	"strings"
+        )
+
+        var _ = fmt.Sprint
+        var _ = strings.ToUpper
+        """,
+        """
+        package p
+
+        import (
+        	"fmt"
+        	"strings"
+        )
+
+        var _ = fmt.Sprint
+        var _ = strings.ToUpper
+        """,
+        id="remove-unused-from-group",
+    ),
+    pytest.param(
+        "remove",
+        ("os", None),
+        """
+        package p
+
+        import (
+        	"fmt"
+        	"os"
+        )
+
+        var _ = fmt.Sprint
+        """,
+        """
+        package p
+
+        import "fmt"
+
+        var _ = fmt.Sprint
+        """,
+        id="remove-collapses-group-of-one",
+    ),
+    pytest.param(
+        "remove",
+        ("os", None),
+        """
+        package p
+
+        import (
+        	"fmt" // printing
+        	"os"
+        )
+
+        var _ = fmt.Sprint
+        """,
+        """
+        package p
+
+        import (
+        	"fmt" // printing
+        )
+
+        var _ = fmt.Sprint
+        """,
+        id="remove-keeps-group-with-comment",
+    ),
+    pytest.param(
+        "remove",
+        ("os", None),
+        """
+        package p
+
+        import (
+        	"fmt"
+        	"os"
+        )
+
+        var _ = fmt.Sprint
+        var _ = os.Args
+        """,
+        """
+        package p
+
+        import (
+        	"fmt"
+        	"os"
+        )
+
+        var _ = fmt.Sprint
+        var _ = os.Args
+        """,
+        id="remove-keeps-used",
+    ),
+    pytest.param(
+        "remove",
+        ("net/http/pprof", "_"),
+        """
+        package p
+
+        import (
+        	"fmt"
+
+        	// Profiling endpoints.
+        	_ "net/http/pprof" // G108
+        	"strings"
+        )
+
+        var _ = fmt.Sprint
+        var _ = strings.ToUpper
+        """,
+        """
+        package p
+
+        import (
+        	"fmt"
+
+        	"strings"
+        )
+
+        var _ = fmt.Sprint
+        var _ = strings.ToUpper
+        """,
+        id="remove-blank-with-doc-comment",
+    ),
+    pytest.param(
+        "remove",
+        ("os", None),
+        """
+        package p
+
+        import "os"
+
+        func f() {}
+        """,
+        """
+        package p
+
+        func f() {}
+        """,
+        id="remove-single-decl",
+    ),
+    pytest.param(
+        "remove",
+        ("strings", None),
+        """
+        package p
+
+        import . "strings"
+
+        var _ = ToUpper
+        """,
+        """
+        package p
+
+        import . "strings"
+
+        var _ = ToUpper
+        """,
+        id="remove-keeps-dot-import",
+    ),
+    pytest.param(
+        "remove",
+        ("example.com/y/v2", None),
+        """
+        package p
+
+        import (
+        	"example.com/y/v2"
+        	"fmt"
+        )
+
+        var _ = fmt.Sprint
+        var _ = y.New
+        """,
+        """
+        package p
+
+        import (
+        	"example.com/y/v2"
+        	"fmt"
+        )
+
+        var _ = fmt.Sprint
+        var _ = y.New
+        """,
+        id="remove-keeps-major-version-path",
+    ),
+    pytest.param(
+        "rename",
+        ("net/http/pprof", None),
+        """
+        package p
+
+        import (
+        	"net/http"
+        	_ "net/http/pprof" // keep me
+        )
+        """,
+        """
+        package p
+
+        import (
+        	"net/http"
+        	"net/http/pprof" // keep me
+        )
+        """,
+        id="rename-blank-to-default",
+    ),
+    pytest.param(
+        "rename",
+        ("regexp", "re"),
+        """
+        package p
+
+        import "regexp"
+        """,
+        """
+        package p
+
+        import re "regexp"
+        """,
+        id="rename-to-alias",
+    ),
+]
+
+
+@pytest.mark.parametrize(("action", "args", "before", "after"), CASES)
+def test_import_edit(action: str, args: tuple[str, str | None], before: str, after: str) -> None:
+    out = getattr(imports, action)(go(before), *args)
+    assert out.decode() == go(after).decode()
+    assert_gofmt_clean(out)
+
+
+def test_default_name() -> None:
+    assert imports.default_name("net/http/pprof") == "pprof"
+    assert imports.default_name("gopkg.in/yaml.v3") == "yaml"
+    assert imports.default_name("github.com/x/y/v2") == "y"
+    assert imports.default_name("github.com/mattn/go-isatty") == "isatty"
+
+
+def test_specs_lists_names_and_paths() -> None:
+    src = go(
+        """
+        package p
+
+        import (
+        	"fmt"
+        	re "regexp"
+        	_ "embed"
+        	. "strings"
+        )
+        """
+    )
+    from codemod import syntax
+
+    found = [(s.name, s.path) for s in imports.specs(syntax.parse(src).root_node)]
+    assert found == [(None, "fmt"), ("re", "regexp"), ("_", "embed"), (".", "strings")]
