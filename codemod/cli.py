@@ -140,6 +140,8 @@ def apply(
     text = diffs.unified(changes.changes.values())
     if dry_run:
         render.diff(text)
+    if not writes:
+        render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
     if diff_file:
         Path(diff_file).write_text(text)
     if writes:

@@ -19,8 +19,6 @@ _SPECS = """
   [(import_spec) @spec
    (import_spec_list (import_spec) @spec)]) @decl
 """
-_DECLS = "(import_declaration) @decl"
-_PACKAGE = "(package_clause) @clause"
 _QUALIFIED_USES = """
 (selector_expression operand: (identifier) @name)
 (qualified_type package: (package_identifier) @name)
@@ -54,9 +52,15 @@ def is_std(path: str) -> bool:
     return "." not in path.split("/")[0]
 
 
+def import_decls(root: syntax.Node) -> list[syntax.Node]:
+    """Top-level import declarations; they precede all other declarations."""
+    return [c for c in root.children if c.type == "import_declaration"]
+
+
 def specs(root: syntax.Node) -> list[ImportSpec]:
     out = []
-    for caps in syntax.matches(_SPECS, root):
+    found = [caps for decl in import_decls(root) for caps in syntax.matches(_SPECS, decl)]
+    for caps in found:
         spec, decl = caps["spec"][0], caps["decl"][0]
         name = spec.child_by_field_name("name")
         path = spec.child_by_field_name("path")
@@ -102,10 +106,10 @@ def add(source: bytes, path: str, name: str | None = None) -> bytes:
     if any(s.path == path and s.name == name for s in existing):
         return source
     line = _format_spec(path, name)
-    groups = [d for d in _decls(tree.root_node) if d.named_child_count and _is_group(d)]
+    groups = [d for d in import_decls(tree.root_node) if d.named_child_count and _is_group(d)]
     if groups:
         return _insert_into_group(source, groups[0], path, line)
-    singles = _decls(tree.root_node)
+    singles = import_decls(tree.root_node)
     if singles:
         decl = singles[0]
         old = next(s for s in existing if s.decl == decl)
@@ -120,7 +124,9 @@ def add(source: bytes, path: str, name: str | None = None) -> bytes:
         else:
             end = decl.end_byte
         return source[: decl.start_byte] + f"import (\n{body})".encode() + source[end:]
-    clause = syntax.captures(_PACKAGE, tree.root_node)["clause"][0]
+    clause = syntax.package_clause(tree.root_node)
+    if clause is None:
+        raise ValueError("no package clause")
     at = syntax.line_end(source, clause.end_byte)
     return source[:at] + f"\nimport {line}\n".encode() + source[at:]
 
@@ -131,10 +137,6 @@ def _sort_key(line: str) -> str:
 
 def _is_group(decl: syntax.Node) -> bool:
     return any(c.type == "import_spec_list" for c in decl.children)
-
-
-def _decls(root: syntax.Node) -> list[syntax.Node]:
-    return sorted(syntax.captures(_DECLS, root).get("decl", []), key=lambda n: n.start_byte)
 
 
 def _trailing_comment(source: bytes, node: syntax.Node) -> str:

@@ -82,9 +82,6 @@ class ModuleFinder:
 # ---------------------------------------------------------------------------- files
 
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.M)
-_HEADER_QUERY = """
-(source_file (package_clause (package_identifier) @name) @clause)
-"""
 
 
 @dataclass
@@ -114,14 +111,15 @@ class GoFile:
     @cached_property
     def header_end(self) -> int:
         """Offset of the package clause: build lines and file comments sit before it."""
-        clause = syntax.captures(_HEADER_QUERY, self.root).get("clause")
-        return clause[0].start_byte if clause else 0
+        clause = syntax.package_clause(self.root)
+        return clause.start_byte if clause else 0
 
     @classmethod
     def parse(cls, path: Path, source: bytes, selected: bool = True) -> GoFile:
         tree = syntax.parse(source)
-        names = syntax.captures(_HEADER_QUERY, tree.root_node).get("name", [])
-        header = source[: names[0].start_byte] if names else source[:4096]
+        clause = syntax.package_clause(tree.root_node)
+        name = clause.named_children[0] if clause and clause.named_children else None
+        header = source[: clause.start_byte] if clause else source[:4096]
         problem = syntax.syntax_problem(tree)
         constraint = None
         match = re.search(rb"^//go:build[ \t]+(.+)$", header, re.M)
@@ -135,7 +133,7 @@ class GoFile:
             path=path,
             source=source,
             tree=tree,
-            package=syntax.text(names[0]) if names else "",
+            package=syntax.text(name) if name else "",
             problem=problem,
             constraint=constraint,
             generated=bool(_GENERATED.search(header)),

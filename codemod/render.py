@@ -36,6 +36,12 @@ def rel(path: Path) -> str:
         return str(path)
 
 
+def _emit(text: str) -> None:
+    """Raw text to stdout, flushed, so it never lands after a later stderr line."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def fix_label(finding: Finding) -> str:
     if finding.fix is None:
         return ""
@@ -101,19 +107,19 @@ def findings_json(report: Report) -> None:
             "errors": len(report.errors),
         },
     }
-    sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    _emit(json.dumps(doc, indent=2) + "\n")
 
 
 def findings_github(report: Report) -> None:
     """GitHub Actions workflow commands: annotations on the pull request's files."""
     for f in report.findings:
         msg = (f.message + fix_label(f)).replace("%", "%25").replace("\n", "%0A")
-        sys.stdout.write(
+        _emit(
             f"::warning file={rel(f.path)},line={f.line},col={f.column},"
             f"endLine={f.end_line},endColumn={f.end_column},title={f.rule}::{msg}\n"
         )
     for e in report.errors:
-        sys.stdout.write(f"::error file={rel(e.path)},line={e.line or 1}::{e.message}\n")
+        _emit(f"::error file={rel(e.path)},line={e.line or 1}::{e.message}\n")
 
 
 def findings_sarif(report: Report, rules: list[Rule]) -> None:
@@ -160,7 +166,7 @@ def findings_sarif(report: Report, rules: list[Rule]) -> None:
             }
         ],
     }
-    sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    _emit(json.dumps(doc, indent=2) + "\n")
 
 
 def summary(report: Report) -> None:
@@ -190,8 +196,7 @@ _DIFF_STYLES = (
 def diff(text: str) -> None:
     """Coloured on a terminal, byte-for-byte plain when piped (so it can be applied)."""
     if not out.is_terminal:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _emit(text)
         return
     for line in text.splitlines():
         style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), None)
@@ -203,6 +208,18 @@ def rejected(items: list[Rejected]) -> None:
         f = r.finding
         err.print(
             f"codemod: {rel(f.path)}:{f.line}:{f.column}: {f.rule} fix not applied: {r.reason}",
+            markup=False,
+        )
+
+
+def unsafe_fixes(applied: list[Finding], skipped: list[Finding]) -> None:
+    """Name every unsafe fix with its reason, whether it is in the diff or not."""
+    rows = [(f, "in the diff") for f in applied if f.fix and f.fix.safety.value == "unsafe"]
+    rows += [(f, "needs --unsafe-fixes") for f in skipped]
+    for f, state in sorted(rows, key=lambda row: row[0].sort_key):
+        assert f.fix is not None
+        err.print(
+            f"unsafe fix ({state}): {rel(f.path)}:{f.line}: {f.fix.description}: {f.fix.reason}",
             markup=False,
         )
 
@@ -235,7 +252,7 @@ def rules_json(rules: list[Rule]) -> None:
         }
         for r in rules
     ]
-    sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    _emit(json.dumps(doc, indent=2) + "\n")
 
 
 def explain(rule: Rule) -> None:
@@ -249,7 +266,7 @@ def explain(rule: Rule) -> None:
     if out.is_terminal:
         out.print(Markdown(text))
     else:
-        sys.stdout.write(text)
+        _emit(text)
 
 
 # ---------------------------------------------------------------------------- progress

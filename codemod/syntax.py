@@ -69,12 +69,30 @@ def syntax_problem(tree: Tree) -> SyntaxProblem | None:
     if not nodes:  # has_error without a capturable node: report the root.
         return SyntaxProblem(1, 1, "syntax error")
     node, reason = nodes[0]
+    # An ERROR node can wrap a whole file; the innermost erroneous node says where it broke.
+    while reason == "syntax error":
+        inner = next((c for c in node.children if c.has_error), None)
+        if inner is None:
+            break
+        node = inner
+        if node.is_missing:
+            reason = f"missing {node.type!r}"
     if reason == "syntax error":
         snippet = text(node).splitlines()[0][:40] if text(node) else ""
         if snippet:
             reason = f"syntax error near {snippet!r}"
     row, col = node.start_point
     return SyntaxProblem(row + 1, col + 1, reason)
+
+
+def package_clause(root: Node) -> Node | None:
+    """The package clause, found among the first top-level nodes (no whole-tree query)."""
+    for child in root.children:
+        if child.type == "package_clause":
+            return child
+        if child.type not in {"comment", "ERROR"}:
+            return None
+    return None
 
 
 def string_value(node: Node) -> str:

@@ -1,0 +1,39 @@
+"""The README's console examples are run, and must print exactly what the README shows."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+_BLOCK = re.compile(r"```console\n(.*?)```", re.S)
+
+
+def examples() -> list[tuple[str, str]]:
+    out = []
+    for block in _BLOCK.findall((REPO / "README.md").read_text()):
+        command, _, shown = block.partition("\n")
+        assert command.startswith("$ "), block
+        out.append((command[2:], shown))
+    return out
+
+
+@pytest.mark.parametrize(("command", "shown"), examples(), ids=[c for c, _ in examples()])
+def test_readme_example(command: str, shown: str) -> None:
+    bin_dir = str(Path(sys.executable).parent)
+    res = subprocess.run(
+        f"{command} 2>&1",
+        shell=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"]},
+        timeout=300,
+    )
+    assert res.stdout == shown
