@@ -151,7 +151,7 @@ def apply(
         sys.exit(EXIT_ERROR)
     if not writes:
         sys.exit(EXIT_FINDINGS if changes else EXIT_CLEAN)
-    left = plan.unsafe_skipped or plan.unfixable or changes.rejected
+    left = plan.unsafe_skipped or plan.unfixable or plan.declined or changes.rejected
     sys.exit(EXIT_FINDINGS if left else EXIT_CLEAN)
 
 
@@ -167,6 +167,8 @@ def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:
         line += f"; {len(plan.unsafe_skipped)} unsafe fix(es) not applied (use --unsafe-fixes)"
     if plan.unfixable:
         line += f"; {len(plan.unfixable)} finding(s) have no fix"
+    if plan.declined:
+        line += f"; {len(plan.declined)} fix(es) declined"
     render.err.print(line, markup=False)
 
 

@@ -47,6 +47,7 @@ class Plan:
     changes: cs.ChangeSet
     unsafe_skipped: list[Finding] = field(default_factory=list)  # fixable with --unsafe-fixes
     unfixable: list[Finding] = field(default_factory=list)
+    declined: list[Finding] = field(default_factory=list)  # not chosen interactively
     verified: bool = False
 
 
@@ -68,8 +69,11 @@ def plan(
             unsafe_skipped.append(finding)
         else:
             wanted.append(finding)
+    declined: list[Finding] = []
     if choose is not None:
-        wanted = choose(wanted)
+        chosen = choose(wanted)
+        declined = [f for f in wanted if f not in chosen]
+        wanted = chosen
     formatter = cs.default_formatter()
 
     def rebuild(findings: list[Finding]) -> cs.ChangeSet:
@@ -80,7 +84,7 @@ def plan(
     if verify_build and changes and gotool.available():
         changes = verify.verify(changes, rebuild)
         verified = True
-    return Plan(changes, unsafe_skipped, unfixable, verified)
+    return Plan(changes, unsafe_skipped, unfixable, declined, verified)
 
 
 def refuse_dirty(paths: Sequence[Path]) -> None:

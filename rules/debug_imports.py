@@ -138,6 +138,15 @@ def run(pass_: Pass) -> None:
                 continue
             spec = caps["spec"][0]
             message = f"blank import of {path} runs its init on every start: {debug.cost}"
+            broken = [f.path.name for f in package.non_test_files() if f.problem]
+            if broken:
+                pass_.report(
+                    file,
+                    spec,
+                    f"{message}; no fix: {', '.join(broken)} could not be parsed, so other "
+                    "imports of the package are unknown",
+                )
+                continue
             named = _named_use(package, path)
             if named is not None:
                 pass_.report(

@@ -231,3 +231,65 @@ def test_written_files_keep_their_mode(demo: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert main.stat().st_mode & 0o777 == 0o600
     assert not list(demo.rglob("*.codemod-tmp"))
+
+
+def test_no_fix_in_a_package_with_an_unparsed_file(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/broken\n\ngo 1.26\n")
+    (tmp_path / "main.go").write_text(
+        'package main\n\nimport _ "net/http/pprof"\n\nfunc main() {}\n'
+    )
+    # new(expr) is Go 1.26 syntax that tree-sitter-go 0.25 cannot read.
+    (tmp_path / "newsyntax.go").write_text("package main\n\nvar timeout = new(int64(30))\n")
+    res = run("scan", "--format", "json", cwd=tmp_path)
+    assert res.returncode == 2
+    doc = json.loads(res.stdout)
+    assert [e["path"] for e in doc["errors"]] == ["newsyntax.go"]
+    (finding,) = doc["findings"]
+    assert finding["fix"] is None
+    assert "no fix: newsyntax.go could not be parsed" in finding["message"]
+
+
+def test_interactive_applies_only_the_chosen_fixes(demo: Path) -> None:
+    """Answer `n` to the first fix (expvar) and `y` to the second (pprof), on a real pty."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [
+            CODEMOD,
+            "apply",
+            "--rule",
+            "debug-imports",
+            "--unsafe-fixes",
+            "--interactive",
+            "--no-verify",
+        ],
+        cwd=demo,
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    seen, answers = b"", [b"n\n", b"y\n"]
+    while proc.poll() is None:
+        ready, _, _ = select.select([master], [], [], 30)
+        if not ready:
+            proc.kill()
+            pytest.fail(f"no prompt; saw: {seen.decode(errors='replace')}")
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        seen += chunk
+        if seen.count(b"apply this fix?") > 2 - len(answers):
+            os.write(master, answers.pop(0))
+    proc.wait(timeout=60)
+    os.close(master)
+    assert proc.returncode == 1, seen.decode(errors="replace")  # one finding left
+    assert seen.count(b"apply this fix?") == 2
+    assert b"1 fix(es) declined" in seen
+    main = (demo / "cmd" / "shortlinkd" / "main.go").read_text()
+    assert '_ "expvar"' in main and '_ "net/http/pprof"' not in main
+    assert (demo / "cmd" / "shortlinkd" / "debug_pprof.go").exists()
+    assert not (demo / "cmd" / "shortlinkd" / "debug_expvar.go").exists()
