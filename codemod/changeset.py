@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codemod import edits, gotool, imports, syntax
-from codemod.rule import Finding, ImportChange
+from codemod.rule import GENERATED_HEADER, LINES_MARKER, Finding, ImportChange
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _accept(candidates: list[Finding], read: Reader) -> tuple[list[Finding], lis
             if ff.create is not None:
                 if (ff.path in created and created[ff.path] != ff.create) or ff.path in taken:
                     clash = f"another fix also writes {ff.path.name}"
-                elif ff.path not in created and _exists(ff.path, read):
+                elif ff.path not in created and not _may_create(ff.path, read):
                     clash = f"{ff.path.name} already exists"
             elif ff.path in created:
                 clash = f"another fix creates {ff.path.name}"
@@ -96,12 +96,12 @@ def _accept(candidates: list[Finding], read: Reader) -> tuple[list[Finding], lis
     return accepted, conflicted
 
 
-def _exists(path: Path, read: Reader) -> bool:
+def _may_create(path: Path, read: Reader) -> bool:
+    """A new file, or one codemod generated before (it is regenerated whole)."""
     try:
-        read(path)
+        return read(path).startswith(GENERATED_HEADER.encode())
     except FileNotFoundError:
-        return False
-    return True
+        return True
 
 
 def _render(
@@ -109,20 +109,27 @@ def _render(
 ) -> tuple[dict[Path, FileChange], dict[Path, str]]:
     """New contents per file, and the files that failed a gate (with the reason)."""
     per_file: dict[Path, tuple[list[edits.TextEdit], list[ImportChange], str | None]] = {}
+    lines: dict[Path, set[str]] = {}
     for finding in accepted:
         for ff in finding.fix.files:  # type: ignore[union-attr]
             entry = per_file.setdefault(ff.path, ([], [], None))
             entry[0].extend(ff.edits)
             entry[1].extend(ff.imports)
+            lines.setdefault(ff.path, set()).update(ff.lines)
             if ff.create is not None:
                 per_file[ff.path] = (entry[0], entry[1], ff.create)
     changes: dict[Path, FileChange] = {}
     failures: dict[Path, str] = {}
     for path, (text_edits, import_changes, create) in per_file.items():
-        before = None if create is not None else read(path)
-        after = (
-            create.encode() if create is not None else edits.apply_edits(before or b"", text_edits)
-        )
+        if create is not None:
+            try:
+                before: bytes | None = read(path)  # a file codemod generated before
+            except FileNotFoundError:
+                before = None
+            after = create.replace(LINES_MARKER, "".join(sorted(lines[path]))).encode()
+        else:
+            before = read(path)
+            after = edits.apply_edits(before, text_edits)
         after = apply_imports(after, import_changes)
         problem = syntax.syntax_problem(syntax.parse(after))
         if problem:
@@ -136,7 +143,7 @@ def _render(
                 )
                 continue
             # Keep a hand-formatted file's layout; otherwise the result is gofmt's.
-            if before is None or formatter(before)[0] == before:
+            if before is None or create is not None or formatter(before)[0] == before:
                 after = formatted
         if after != before:
             changes[path] = FileChange(path, before, after)

@@ -13,8 +13,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from codemod import registry, suppress
-from codemod.model import DirectoryJob, GoFile, InputError, load_job
+from codemod import imports, registry, suppress
+from codemod.model import (
+    DirectoryJob,
+    GoFile,
+    InputError,
+    Package,
+    discover,
+    group_packages,
+    load_job,
+)
 from codemod.rule import Finding, Pass
 
 UNUSED_IGNORE = "unused-ignore"
@@ -72,9 +80,12 @@ def analyze(
                 report.errors.append(FileError(file.path, p.line, p.column, p.reason))
         found: list[Finding] = []
         for rule in rules:
-            pass_ = Pass(rule, package, options[rule.id])
+            pass_ = Pass(
+                rule, package, options[rule.id], load_importers=_importer_loader(package, packages)
+            )
             rule.run(pass_)
-            found += [_guard_fix(f, package.files) for f in pass_.findings]
+            known = package.files + [f for p in pass_._importers or [] for f in p.files]
+            found += [_guard_fix(f, known) for f in pass_.findings]
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
             by_file.setdefault(finding.path, []).append(finding)
@@ -98,6 +109,49 @@ def analyze(
     return report
 
 
+def _importer_loader(package: Package, siblings: list[Package]) -> Callable[[], list[Package]]:
+    def load() -> list[Package]:
+        if package.module is None or package.is_external_test:
+            return []
+        own = package.import_path
+        found = [p for p in siblings if p.is_external_test and _imports(p, own)]
+        for directory, files in sorted(_files_importing(package.module.root, own).items()):
+            if directory == package.dir:
+                continue  # the external test package is among the siblings already
+            parsed = [GoFile.load(path) for path in files]
+            found += group_packages(directory, parsed, package.module)
+        return found
+
+    return load
+
+
+def _imports(package: Package, import_path: str) -> bool:
+    return any(imports.find(f.root, import_path) for f in package.files)
+
+
+# Module root -> its .go files (outside nested modules, vendor, testdata): one walk per
+# process, however many packages ask.
+_MODULE_FILES: dict[Path, list[Path]] = {}
+
+
+def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
+    """Files of the module whose text names the import path, by directory (a cheap
+    byte search first; the caller parses only these)."""
+    if root not in _MODULE_FILES:
+        _MODULE_FILES[root] = [
+            path for job in discover([root]) if job.module and job.module.root == root for path in job.files
+        ]
+    needle = f'"{import_path}"'.encode()
+    out: dict[Path, list[Path]] = {}
+    for path in _MODULE_FILES[root]:
+        try:
+            if needle in path.read_bytes():
+                out.setdefault(path.parent, []).append(path)
+        except OSError:
+            continue
+    return out
+
+
 def _guard_fix(finding: Finding, files: list[GoFile]) -> Finding:
     """Strip a fix that would edit a file no fix may touch (generated, unparsed, not named)."""
     if finding.fix is None:
@@ -105,8 +159,15 @@ def _guard_fix(finding: Finding, files: list[GoFile]) -> Finding:
     by_path = {f.path: f for f in files}
     for file_fix in finding.fix.files:
         target = by_path.get(file_fix.path)
-        if file_fix.create is None and (target is None or not target.rewritable):
-            why = "generated" if target is not None and target.generated else "not rewritable here"
+        if file_fix.create is not None:
+            continue
+        if target is None or not target.rewritable:
+            why = (
+                "not part of this run" if target is None
+                else "generated" if target.generated
+                else "not parsed" if target.problem
+                else "not among the PATHs given"
+            )
             name = file_fix.path.name
             return replace(
                 finding, fix=None, message=f"{finding.message} (no fix: {name} is {why})"

@@ -1,0 +1,306 @@
+"""Package scope and name resolution without type information.
+
+Answers the one question a rewrite of package-level names needs: does this identifier
+refer to the package-level declaration, or to something that shadows it (a parameter,
+result, receiver, a local from `:=`/`var`/`const`, a range or type-switch binding, a
+`select` receive)? Struct fields, method names, labels and other packages' names are
+different node kinds in tree-sitter-go (`field_identifier`, `label_name`, selector
+fields), so they never come up as identifiers at all; keys of keyed composite literals
+do, and are classified by the literal's type.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from codemod import imports, syntax
+from codemod.model import GoFile, Package
+
+_TOP_LEVEL = """
+(source_file (var_declaration) @var)
+(source_file (const_declaration) @const)
+(source_file (function_declaration name: (identifier) @func))
+(source_file (type_declaration) @type)
+"""
+_IDENTIFIERS = "(identifier) @id"
+_FUNCS = {"function_declaration", "method_declaration", "func_literal"}
+
+
+class Kind(enum.Enum):
+    VAR = "var"
+    CONST = "const"
+    FUNC = "func"
+    TYPE = "type"
+
+
+@dataclass(frozen=True)
+class Decl:
+    name: str
+    kind: Kind
+    file: GoFile
+    node: syntax.Node  # the name's identifier
+    spec: syntax.Node | None = None  # var_spec / const_spec / type_spec
+    decl: syntax.Node | None = None  # the enclosing declaration
+
+
+class Use(enum.Enum):
+    READ = "read"
+    ASSIGN = "assign"  # left of `=`/`op=`, `++`/`--`
+    ADDRESS = "address"  # `&x`, also `&x.f` and `&x[i]`
+    DECLARE = "declare"  # the declaration itself
+
+
+@dataclass(frozen=True)
+class Ref:
+    file: GoFile
+    node: syntax.Node  # identifier, or for qualified refs the whole selector_expression
+    use: Use
+
+    @property
+    def line(self) -> int:
+        return self.node.start_point[0] + 1
+
+
+@dataclass
+class PackageScope:
+    decls: dict[str, Decl] = field(default_factory=dict)
+    types_by_name: dict[str, syntax.Node] = field(default_factory=dict)  # name -> type node
+
+    @classmethod
+    def of(cls, package: Package) -> PackageScope:
+        scope = cls()
+        for file in package.files:
+            for kind, nodes in syntax.captures(_TOP_LEVEL, file.root).items():
+                for node in nodes:
+                    scope._add(file, kind, node)
+        return scope
+
+    def _add(self, file: GoFile, kind: str, node: syntax.Node) -> None:
+        if kind == "func":
+            self.decls[syntax.text(node)] = Decl(syntax.text(node), Kind.FUNC, file, node)
+            return
+        spec_type = {"var": "var_spec", "const": "const_spec", "type": "type_spec"}[kind]
+        for spec in _specs(node, spec_type):
+            if kind == "type":
+                name = spec.child_by_field_name("name")
+                if name is not None:
+                    self.decls[syntax.text(name)] = Decl(syntax.text(name), Kind.TYPE, file, name, spec, node)
+                    type_node = spec.child_by_field_name("type")
+                    if type_node is not None:
+                        self.types_by_name[syntax.text(name)] = type_node
+                continue
+            for name in spec.children_by_field_name("name"):
+                decl_kind = Kind.VAR if kind == "var" else Kind.CONST
+                self.decls[syntax.text(name)] = Decl(syntax.text(name), decl_kind, file, name, spec, node)
+
+
+def _specs(decl: syntax.Node, spec_type: str) -> Iterator[syntax.Node]:
+    for child in decl.named_children:
+        if child.type == spec_type:
+            yield child
+        elif child.type.endswith("_spec_list"):
+            yield from (c for c in child.named_children if c.type == spec_type)
+
+
+# ---------------------------------------------------------------------------- resolution
+
+
+def identifiers(file: GoFile) -> dict[str, list[syntax.Node]]:
+    """Every identifier of the file, by name (one query per file)."""
+    by_name: dict[str, list[syntax.Node]] = {}
+    for node in syntax.captures(_IDENTIFIERS, file.root).get("id", []):
+        by_name.setdefault(syntax.text(node), []).append(node)
+    return by_name
+
+
+def is_package_level(node: syntax.Node, scope: PackageScope | None = None) -> bool:
+    """Whether identifier `node` refers to a package-level name (not a local one).
+
+    False also for identifiers that declare something (parameters, `:=` left sides...)
+    and for field names in keyed literals of struct type.
+    """
+    name = syntax.text(node)
+    if _declares_locally(node) or _is_struct_key(node, scope):
+        return False
+    child = node
+    for parent in syntax.ancestors(node):
+        if parent.type == "source_file":
+            return True
+        if parent.type in _FUNCS and _params_declare(parent, name):
+            return False
+        if parent.type == "statement_list" and _earlier_statements_declare(parent, child, name):
+            return False
+        if parent.type in {"if_statement", "expression_switch_statement", "type_switch_statement"}:
+            init = parent.child_by_field_name("initializer")
+            if init is not None and init != child and name in _declared_by(init):
+                return False
+            alias = parent.child_by_field_name("alias")
+            if alias is not None and child != alias and child.type == "type_case" and name in _names(alias):
+                return False
+        if parent.type == "for_statement":
+            clause = next((c for c in parent.named_children if c.type in {"range_clause", "for_clause"}), None)
+            if clause is not None and child != clause and name in _declared_by(clause):
+                return False
+            if clause is not None and clause.type == "for_clause" and child == clause:
+                init = clause.child_by_field_name("initializer")
+                if init is not None and not _contains(init, node) and name in _declared_by(init):
+                    return False
+        if parent.type == "communication_case":
+            comm = parent.child_by_field_name("communication")
+            if comm is not None and child != comm and name in _declared_by(comm):
+                return False
+        child = parent
+    return True
+
+
+def _contains(outer: syntax.Node, inner: syntax.Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
+
+
+def _names(node: syntax.Node) -> set[str]:
+    return {syntax.text(c) for c in node.named_children if c.type == "identifier"}
+
+
+def _declared_by(stmt: syntax.Node) -> set[str]:
+    """Names a statement declares in its enclosing scope."""
+    if stmt.type == "short_var_declaration":
+        left = stmt.child_by_field_name("left")
+        return _names(left) if left else set()
+    if stmt.type in {"range_clause", "receive_statement"}:
+        left = stmt.child_by_field_name("left")
+        is_define = any(c.type == ":=" for c in stmt.children)
+        return _names(left) if left is not None and is_define else set()
+    if stmt.type == "for_clause":
+        init = stmt.child_by_field_name("initializer")
+        return _declared_by(init) if init is not None else set()
+    if stmt.type in {"var_declaration", "const_declaration"}:
+        spec = "var_spec" if stmt.type == "var_declaration" else "const_spec"
+        return {syntax.text(n) for s in _specs(stmt, spec) for n in s.children_by_field_name("name")}
+    if stmt.type == "type_declaration":
+        return {syntax.text(s.child_by_field_name("name")) for s in _specs(stmt, "type_spec") if s.child_by_field_name("name")}
+    return set()
+
+
+def _earlier_statements_declare(statements: syntax.Node, child: syntax.Node, name: str) -> bool:
+    for stmt in statements.named_children:
+        if stmt.start_byte >= child.start_byte:
+            return False
+        if name in _declared_by(stmt):
+            return True
+    return False
+
+
+def _params_declare(func: syntax.Node, name: str) -> bool:
+    for field_name in ("receiver", "parameters", "result", "type_parameters"):
+        params = func.child_by_field_name(field_name)
+        if params is None:
+            continue
+        for decl in params.named_children:
+            if any(syntax.text(n) == name for n in decl.children_by_field_name("name")):
+                return True
+    return False
+
+
+def _declares_locally(node: syntax.Node) -> bool:
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type in {"parameter_declaration", "variadic_parameter_declaration", "type_parameter_declaration"}:
+        return True
+    if parent.type in {"var_spec", "const_spec"}:
+        return any(n == node for n in parent.children_by_field_name("name"))
+    if parent.type == "expression_list" and parent.parent is not None:
+        stmt = parent.parent
+        if stmt.type == "short_var_declaration" and stmt.child_by_field_name("left") == parent:
+            return True
+        if stmt.type in {"range_clause", "receive_statement"} and stmt.child_by_field_name("left") == parent:
+            return any(c.type == ":=" for c in stmt.children)
+        if stmt.type == "type_switch_statement" and stmt.child_by_field_name("alias") == parent:
+            return True
+    return False
+
+
+def _is_struct_key(node: syntax.Node, scope: PackageScope | None) -> bool:
+    """`T{name: v}`: a field name when T is a struct; an expression when T is a map."""
+    element = node.parent
+    if element is None or element.type != "literal_element":
+        return False
+    keyed = element.parent
+    if keyed is None or keyed.type != "keyed_element" or keyed.named_children[0] != element:
+        return False
+    literal_type = _literal_type(keyed)
+    while literal_type is not None and literal_type.type == "type_identifier" and scope is not None:
+        underlying = scope.types_by_name.get(syntax.text(literal_type))
+        if underlying is None:
+            break
+        literal_type = underlying
+    if literal_type is None:
+        return True  # elided element type: most often a struct
+    return literal_type.type not in {"map_type", "slice_type", "array_type", "implicit_length_array_type"}
+
+
+def _literal_type(keyed: syntax.Node) -> syntax.Node | None:
+    body = keyed.parent  # literal_value
+    literal = body.parent if body is not None else None
+    if literal is not None and literal.type == "composite_literal":
+        return literal.child_by_field_name("type")
+    return None
+
+
+def classify(node: syntax.Node) -> Use:
+    """How an identifier (or qualified selector) that names a variable is used."""
+    target = node
+    # &x, &x.f, &x[i]: the address of the variable or of part of it.
+    while target.parent is not None and target.parent.type in {"selector_expression", "index_expression"} and target.parent.named_children[0] == target:
+        target = target.parent
+    parent = target.parent
+    if parent is not None and parent.type == "unary_expression" and parent.children[0].type == "&":
+        return Use.ADDRESS
+    if parent is not None and parent.type == "parenthesized_expression":
+        return classify(parent)
+    if target == node and parent is not None:
+        if parent.type == "inc_statement" or parent.type == "dec_statement":
+            return Use.ASSIGN
+        if parent.type == "expression_list" and parent.parent is not None:
+            stmt = parent.parent
+            if stmt.type == "assignment_statement" and stmt.child_by_field_name("left") == parent:
+                return Use.ASSIGN
+            if stmt.type == "range_clause" and stmt.child_by_field_name("left") == parent:
+                return Use.ASSIGN  # `for x = range` assigns
+    return Use.READ
+
+
+def references(package: Package, decl: Decl, scope: PackageScope, cache: dict[GoFile, dict[str, list[syntax.Node]]] | None = None) -> list[Ref]:
+    """Every identifier in the package's files that refers to the package-level `decl`."""
+    refs = []
+    for file in package.files:
+        by_name = cache[file] if cache is not None and file in cache else identifiers(file)
+        if cache is not None:
+            cache[file] = by_name
+        for node in by_name.get(decl.name, []):
+            if node == decl.node:
+                refs.append(Ref(file, node, Use.DECLARE))
+            elif is_package_level(node, scope):
+                refs.append(Ref(file, node, classify(node)))
+    return refs
+
+
+_QUALIFIED = "(selector_expression operand: (identifier) @pkg field: (field_identifier) @name) @sel"
+
+
+def qualified_references(file: GoFile, import_path: str, name: str) -> list[Ref] | None:
+    """Uses of `pkg.name` in a file importing `import_path`; None if it dot-imports it."""
+    local = [imports.local_name(s) for s in imports.find(file.root, import_path)]
+    if "." in local:
+        return None
+    local_names = {n for n in local if n != "_"}
+    refs = []
+    if not local_names:
+        return refs
+    for caps in syntax.matches(_QUALIFIED, file.root):
+        pkg, sel = caps["pkg"][0], caps["sel"][0]
+        if syntax.text(caps["name"][0]) == name and syntax.text(pkg) in local_names and is_package_level(pkg):
+            refs.append(Ref(file, sel, classify(sel)))
+    return refs
