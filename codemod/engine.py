@@ -139,7 +139,10 @@ def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
     byte search first; the caller parses only these)."""
     if root not in _MODULE_FILES:
         _MODULE_FILES[root] = [
-            path for job in discover([root]) if job.module and job.module.root == root for path in job.files
+            path
+            for job in discover([root])
+            if job.module and job.module.root == root
+            for path in job.files
         ]
     needle = f'"{import_path}"'.encode()
     out: dict[Path, list[Path]] = {}
@@ -163,9 +166,12 @@ def _guard_fix(finding: Finding, files: list[GoFile]) -> Finding:
             continue
         if target is None or not target.rewritable:
             why = (
-                "not part of this run" if target is None
-                else "generated" if target.generated
-                else "not parsed" if target.problem
+                "not part of this run"
+                if target is None
+                else "generated"
+                if target.generated
+                else "not parsed"
+                if target.problem
                 else "not among the PATHs given"
             )
             name = file_fix.path.name

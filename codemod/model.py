@@ -84,7 +84,7 @@ class ModuleFinder:
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.M)
 
 
-@dataclass
+@dataclass(eq=False)  # identity: a file is one object per run, usable as a dict key
 class GoFile:
     path: Path
     source: bytes

@@ -29,11 +29,16 @@ class Option:
     default: Any
     help: str
     choices: tuple[Any, ...] = ()
+    validate: Callable[[Any], str | None] | None = None  # returns a complaint, or None
 
     def check(self, value: Any, where: str) -> Any:
-        if not isinstance(value, type(self.default)):
+        wrong_bool = isinstance(value, bool) != isinstance(self.default, bool)
+        if not isinstance(value, type(self.default)) or wrong_bool:
             want = type(self.default).__name__
             raise ValueError(f"{where}: option {self.name!r} must be {want}, not {value!r}")
+        complaint = self.validate(value) if self.validate else None
+        if complaint:
+            raise ValueError(f"{where}: option {self.name!r}: {complaint}")
         if self.choices and value not in self.choices:
             allowed = ", ".join(map(str, self.choices))
             raise ValueError(

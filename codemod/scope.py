@@ -86,14 +86,18 @@ class PackageScope:
             if kind == "type":
                 name = spec.child_by_field_name("name")
                 if name is not None:
-                    self.decls[syntax.text(name)] = Decl(syntax.text(name), Kind.TYPE, file, name, spec, node)
+                    self.decls[syntax.text(name)] = Decl(
+                        syntax.text(name), Kind.TYPE, file, name, spec, node
+                    )
                     type_node = spec.child_by_field_name("type")
                     if type_node is not None:
                         self.types_by_name[syntax.text(name)] = type_node
                 continue
             for name in spec.children_by_field_name("name"):
                 decl_kind = Kind.VAR if kind == "var" else Kind.CONST
-                self.decls[syntax.text(name)] = Decl(syntax.text(name), decl_kind, file, name, spec, node)
+                self.decls[syntax.text(name)] = Decl(
+                    syntax.text(name), decl_kind, file, name, spec, node
+                )
 
 
 def _specs(decl: syntax.Node, spec_type: str) -> Iterator[syntax.Node]:
@@ -137,10 +141,17 @@ def is_package_level(node: syntax.Node, scope: PackageScope | None = None) -> bo
             if init is not None and init != child and name in _declared_by(init):
                 return False
             alias = parent.child_by_field_name("alias")
-            if alias is not None and child != alias and child.type == "type_case" and name in _names(alias):
+            if (
+                alias is not None
+                and child != alias
+                and child.type == "type_case"
+                and name in _names(alias)
+            ):
                 return False
         if parent.type == "for_statement":
-            clause = next((c for c in parent.named_children if c.type in {"range_clause", "for_clause"}), None)
+            clause = next(
+                (c for c in parent.named_children if c.type in {"range_clause", "for_clause"}), None
+            )
             if clause is not None and child != clause and name in _declared_by(clause):
                 return False
             if clause is not None and clause.type == "for_clause" and child == clause:
@@ -177,9 +188,15 @@ def _declared_by(stmt: syntax.Node) -> set[str]:
         return _declared_by(init) if init is not None else set()
     if stmt.type in {"var_declaration", "const_declaration"}:
         spec = "var_spec" if stmt.type == "var_declaration" else "const_spec"
-        return {syntax.text(n) for s in _specs(stmt, spec) for n in s.children_by_field_name("name")}
+        return {
+            syntax.text(n) for s in _specs(stmt, spec) for n in s.children_by_field_name("name")
+        }
     if stmt.type == "type_declaration":
-        return {syntax.text(s.child_by_field_name("name")) for s in _specs(stmt, "type_spec") if s.child_by_field_name("name")}
+        return {
+            syntax.text(s.child_by_field_name("name"))
+            for s in _specs(stmt, "type_spec")
+            if s.child_by_field_name("name")
+        }
     return set()
 
 
@@ -207,7 +224,11 @@ def _declares_locally(node: syntax.Node) -> bool:
     parent = node.parent
     if parent is None:
         return False
-    if parent.type in {"parameter_declaration", "variadic_parameter_declaration", "type_parameter_declaration"}:
+    if parent.type in {
+        "parameter_declaration",
+        "variadic_parameter_declaration",
+        "type_parameter_declaration",
+    }:
         return True
     if parent.type in {"var_spec", "const_spec"}:
         return any(n == node for n in parent.children_by_field_name("name"))
@@ -215,7 +236,10 @@ def _declares_locally(node: syntax.Node) -> bool:
         stmt = parent.parent
         if stmt.type == "short_var_declaration" and stmt.child_by_field_name("left") == parent:
             return True
-        if stmt.type in {"range_clause", "receive_statement"} and stmt.child_by_field_name("left") == parent:
+        if (
+            stmt.type in {"range_clause", "receive_statement"}
+            and stmt.child_by_field_name("left") == parent
+        ):
             return any(c.type == ":=" for c in stmt.children)
         if stmt.type == "type_switch_statement" and stmt.child_by_field_name("alias") == parent:
             return True
@@ -238,7 +262,12 @@ def _is_struct_key(node: syntax.Node, scope: PackageScope | None) -> bool:
         literal_type = underlying
     if literal_type is None:
         return True  # elided element type: most often a struct
-    return literal_type.type not in {"map_type", "slice_type", "array_type", "implicit_length_array_type"}
+    return literal_type.type not in {
+        "map_type",
+        "slice_type",
+        "array_type",
+        "implicit_length_array_type",
+    }
 
 
 def _literal_type(keyed: syntax.Node) -> syntax.Node | None:
@@ -253,7 +282,11 @@ def classify(node: syntax.Node) -> Use:
     """How an identifier (or qualified selector) that names a variable is used."""
     target = node
     # &x, &x.f, &x[i]: the address of the variable or of part of it.
-    while target.parent is not None and target.parent.type in {"selector_expression", "index_expression"} and target.parent.named_children[0] == target:
+    while (
+        target.parent is not None
+        and target.parent.type in {"selector_expression", "index_expression"}
+        and target.parent.named_children[0] == target
+    ):
         target = target.parent
     parent = target.parent
     if parent is not None and parent.type == "unary_expression" and parent.children[0].type == "&":
@@ -272,7 +305,12 @@ def classify(node: syntax.Node) -> Use:
     return Use.READ
 
 
-def references(package: Package, decl: Decl, scope: PackageScope, cache: dict[GoFile, dict[str, list[syntax.Node]]] | None = None) -> list[Ref]:
+def references(
+    package: Package,
+    decl: Decl,
+    scope: PackageScope,
+    cache: dict[GoFile, dict[str, list[syntax.Node]]] | None = None,
+) -> list[Ref]:
     """Every identifier in the package's files that refers to the package-level `decl`."""
     refs = []
     for file in package.files:
@@ -301,6 +339,10 @@ def qualified_references(file: GoFile, import_path: str, name: str) -> list[Ref]
         return refs
     for caps in syntax.matches(_QUALIFIED, file.root):
         pkg, sel = caps["pkg"][0], caps["sel"][0]
-        if syntax.text(caps["name"][0]) == name and syntax.text(pkg) in local_names and is_package_level(pkg):
+        if (
+            syntax.text(caps["name"][0]) == name
+            and syntax.text(pkg) in local_names
+            and is_package_level(pkg)
+        ):
             refs.append(Ref(file, sel, classify(sel)))
     return refs

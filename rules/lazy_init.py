@@ -1,0 +1,734 @@
+"""Package-level values that do real work at start-up, built on first use instead.
+
+## What it finds
+
+A package-level `var` whose initializer does work on every start and has no side effect
+that must happen then:
+
+- calls of known constructors: `regexp.MustCompile`, `regexp.MustCompilePOSIX`,
+  `template.Must(template.New(...)...Parse(...))` (text/template and html/template,
+  through any import alias), `strings.NewReplacer`, and the constructors you declare
+  in `.codemod.toml`;
+- map literals of at least `min_map_entries` entries (maps are always built at run
+  time), and composite literals that contain such calls or maps.
+
+## Why
+
+Every one of these runs before `main`, on every start, in every program that links the
+package, even for `--version` or `--help`. Fifty moderately complex regexps cost about
+1.6 ms and 10,000 allocations; a 5,000-entry map about 0.3 ms. The Go team made the
+same change by hand in `html` (entity maps), `hash/crc64`, `text/template` and
+`cmd/go` (`internal/lazyregexp`); so did gitea, containers/storage and others.
+
+## The fix
+
+    // before
+    var validID = regexp.MustCompile(`^[a-z]+\\[[0-9]+\\]$`)
+
+    func ok(s string) bool { return validID.MatchString(s) }
+
+    // after
+    var validID = sync.OnceValue(func() *regexp.Regexp {
+        return regexp.MustCompile(`^[a-z]+\\[[0-9]+\\]$`)
+    })
+
+    func ok(s string) bool { return validID().MatchString(s) }
+
+Every reference in the package becomes a call, resolved by scope: parameters, locals,
+range and type-switch bindings, struct fields and method names that share the name are
+left alone. Modules older than Go 1.21 get a `sync.Once` getter with the same shape. One
+generated test per package (`codemod_lazyinit_test.go`) builds every lazy value, so a
+bad pattern still fails `go test` instead of the first request that needs it.
+
+Unexported vars are a safe fix: only the moment of the work changes. Exported vars
+change the package's API (`pkg.Re` becomes `pkg.Re()`): that fix is unsafe; with
+`--unsafe-fixes` every use in the module is rewritten, and importers outside the module
+break.
+
+## What it leaves alone, and says why
+
+Vars assigned anywhere (tests included) or whose address is taken; initializers that
+read other package variables, call functions whose result can change (`os.Getenv`,
+`time.Now`, your own functions), or register something (`flag.*`, `http.Handle*`,
+`expvar.*`, `sql.Register`, `prometheus.MustRegister`, ...); templates parsed from
+files; struct and array values (uses may need an addressable variable); blank vars;
+vars read by an `init()` or by another eager initializer (no gain: they would be built
+at start-up anyway); packages where a file could not be parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from codemod import imports, syntax
+from codemod.edits import TextEdit
+from codemod.model import GoFile, Package
+from codemod.rule import (
+    GENERATED_HEADER,
+    LINES_MARKER,
+    FileFix,
+    Fix,
+    ImportChange,
+    Option,
+    Pass,
+    Rule,
+    Safety,
+)
+from codemod.scope import (
+    Decl,
+    Kind,
+    PackageScope,
+    Ref,
+    Use,
+    is_package_level,
+    qualified_references,
+    references,
+)
+
+TEST_FILE = "codemod_lazyinit_test.go"
+
+# (import path, function) -> result type; {pkg} is the file's name for the package.
+CONSTRUCTORS = {
+    ("regexp", "MustCompile"): "*{pkg}.Regexp",
+    ("regexp", "MustCompilePOSIX"): "*{pkg}.Regexp",
+    ("strings", "NewReplacer"): "*{pkg}.Replacer",
+    ("text/template", "Must"): "*{pkg}.Template",
+    ("html/template", "Must"): "*{pkg}.Template",
+}
+
+# Packages whose functions only compute from their arguments.
+_PURE_PACKAGES = {
+    "strings",
+    "strconv",
+    "unicode",
+    "unicode/utf8",
+    "unicode/utf16",
+    "path",
+    "math",
+    "bytes",
+    "html",
+    "regexp",
+    "regexp/syntax",
+    "text/template",
+    "html/template",
+    "net/url",
+    "errors",
+    "sort",
+    "slices",
+    "maps",
+    "cmp",
+}  # fmt: only the Sprint family (below)
+_IMPURE = {
+    ("text/template", "ParseFiles"),
+    ("text/template", "ParseGlob"),
+    ("html/template", "ParseFiles"),
+    ("html/template", "ParseGlob"),
+}
+_FILE_METHODS = {"ParseFiles", "ParseGlob"}
+_REGISTRARS = {
+    "flag",
+    "expvar",
+    "database/sql",
+    "encoding/gob",
+    "image",
+    "github.com/prometheus/client_golang/prometheus",
+}
+_HTTP_REGISTRARS = {"Handle", "HandleFunc"}
+# Standard-library package variables that programs change or that change under them.
+_STD_VARIABLES = {
+    ("os", "Args"),
+    ("os", "Stdin"),
+    ("os", "Stdout"),
+    ("os", "Stderr"),
+    ("flag", "CommandLine"),
+    ("flag", "Usage"),
+    ("net/http", "DefaultClient"),
+    ("net/http", "DefaultServeMux"),
+    ("net/http", "DefaultTransport"),
+    ("time", "Local"),
+    ("log", "Default"),
+}
+
+
+_TOP_VARS = "(source_file (var_declaration) @decl)"
+_CALLS = """
+(call_expression function: (selector_expression operand: (identifier) @pkg field: (field_identifier) @fn)) @call
+(type_conversion_expression type: (qualified_type package: (package_identifier) @pkg name: (type_identifier) @fn)) @call
+"""
+_METHOD_CALLS = "(call_expression function: (selector_expression operand: [(call_expression) (type_conversion_expression) (parenthesized_expression)] field: (field_identifier) @method))"
+_SELECTORS = "(selector_expression operand: (identifier) @pkg field: (field_identifier) @name) @sel"
+_IDENTS = "(identifier) @id"
+_MAPS = "(composite_literal type: (map_type) body: (literal_value) @body) @map"
+_FUNC_LITERALS = "(func_literal) @f"
+_INIT_FUNCS = '(source_file (function_declaration name: (identifier) @name body: (block) @body (#eq? @name "init")))'
+_FUNC_BODIES = "(source_file (function_declaration name: (identifier) @name body: (block) @body))"
+_FORCED = re.compile(r"^\t_ = (\w+)\(\)$", re.M)
+
+
+def _constructor_key(value: str) -> str | None:
+    if not re.fullmatch(r"[\w./-]+\.\w+", value):
+        return f'{value!r} is not an import path and function name, like "example.com/y.New"'
+    return None
+
+
+def _validate_constructors(value: object) -> str | None:
+    if not isinstance(value, dict):
+        return "must be a table"
+    for key, result in value.items():
+        if not isinstance(result, str) or not result:
+            return f"the result type of {key!r} must be a non-empty string"
+        complaint = _constructor_key(key)
+        if complaint:
+            return complaint
+    return None
+
+
+# ---------------------------------------------------------------------------- candidates
+
+
+@dataclass
+class Candidate:
+    decl: Decl
+    value: syntax.Node
+    result_type: str
+    what: str  # e.g. "regexp.MustCompile" or "a map literal of 392 entries"
+    deps: set[str] = field(default_factory=set)  # other package vars its initializer reads
+    refs: list[Ref] = field(default_factory=list)
+    outside: list[Ref] = field(default_factory=list)  # uses in importing packages
+    skip: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.decl.name
+
+    @property
+    def file(self) -> GoFile:
+        return self.decl.file
+
+    @property
+    def exported(self) -> bool:
+        return self.name[:1].isupper()
+
+
+@dataclass
+class Context:
+    pass_: Pass
+    package: Package
+    scope: PackageScope
+    constructors: dict[tuple[str, str], str]  # built-in plus user-declared
+    min_map_entries: int
+
+    def import_of(self, file: GoFile, local: str) -> str | None:
+        """The import path a file's package name refers to, or None."""
+        for spec in imports.specs(file.root):
+            if imports.local_name(spec) == local:
+                return spec.path
+        return None
+
+
+def run(pass_: Pass) -> None:
+    package = pass_.package
+    if package.is_external_test or not any(
+        not f.is_test and b"var" in f.source for f in package.files
+    ):
+        return
+    constructors = dict(CONSTRUCTORS)
+    for key, result in pass_.options["constructors"].items():
+        path, _, func = key.rpartition(".")
+        constructors[(path, func)] = result.replace(imports.default_name(path) + ".", "{pkg}.", 1)
+    ctx = Context(
+        pass_, package, PackageScope.of(package), constructors, pass_.options["min_map_entries"]
+    )
+    candidates = [c for c in _find_candidates(ctx)]
+    if not candidates:
+        return
+    broken = [f.path.name for f in package.files if f.problem]
+    by_name = {c.name: c for c in candidates}
+    for c in candidates:
+        if broken:
+            c.skip = f"{', '.join(broken)} could not be parsed, so references are unknown"
+        elif c.name == "_":
+            c.skip = "a blank var: nothing can refer to it"
+        else:
+            _check_initializer(ctx, c, by_name)
+    live = [c for c in candidates if not c.skip]
+    _check_uses(ctx, live)
+    _drop_no_gain(ctx, [c for c in candidates if not c.skip])
+    _report(ctx, candidates)
+
+
+def _find_candidates(ctx: Context) -> Iterable[Candidate]:
+    for file in ctx.package.non_test_files():
+        for decl_node in syntax.captures(_TOP_VARS, file.root).get("decl", []):
+            specs = [c for c in decl_node.named_children if c.type == "var_spec"]
+            for group in (c for c in decl_node.named_children if c.type == "var_spec_list"):
+                specs += [c for c in group.named_children if c.type == "var_spec"]
+            for spec in specs:
+                candidate = _candidate(ctx, file, spec, decl_node)
+                if candidate is not None:
+                    yield candidate
+
+
+def _candidate(
+    ctx: Context, file: GoFile, spec: syntax.Node, decl_node: syntax.Node
+) -> Candidate | None:
+    names = spec.children_by_field_name("name")
+    values = spec.child_by_field_name("value")
+    if values is None or not names:
+        return None
+    heavy = [(v, _heavy(ctx, file, v)) for v in values.named_children]
+    if not any(what for _, what in heavy):
+        return None
+    name = names[0]
+    decl = Decl(syntax.text(name), Kind.VAR, file, name, spec, decl_node)
+    value, what = next((v, w) for v, w in heavy if w)
+    if len(names) != 1 or len(values.named_children) != 1:
+        return Candidate(decl, value, "", what, skip="declares several names in one spec")
+    declared = spec.child_by_field_name("type")
+    result = syntax.text(declared) if declared is not None else _result_type(ctx, file, value)
+    candidate = Candidate(decl, value, result or "", what)
+    if not result:
+        candidate.skip = f"cannot tell the type of the value; declare it: var {decl.name} T = ..."
+    elif not _reference_like(ctx, result, value):
+        candidate.skip = f"a value of type {result}: uses may need an addressable variable"
+    return candidate
+
+
+def _unparen(node: syntax.Node) -> syntax.Node:
+    while node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    return node
+
+
+def _call_target(ctx: Context, file: GoFile, node: syntax.Node) -> tuple[str, str, str] | None:
+    """(import path, function, local package name) of a `pkg.F(...)` call, either shape."""
+    node = _unparen(node)
+    if node.type == "call_expression":
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "selector_expression":
+            return None
+        pkg, name = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
+    elif node.type == "type_conversion_expression":
+        qualified = node.child_by_field_name("type")
+        if qualified is None or qualified.type != "qualified_type":
+            return None
+        pkg, name = qualified.child_by_field_name("package"), qualified.child_by_field_name("name")
+    else:
+        return None
+    if pkg is None or name is None or pkg.type not in {"identifier", "package_identifier"}:
+        return None
+    path = ctx.import_of(file, syntax.text(pkg))
+    return (path, syntax.text(name), syntax.text(pkg)) if path else None
+
+
+def _heavy(ctx: Context, file: GoFile, value: syntax.Node) -> str:
+    """What makes the value costly at start-up, or "" if nothing does."""
+    target = _call_target(ctx, file, value)
+    if target and (target[0], target[1]) in ctx.constructors:
+        return f"{imports.default_name(target[0])}.{target[1]}"
+    inner = _unparen(value)
+    if inner.type == "unary_expression" and inner.children[0].type == "&":
+        inner = _unparen(inner.named_children[0])
+    if inner.type != "composite_literal":
+        return ""
+    deferred = _func_literal_ranges(inner)
+    for caps in syntax.matches(_CALLS, inner):
+        call = caps["call"][0]
+        target = _call_target(ctx, file, call)
+        if target and (target[0], target[1]) in ctx.constructors and not _inside(call, deferred):
+            return f"a composite literal calling {imports.default_name(target[0])}.{target[1]}"
+    for caps in syntax.matches(_MAPS, inner):
+        entries = sum(c.type != "comment" for c in caps["body"][0].named_children)
+        if entries >= ctx.min_map_entries and not _inside(caps["map"][0], deferred):
+            return f"a map literal of {entries} entries"
+    return ""
+
+
+def _func_literal_ranges(node: syntax.Node) -> list[tuple[int, int]]:
+    return [(f.start_byte, f.end_byte) for f in syntax.captures(_FUNC_LITERALS, node).get("f", [])]
+
+
+def _inside(node: syntax.Node, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= node.start_byte and node.end_byte <= end for start, end in ranges)
+
+
+def _result_type(ctx: Context, file: GoFile, value: syntax.Node) -> str:
+    target = _call_target(ctx, file, value)
+    if target and (target[0], target[1]) in ctx.constructors:
+        return ctx.constructors[(target[0], target[1])].format(pkg=target[2])
+    inner = _unparen(value)
+    pointer = ""
+    if inner.type == "unary_expression" and inner.children[0].type == "&":
+        pointer, inner = "*", _unparen(inner.named_children[0])
+    if inner.type == "composite_literal":
+        literal_type = inner.child_by_field_name("type")
+        if literal_type is not None and literal_type.type != "implicit_length_array_type":
+            return pointer + syntax.text(literal_type)
+    return ""
+
+
+def _reference_like(ctx: Context, result: str, value: syntax.Node) -> bool:
+    """Pointer, map, slice, func, chan or interface-free named types of those."""
+    if result.startswith(("*", "map[", "[]", "func", "chan")):
+        return True
+    seen = set()
+    name = result
+    while name in ctx.scope.types_by_name and name not in seen:
+        seen.add(name)
+        underlying = ctx.scope.types_by_name[name]
+        if underlying.type in {
+            "pointer_type",
+            "map_type",
+            "slice_type",
+            "function_type",
+            "channel_type",
+        }:
+            return True
+        name = syntax.text(underlying)
+    return False
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+def _check_initializer(ctx: Context, c: Candidate, by_name: dict[str, Candidate]) -> None:
+    """The initializer must compute from constants and pure functions only."""
+    file, value = c.file, c.value
+    deferred = _func_literal_ranges(value)
+    for caps in syntax.matches(_CALLS, value):
+        call = caps["call"][0]
+        target = _call_target(ctx, file, call)
+        if target is None or _inside(call, deferred):
+            continue
+        path, func, local = target
+        shown = f"{local}.{func}"
+        if path in _REGISTRARS or (path == "net/http" and func in _HTTP_REGISTRARS):
+            c.skip = f"calls {shown}, which registers at start-up and must stay eager"
+            return
+        if (path, func) in ctx.constructors:
+            continue
+        if (path, func) in _IMPURE:
+            c.skip = f"calls {shown}, which reads files: lazily that would happen at first use"
+            return
+        pure = path in _PURE_PACKAGES or (
+            path == "fmt" and func in {"Sprint", "Sprintf", "Sprintln"}
+        )
+        if not pure:
+            c.skip = f"calls {shown}, whose result may differ at first use"
+            return
+    for caps in syntax.matches(_METHOD_CALLS, value):
+        method = syntax.text(caps["method"][0])
+        if method in _FILE_METHODS and not _inside(caps["method"][0], deferred):
+            c.skip = f"calls .{method}, which reads files: lazily that would happen at first use"
+            return
+    for caps in syntax.matches(_SELECTORS, value):
+        sel, pkg = caps["sel"][0], caps["pkg"][0]
+        parent = sel.parent
+        if (
+            parent is not None
+            and parent.type == "call_expression"
+            and parent.child_by_field_name("function") == sel
+        ):
+            continue
+        path = ctx.import_of(file, syntax.text(pkg))
+        if path is None or not is_package_level(pkg, ctx.scope) or _inside(sel, deferred):
+            continue
+        name = syntax.text(caps["name"][0])
+        std = "." not in path.split("/")[0]
+        if not std or (path, name) in _STD_VARIABLES:
+            c.skip = f"reads {syntax.text(pkg)}.{name}, which may be a variable that changes before first use"
+            return
+    for node in syntax.captures(_IDENTS, value).get("id", []):
+        name = syntax.text(node)
+        decl = ctx.scope.decls.get(name)
+        if decl is None or decl.node == c.decl.node or not is_package_level(node, ctx.scope):
+            continue
+        if decl.kind is Kind.FUNC:
+            parent = node.parent
+            called = (
+                parent is not None
+                and parent.type == "call_expression"
+                and parent.child_by_field_name("function") == node
+            )
+            if called and not _inside(node, deferred):
+                c.skip = f"calls {name}(), whose result may differ at first use"
+                return
+        elif decl.kind is Kind.VAR:
+            if name in by_name:
+                c.deps.add(name)
+            elif not _inside(node, deferred):
+                c.skip = f"reads package variable {name}, which may change before first use"
+                return
+
+
+def _check_uses(ctx: Context, candidates: list[Candidate]) -> None:
+    cache: dict[GoFile, dict[str, list[syntax.Node]]] = {}
+    for c in candidates:
+        c.refs = references(ctx.package, c.decl, ctx.scope, cache)
+        bad = _bad_use(c.refs)
+        if bad:
+            c.skip = bad
+            continue
+        if c.exported and ctx.package.name != "main":
+            _check_outside(ctx, c)
+
+
+def _bad_use(refs: list[Ref]) -> str:
+    for ref in refs:
+        where = f"{ref.file.path.name}:{ref.line}"
+        if ref.use is Use.ASSIGN:
+            return f"assigned at {where}"
+        if ref.use is Use.ADDRESS:
+            return f"its address is taken at {where}"
+    return ""
+
+
+def _check_outside(ctx: Context, c: Candidate) -> None:
+    own = ctx.package.import_path
+    for importer in ctx.pass_.importers():
+        for file in importer.files:
+            if file.problem:
+                c.skip = f"{file.path.name} imports the package but could not be parsed"
+                return
+            refs = qualified_references(file, own, c.name)
+            if refs is None:
+                c.skip = f"{file.path.name} dot-imports the package"
+                return
+            bad = _bad_use(refs)
+            if bad:
+                c.skip = bad.replace(" at ", f" in package {importer.name} at ", 1)
+                return
+            c.outside += refs
+
+
+def _drop_no_gain(ctx: Context, candidates: list[Candidate]) -> None:
+    """A value read at start-up (by init or an eager initializer) gains nothing."""
+    lazy = {c.name: c for c in candidates}
+    func_reads, func_calls = _function_graph(ctx, set(lazy))
+    changed = True
+    while changed:
+        changed = False
+        eager_reads = _eager_reads(ctx, set(lazy), func_reads, func_calls)
+        for name, where in eager_reads.items():
+            if name in lazy:
+                lazy.pop(name).skip = f"no gain: read at start-up by {where}"
+                changed = True
+
+
+def _deferred_in(node: syntax.Node) -> list[tuple[int, int]]:
+    return _func_literal_ranges(node)
+
+
+def _names_read(ctx: Context, node: syntax.Node, names: set[str]) -> list[syntax.Node]:
+    deferred = _deferred_in(node)
+    return [
+        n
+        for n in syntax.captures(_IDENTS, node).get("id", [])
+        if syntax.text(n) in names and not _inside(n, deferred) and is_package_level(n, ctx.scope)
+    ]
+
+
+def _function_graph(
+    ctx: Context, names: set[str]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """For each package-level function: candidates it reads, functions it calls."""
+    funcs = {n for n, d in ctx.scope.decls.items() if d.kind is Kind.FUNC}
+    reads: dict[str, set[str]] = {}
+    calls: dict[str, set[str]] = {}
+    for file in ctx.package.non_test_files():
+        for caps in syntax.matches(_FUNC_BODIES, file.root):
+            fname, body = syntax.text(caps["name"][0]), caps["body"][0]
+            if fname == "init":
+                continue
+            found = _names_read(ctx, body, names | funcs)
+            reads[fname] = {syntax.text(n) for n in found if syntax.text(n) in names}
+            calls[fname] = {syntax.text(n) for n in found if syntax.text(n) in funcs}
+    return reads, calls
+
+
+def _eager_reads(
+    ctx: Context, lazy: set[str], func_reads: dict[str, set[str]], func_calls: dict[str, set[str]]
+) -> dict[str, str]:
+    """Candidate name -> where it is read at start-up."""
+    funcs = set(func_reads)
+    out: dict[str, str] = {}
+
+    def visit(roots: list[syntax.Node], where: str) -> None:
+        for n in roots:
+            name = syntax.text(n)
+            if name in lazy:
+                out.setdefault(name, where)
+            elif name in funcs:
+                for reached in _reachable(name, func_calls):
+                    for read in func_reads.get(reached, ()):
+                        out.setdefault(read, f"{where} (through {reached})")
+
+    for file in ctx.package.non_test_files():
+        for caps in syntax.matches(_INIT_FUNCS, file.root):
+            body = caps["body"][0]
+            visit(
+                _names_read(ctx, body, lazy | funcs),
+                f"init() at {file.path.name}:{body.start_point[0] + 1}",
+            )
+        for decl_node in syntax.captures(_TOP_VARS, file.root).get("decl", []):
+            for spec in _var_specs(decl_node):
+                names = [syntax.text(n) for n in spec.children_by_field_name("name")]
+                value = spec.child_by_field_name("value")
+                if value is None or any(n in lazy for n in names):
+                    continue
+                where = f"the initializer of {', '.join(names)} at {file.path.name}:{spec.start_point[0] + 1}"
+                visit(_names_read(ctx, value, lazy | funcs), where)
+    return out
+
+
+def _var_specs(decl_node: syntax.Node) -> list[syntax.Node]:
+    specs = [c for c in decl_node.named_children if c.type == "var_spec"]
+    for group in (c for c in decl_node.named_children if c.type == "var_spec_list"):
+        specs += [c for c in group.named_children if c.type == "var_spec"]
+    return specs
+
+
+def _reachable(start: str, calls: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        f = todo.pop()
+        if f not in seen:
+            seen.add(f)
+            todo += calls.get(f, ())
+    return seen
+
+
+# ---------------------------------------------------------------------------- the fix
+
+
+def _report(ctx: Context, candidates: list[Candidate]) -> None:
+    fixable = [c for c in candidates if not c.skip]
+    test_fix = _test_file_fix(ctx, fixable)
+    for c in candidates:
+        if c.skip:
+            ctx.pass_.report(
+                c.file,
+                c.decl.node,
+                f"{c.name}: {c.what} runs at every start; not made lazy: {c.skip}",
+            )
+            continue
+        fix = _fix(ctx, c, test_fix)
+        uses = len([r for r in c.refs if r.use is not Use.DECLARE])
+        message = f"{c.name}: {c.what} runs at every start; build it on first use ({_helper(ctx)})"
+        message += f", {uses} reference(s) in the package"
+        if c.exported and ctx.package.name != "main":
+            packages = len({r.file.path.parent for r in c.outside})
+            message += f" and {len(c.outside)} in {packages} importing package(s)"
+        ctx.pass_.report(c.file, c.decl.node, message, fix)
+
+
+def _helper(ctx: Context) -> str:
+    return "sync.OnceValue" if _has_once_value(ctx) else "a sync.Once getter"
+
+
+def _has_once_value(ctx: Context) -> bool:
+    module = ctx.package.module
+    return module is None or module.go_at_least(1, 21)
+
+
+def _fix(ctx: Context, c: Candidate, test_fix: FileFix) -> Fix:
+    multiline = b"\n" in c.file.source[c.value.start_byte : c.value.end_byte]
+    t = c.result_type
+    if _has_once_value(ctx):
+        prefix = f"sync.OnceValue(func() {t} {{" + ("\n\treturn " if multiline else " return ")
+        suffix = "\n})" if multiline else " })"
+    else:
+        once, val = _fresh(c, "once"), _fresh(c, "value")
+        prefix = (
+            f"func() func() {t} {{\n\tvar {once} sync.Once\n\tvar {val} {t}\n"
+            f"\treturn func() {t} {{\n\t\t{once}.Do(func() {{ {val} = "
+        )
+        suffix = f" }})\n\t\treturn {val}\n\t}}\n}}()"
+    declared = c.decl.spec.child_by_field_name("type") if c.decl.spec else None
+    start = c.value.start_byte
+    head = (
+        TextEdit(c.decl.node.end_byte, start, " = " + prefix)
+        if declared is not None
+        else TextEdit(start, start, prefix)
+    )
+    edits_by_file: dict[GoFile, list[TextEdit]] = {
+        c.file: [head, TextEdit(c.value.end_byte, c.value.end_byte, suffix)]
+    }
+    for ref in c.refs + c.outside:
+        if ref.use is Use.READ:
+            edits_by_file.setdefault(ref.file, []).append(
+                TextEdit(ref.node.end_byte, ref.node.end_byte, "()")
+            )
+    files = [
+        FileFix(
+            f.path,
+            tuple(e),
+            (ImportChange("add", "sync"),) if f == c.file else (),
+        )
+        for f, e in edits_by_file.items()
+    ]
+    files.append(FileFix(test_fix.path, create=test_fix.create, lines=(f"\t_ = {c.name}()\n",)))
+    exported = c.exported and ctx.package.name != "main"
+    return Fix(
+        description=f"make {c.name} lazy with {_helper(ctx)} and call it at every use",
+        safety=Safety.UNSAFE if exported else Safety.SAFE,
+        reason=(
+            f"changes the exported API: {c.name} becomes a func; uses in this module are "
+            "rewritten, importers outside it break"
+            if exported
+            else ""
+        ),
+        files=tuple(files),
+    )
+
+
+def _fresh(c: Candidate, base: str) -> str:
+    text = syntax.text(c.value)
+    name = base
+    i = 2
+    while re.search(rf"\b{name}\b", text):
+        name, i = f"{base}{i}", i + 1
+    return name
+
+
+def _test_file_fix(ctx: Context, fixable: list[Candidate]) -> FileFix:
+    """The template of the generated test; each fix adds the line that forces its value."""
+    path = ctx.package.dir / TEST_FILE
+    existing = next((f for f in ctx.package.files if f.path == path), None)
+    kept = ""
+    if existing is not None and existing.source.startswith(GENERATED_HEADER.encode()):
+        kept = "".join(f"\t_ = {n}()\n" for n in _FORCED.findall(existing.source.decode()))
+    template = (
+        f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
+        f"package {ctx.package.name}\n\n"
+        'import "testing"\n\n'
+        "// TestCodemodLazyInit builds every value that codemod lazy-init made lazy, so that\n"
+        "// a bad pattern or template fails `go test` instead of the first use in production.\n"
+        "func TestCodemodLazyInit(t *testing.T) {\n"
+        f"{kept}{LINES_MARKER}"
+        "}\n"
+    )
+    return FileFix(path, create=template)
+
+
+RULE = Rule(
+    id="lazy-init",
+    summary="Package-level regexps, templates, replacers and big maps: build them on first use.",
+    docs=__doc__ or "",
+    safety=Safety.SAFE,
+    safety_reason="Unexported vars: only when the work happens changes. Exported vars change the API and are unsafe.",
+    run=run,
+    options=(
+        Option(
+            "min_map_entries", 32, "Map literals with at least this many entries are made lazy."
+        ),
+        Option(
+            "constructors",
+            {},
+            'Your own constructors and their result types, e.g. "example.com/y.New" = "*y.Thing".',
+            validate=_validate_constructors,
+        ),
+    ),
+)

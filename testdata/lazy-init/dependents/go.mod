@@ -1,0 +1,3 @@
+module example.com/dependents
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/detections
+
+go 1.22

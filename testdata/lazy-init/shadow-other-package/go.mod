@@ -1,0 +1,3 @@
+module example.com/shadow-other-package
+
+go 1.22

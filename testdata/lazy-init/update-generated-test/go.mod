@@ -1,0 +1,3 @@
+module example.com/update-generated-test
+
+go 1.22

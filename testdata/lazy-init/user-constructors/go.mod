@@ -1,0 +1,3 @@
+module example.com/user-constructors
+
+go 1.22
