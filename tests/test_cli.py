@@ -294,3 +294,73 @@ def test_interactive_applies_only_the_chosen_fixes(demo: Path) -> None:
     assert '_ "expvar"' in main and '_ "net/http/pprof"' not in main
     assert (demo / "cmd" / "shortlinkd" / "debug_pprof.go").exists()
     assert not (demo / "cmd" / "shortlinkd" / "debug_expvar.go").exists()
+
+
+_INIT_LINE = (
+    r"init example.com/shortlink/internal/(\w+) @\S+ ms, \S+ ms clock, (\d+) bytes, (\d+) allocs"
+)
+
+
+def init_allocs(demo: Path, tmp_path: Path, name: str) -> dict[str, int]:
+    """Heap allocations of each demo package's init, from GODEBUG=inittrace=1.
+
+    Allocation counts are exact and repeatable, unlike clock times, so a test can assert
+    on them; the timings are in the README and the bench command.
+    """
+    import re
+
+    binary = tmp_path / name
+    go("build", "-o", str(binary), "./cmd/shortlinkd", cwd=demo)
+    res = subprocess.run(
+        [str(binary), "-version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GODEBUG": "inittrace=1"},
+        timeout=60,
+    )
+    assert res.returncode == 0 and res.stdout.startswith("shortlinkd v"), res.stderr
+    return {m[0]: int(m[2]) for m in re.findall(_INIT_LINE, res.stderr)}
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_apply_lazy_init_on_demo_end_to_end(demo: Path, tmp_path: Path, unsafe: bool) -> None:
+    before = init_allocs(demo, tmp_path, "before")
+    flags = ["--unsafe-fixes"] if unsafe else []
+    res = run("apply", "--rule", "lazy-init", *flags, cwd=demo)
+    assert res.returncode == 1, res.stderr  # the map read by catalog's init() stays
+    assert "(go build and go vet pass)" in res.stderr
+    go("build", "./...", cwd=demo)
+    go("vet", "./...", cwd=demo)
+    go("test", "-count=1", "./...", cwd=demo)
+    after = init_allocs(demo, tmp_path, "after")
+    # 31 regexps and a replacer, of which one exported regexp stays eager without --unsafe-fixes.
+    assert before["validate"] > 10_000
+    assert after["validate"] < (100 if unsafe else 1_000)
+    assert after["render"] < before["render"] / 10
+    assert after["catalog"] == before["catalog"]
+    validate = (demo / "internal" / "validate" / "validate.go").read_text()
+    assert ("var SlugPattern = sync.OnceValue(" in validate) is unsafe
+    api = (demo / "internal" / "api" / "api.go").read_text()
+    assert ("validate.SlugPattern().MatchString" in api) is unsafe
+    # Flags are untouched and still parsed at start-up.
+    bad = subprocess.run(
+        [str(tmp_path / "after"), "-bogus"], capture_output=True, text=True, timeout=60
+    )
+    assert bad.returncode == 2 and "flag provided but not defined: -bogus" in bad.stderr
+    again = run("apply", "--rule", "lazy-init", *flags, cwd=demo)
+    assert "applied 0 fix(es) to 0 file(s)" in again.stderr
+
+
+def test_lazy_value_that_panics_still_fails_go_test(tmp_path: Path) -> None:
+    """Fail-fast is kept: the generated test builds every lazy value."""
+    (tmp_path / "go.mod").write_text("module example.com/bad\n\ngo 1.22\n")
+    (tmp_path / "bad.go").write_text(
+        'package bad\n\nimport "regexp"\n\nvar broken = regexp.MustCompile(`(unclosed`)\n\n'
+        "// Match is never called by the package's own tests.\n"
+        "func Match(s string) bool { return broken.MatchString(s) }\n"
+    )
+    res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    test = gotool.run(["test", "./..."], cwd=tmp_path)
+    assert not test.ok
+    assert "TestCodemodLazyInit" in test.stdout and "missing closing )" in test.stdout
