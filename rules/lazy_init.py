@@ -219,6 +219,9 @@ class Context:
     scope: PackageScope
     constructors: dict[tuple[str, str], str]  # built-in plus user-declared
     min_map_entries: int
+    func_purity: dict[str, str] = field(default_factory=dict)  # memo: func -> why impure
+    var_immutable: dict[str, bool] = field(default_factory=dict)  # memo
+    identifier_cache: dict[GoFile, dict[str, list[syntax.Node]]] = field(default_factory=dict)
 
     def import_of(self, file: GoFile, local: str) -> str | None:
         """The import path a file's package name refers to, or None."""
@@ -247,6 +250,8 @@ def run(pass_: Pass) -> None:
     broken = [f.path.name for f in package.files if f.problem]
     by_name = {c.name: c for c in candidates}
     for c in candidates:
+        if c.skip:
+            continue
         if broken:
             c.skip = f"{', '.join(broken)} could not be parsed, so references are unknown"
         elif c.name == "_":
@@ -395,9 +400,53 @@ def _reference_like(ctx: Context, result: str, value: syntax.Node) -> bool:
 
 def _check_initializer(ctx: Context, c: Candidate, by_name: dict[str, Candidate]) -> None:
     """The initializer must compute from constants and pure functions only."""
-    file, value = c.file, c.value
-    deferred = _func_literal_ranges(value)
-    for caps in syntax.matches(_CALLS, value):
+    c.skip, c.deps = _impurity(ctx, c.file, c.value, set(by_name), c.decl.node, deferred_ok=True)
+
+
+_BASIC_TYPES = {
+    "string",
+    "bool",
+    "byte",
+    "rune",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uintptr",
+    "float32",
+    "float64",
+}
+_LITERALS = {
+    "interpreted_string_literal",
+    "raw_string_literal",
+    "int_literal",
+    "float_literal",
+    "rune_literal",
+    "true",
+    "false",
+}
+
+
+def _impurity(
+    ctx: Context,
+    file: GoFile,
+    node: syntax.Node,
+    lazy: set[str],
+    own: syntax.Node | None,
+    deferred_ok: bool,
+) -> tuple[str, set[str]]:
+    """Why evaluating `node` later could give another result than now ("" if it cannot),
+    and the lazy values it reads. Inside func literals nothing runs at evaluation, so
+    with `deferred_ok` their bodies are not held against the initializer."""
+    deferred = _func_literal_ranges(node) if deferred_ok else []
+    deps: set[str] = set()
+    for caps in syntax.matches(_CALLS, node):
         call = caps["call"][0]
         target = _call_target(ctx, file, call)
         if target is None or _inside(call, deferred):
@@ -405,25 +454,24 @@ def _check_initializer(ctx: Context, c: Candidate, by_name: dict[str, Candidate]
         path, func, local = target
         shown = f"{local}.{func}"
         if path in _REGISTRARS or (path == "net/http" and func in _HTTP_REGISTRARS):
-            c.skip = f"calls {shown}, which registers at start-up and must stay eager"
-            return
+            return f"calls {shown}, which registers at start-up and must stay eager", deps
         if (path, func) in ctx.constructors:
             continue
         if (path, func) in _IMPURE:
-            c.skip = f"calls {shown}, which reads files: lazily that would happen at first use"
-            return
+            return f"calls {shown}, which reads files: lazily that would happen at first use", deps
         pure = path in _PURE_PACKAGES or (
             path == "fmt" and func in {"Sprint", "Sprintf", "Sprintln"}
         )
         if not pure:
-            c.skip = f"calls {shown}, whose result may differ at first use"
-            return
-    for caps in syntax.matches(_METHOD_CALLS, value):
+            return f"calls {shown}, whose result may differ at first use", deps
+    for caps in syntax.matches(_METHOD_CALLS, node):
         method = syntax.text(caps["method"][0])
         if method in _FILE_METHODS and not _inside(caps["method"][0], deferred):
-            c.skip = f"calls .{method}, which reads files: lazily that would happen at first use"
-            return
-    for caps in syntax.matches(_SELECTORS, value):
+            return (
+                f"calls .{method}, which reads files: lazily that would happen at first use",
+                deps,
+            )
+    for caps in syntax.matches(_SELECTORS, node):
         sel, pkg = caps["sel"][0], caps["pkg"][0]
         parent = sel.parent
         if (
@@ -438,35 +486,115 @@ def _check_initializer(ctx: Context, c: Candidate, by_name: dict[str, Candidate]
         name = syntax.text(caps["name"][0])
         std = "." not in path.split("/")[0]
         if not std or (path, name) in _STD_VARIABLES:
-            c.skip = f"reads {syntax.text(pkg)}.{name}, which may be a variable that changes before first use"
-            return
-    for node in syntax.captures(_IDENTS, value).get("id", []):
-        name = syntax.text(node)
+            return (
+                f"reads {syntax.text(pkg)}.{name}, which may be a variable that changes before first use",
+                deps,
+            )
+    for ident in syntax.captures(_IDENTS, node).get("id", []):
+        name = syntax.text(ident)
         decl = ctx.scope.decls.get(name)
-        if decl is None or decl.node == c.decl.node or not is_package_level(node, ctx.scope):
+        if decl is None or decl.node == own or not is_package_level(ident, ctx.scope):
             continue
         if decl.kind is Kind.FUNC:
-            parent = node.parent
+            parent = ident.parent
             called = (
                 parent is not None
                 and parent.type == "call_expression"
-                and parent.child_by_field_name("function") == node
+                and parent.child_by_field_name("function") == ident
             )
-            if called and not _inside(node, deferred):
-                c.skip = f"calls {name}(), whose result may differ at first use"
-                return
+            if called and not _inside(ident, deferred):
+                why = _func_impurity(ctx, name, lazy)
+                if why:
+                    return f"calls {name}(), whose result may differ at first use ({why})", deps
         elif decl.kind is Kind.VAR:
-            if name in by_name:
-                c.deps.add(name)
-            elif not _inside(node, deferred):
-                c.skip = f"reads package variable {name}, which may change before first use"
-                return
+            if name in lazy:
+                deps.add(name)
+            elif not _inside(ident, deferred) and not _immutable(ctx, decl, lazy):
+                return f"reads package variable {name}, which may change before first use", deps
+    return "", deps
+
+
+def _func_impurity(ctx: Context, name: str, lazy: set[str]) -> str:
+    """Why a package-level function's result may depend on when it runs ("" if pure)."""
+    if name in ctx.func_purity:
+        return ctx.func_purity[name]
+    ctx.func_purity[name] = ""  # assume pure while deciding: recursion does not change it
+    decl = ctx.scope.decls[name]
+    func = decl.node.parent
+    body = func.child_by_field_name("body") if func is not None else None
+    why = (
+        "no body"
+        if body is None
+        else _impurity(ctx, decl.file, body, lazy, None, deferred_ok=False)[0]
+    )
+    ctx.func_purity[name] = why
+    return why
+
+
+def _immutable(ctx: Context, decl: Decl, lazy: set[str]) -> bool:
+    """A package variable that keeps its first value: never assigned, address never
+    taken, of a basic type (no in-place change possible), with a pure initializer."""
+    if decl.name in ctx.var_immutable:
+        return ctx.var_immutable[decl.name]
+    ctx.var_immutable[decl.name] = False  # a cycle is not proof
+    spec = decl.spec
+    exported = decl.name[:1].isupper() and ctx.package.name != "main"
+    refs = references(ctx.package, decl, ctx.scope, ctx.identifier_cache)
+    value = spec.child_by_field_name("value") if spec is not None else None
+    declared = spec.child_by_field_name("type") if spec is not None else None
+    basic = (declared is not None and syntax.text(declared) in _BASIC_TYPES) or (
+        value is not None
+        and len(value.named_children) == 1
+        and _basic_value(ctx, value.named_children[0])
+    )
+    ok = (
+        not exported
+        and basic
+        and not _bad_use(refs)
+        and (
+            value is None
+            or not _impurity(ctx, decl.file, value, lazy, decl.node, deferred_ok=False)[0]
+        )
+    )
+    ctx.var_immutable[decl.name] = ok
+    return ok
+
+
+def _basic_value(ctx: Context, node: syntax.Node) -> bool:
+    """Whether an expression's value is certainly of a basic (immutable) type."""
+    node = _unparen(node)
+    if node.type in _LITERALS:
+        return True
+    if node.type == "binary_expression":
+        return all(_basic_value(ctx, c) for c in node.named_children)
+    if node.type == "identifier":
+        decl = ctx.scope.decls.get(syntax.text(node))
+        if decl is not None and decl.kind is Kind.CONST:
+            return True
+        if decl is not None and decl.kind is Kind.VAR and decl.spec is not None:
+            value = decl.spec.child_by_field_name("value")
+            declared = decl.spec.child_by_field_name("type")
+            if declared is not None:
+                return syntax.text(declared) in _BASIC_TYPES
+            return (
+                value is not None
+                and len(value.named_children) == 1
+                and _basic_value(ctx, value.named_children[0])
+            )
+    if node.type == "call_expression":
+        fn = node.child_by_field_name("function")
+        if fn is not None and fn.type == "identifier":
+            decl = ctx.scope.decls.get(syntax.text(fn))
+            if decl is not None and decl.kind is Kind.FUNC and decl.node.parent is not None:
+                result = decl.node.parent.child_by_field_name("result")
+                return result is not None and syntax.text(result) in _BASIC_TYPES
+            return syntax.text(fn) in _BASIC_TYPES  # a conversion such as string(b)
+    return False
 
 
 def _check_uses(ctx: Context, candidates: list[Candidate]) -> None:
-    cache: dict[GoFile, dict[str, list[syntax.Node]]] = {}
     for c in candidates:
-        c.refs = references(ctx.package, c.decl, ctx.scope, cache)
+        c.refs = references(ctx.package, c.decl, ctx.scope, ctx.identifier_cache)
         bad = _bad_use(c.refs)
         if bad:
             c.skip = bad

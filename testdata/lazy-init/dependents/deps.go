@@ -8,11 +8,18 @@ import (
 
 const base = `[a-z]+`
 
+// sep is a variable, but nothing ever assigns it: reading it later gives the same value.
+var sep = "[-_]"
+
+// anchored only computes from its argument.
+func anchored(s string) string { return "^" + s + "$" }
+
 var (
 	// word is read by the initializer of sentence: both become lazy, in order.
 	word     = regexp.MustCompile(base)                                                   // want "word: regexp.MustCompile"
 	sentence = []*regexp.Regexp{word, regexp.MustCompile(base + `( ` + base + `)*[.!?]`)} // want "sentence: a composite literal calling regexp.MustCompile"
 	quoted   = regexp.MustCompile(regexp.QuoteMeta(strings.Repeat("*", 3)))               // want "quoted: regexp.MustCompile"
+	slug     = regexp.MustCompile(anchored(base + "(" + sep + base + ")*"))               // want "slug: regexp.MustCompile"
 )
 
 // Count counts the patterns s matches.
@@ -23,7 +30,7 @@ func Count(s string) int {
 			n++
 		}
 	}
-	if quoted.MatchString(s) {
+	if quoted.MatchString(s) || slug.MatchString(s) {
 		n++
 	}
 	return n
