@@ -7,6 +7,7 @@ worker, and only plain data (findings with their edits) comes back.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -129,29 +130,35 @@ def _imports(package: Package, import_path: str) -> bool:
     return any(imports.find(f.root, import_path) for f in package.files)
 
 
-# Module root -> its .go files (outside nested modules, vendor, testdata): one walk per
-# process, however many packages ask.
-_MODULE_FILES: dict[Path, list[Path]] = {}
+# Module root -> import path -> the module's files that import it: built once per
+# process from a text scan of import blocks, however many packages ask.
+_MODULE_IMPORTS: dict[Path, dict[str, list[Path]]] = {}
+_IMPORT_BLOCK = re.compile(
+    rb"^import\s*\((.*?)^\)|^import\s+(?:[\w.]+\s+)?(\"[^\"]+\")", re.M | re.S
+)
+_QUOTED = re.compile(rb'"([^"]+)"')
 
 
 def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
-    """Files of the module whose text names the import path, by directory (a cheap
-    byte search first; the caller parses only these)."""
-    if root not in _MODULE_FILES:
-        _MODULE_FILES[root] = [
-            path
-            for job in discover([root])
-            if job.module and job.module.root == root
-            for path in job.files
-        ]
-    needle = f'"{import_path}"'.encode()
+    """Files of the module (outside nested modules, vendor, testdata) that import the
+    path, by directory. The caller parses only these."""
+    if root not in _MODULE_IMPORTS:
+        index: dict[str, list[Path]] = {}
+        for job in discover([root]):
+            if job.module is None or job.module.root != root:
+                continue
+            for path in job.files:
+                try:
+                    source = path.read_bytes()
+                except OSError:
+                    continue
+                for block in _IMPORT_BLOCK.finditer(source):
+                    for quoted in _QUOTED.findall(block.group(1) or block.group(2)):
+                        index.setdefault(quoted.decode(errors="replace"), []).append(path)
+        _MODULE_IMPORTS[root] = index
     out: dict[Path, list[Path]] = {}
-    for path in _MODULE_FILES[root]:
-        try:
-            if needle in path.read_bytes():
-                out.setdefault(path.parent, []).append(path)
-        except OSError:
-            continue
+    for path in dict.fromkeys(_MODULE_IMPORTS[root].get(import_path, [])):
+        out.setdefault(path.parent, []).append(path)
     return out
 
 

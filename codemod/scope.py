@@ -12,19 +12,20 @@ do, and are classified by the literal's type.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+import re
+import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from codemod import imports, syntax
 from codemod.model import GoFile, Package
 
-_TOP_LEVEL = """
-(source_file (var_declaration) @var)
-(source_file (const_declaration) @const)
-(source_file (function_declaration name: (identifier) @func))
-(source_file (type_declaration) @type)
-"""
-_IDENTIFIERS = "(identifier) @id"
+_TOP_LEVEL = {
+    "var_declaration": "var",
+    "const_declaration": "const",
+    "function_declaration": "func",
+    "type_declaration": "type",
+}
 _FUNCS = {"function_declaration", "method_declaration", "func_literal"}
 
 
@@ -72,9 +73,14 @@ class PackageScope:
     def of(cls, package: Package) -> PackageScope:
         scope = cls()
         for file in package.files:
-            for kind, nodes in syntax.captures(_TOP_LEVEL, file.root).items():
-                for node in nodes:
-                    scope._add(file, kind, node)
+            for node in syntax.top_level(file.root, *_TOP_LEVEL):
+                kind = _TOP_LEVEL[node.type]
+                if kind == "func":
+                    name = node.child_by_field_name("name")
+                    if name is None:
+                        continue
+                    node = name
+                scope._add(file, kind, node)
         return scope
 
     def _add(self, file: GoFile, kind: str, node: syntax.Node) -> None:
@@ -82,7 +88,7 @@ class PackageScope:
             self.decls[syntax.text(node)] = Decl(syntax.text(node), Kind.FUNC, file, node)
             return
         spec_type = {"var": "var_spec", "const": "const_spec", "type": "type_spec"}[kind]
-        for spec in _specs(node, spec_type):
+        for spec in specs(node, spec_type):
             if kind == "type":
                 name = spec.child_by_field_name("name")
                 if name is not None:
@@ -100,7 +106,7 @@ class PackageScope:
                 )
 
 
-def _specs(decl: syntax.Node, spec_type: str) -> Iterator[syntax.Node]:
+def specs(decl: syntax.Node, spec_type: str) -> Iterator[syntax.Node]:
     for child in decl.named_children:
         if child.type == spec_type:
             yield child
@@ -111,12 +117,67 @@ def _specs(decl: syntax.Node, spec_type: str) -> Iterator[syntax.Node]:
 # ---------------------------------------------------------------------------- resolution
 
 
-def identifiers(file: GoFile) -> dict[str, list[syntax.Node]]:
-    """Every identifier of the file, by name (one query per file)."""
-    by_name: dict[str, list[syntax.Node]] = {}
-    for node in syntax.captures(_IDENTIFIERS, file.root).get("id", []):
-        by_name.setdefault(syntax.text(node), []).append(node)
-    return by_name
+_WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+
+
+def identifiers_named(file: GoFile, name: str) -> list[syntax.Node]:
+    """The identifiers spelled `name`: a byte search, then the node at each hit.
+
+    Far cheaper than visiting every identifier of the file; hits inside strings and
+    comments, and selector fields, are other node types and drop out.
+    """
+    pattern = rb"(?<![\w\x80-\xff])" + re.escape(name.encode()) + rb"(?![\w\x80-\xff])"
+    return _nodes_at(file, (m.span() for m in re.finditer(pattern, file.source)))
+
+
+def identifiers_in(file: GoFile, names: set[str]) -> dict[str, list[syntax.Node]]:
+    """`identifiers_named` for many names in one pass over the text."""
+    wanted = {n.encode() for n in names}
+    spans = [m.span() for m in _WORD.finditer(file.source) if m.group() in wanted]
+    out: dict[str, list[syntax.Node]] = {}
+    for node in _nodes_at(file, spans):
+        out.setdefault(syntax.text(node), []).append(node)
+    return out
+
+
+def _nodes_at(file: GoFile, spans: Iterable[tuple[int, int]]) -> list[syntax.Node]:
+    out = []
+    for start, end in spans:
+        node = file.root.descendant_for_byte_range(start, end)
+        if node is not None and node.type == "identifier" and node.start_byte == start:
+            out.append(node)
+    return out
+
+
+_LOCAL_DECLARATIONS = """
+(short_var_declaration left: (expression_list (identifier) @n))
+(parameter_declaration name: (identifier) @n)
+(variadic_parameter_declaration name: (identifier) @n)
+(type_parameter_declaration name: (identifier) @n)
+(range_clause left: (expression_list (identifier) @n))
+(receive_statement left: (expression_list (identifier) @n))
+(type_switch_statement alias: (expression_list (identifier) @n))
+(statement_list (var_declaration (var_spec name: (identifier) @n)))
+(statement_list (var_declaration (var_spec_list (var_spec name: (identifier) @n))))
+(statement_list (const_declaration (const_spec name: (identifier) @n)))
+(statement_list (type_declaration (type_spec name: (type_identifier) @n)))
+"""
+_local_names: weakref.WeakKeyDictionary[GoFile, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def local_names(file: GoFile) -> frozenset[str]:
+    """Every name the file declares inside a function: one query per file, memoised."""
+    if file not in _local_names:
+        found = syntax.captures(_LOCAL_DECLARATIONS, file.root).get("n", [])
+        _local_names[file] = frozenset(syntax.text(n) for n in found)
+    return _local_names[file]
+
+
+def refers_to_package(file: GoFile, node: syntax.Node, scope: PackageScope | None = None) -> bool:
+    """`is_package_level`, answered at once for names the file never declares locally."""
+    if syntax.text(node) not in local_names(file):
+        return not _declares_locally(node) and not _is_struct_key(node, scope)
+    return is_package_level(node, scope)
 
 
 def is_package_level(node: syntax.Node, scope: PackageScope | None = None) -> bool:
@@ -188,13 +249,11 @@ def _declared_by(stmt: syntax.Node) -> set[str]:
         return _declared_by(init) if init is not None else set()
     if stmt.type in {"var_declaration", "const_declaration"}:
         spec = "var_spec" if stmt.type == "var_declaration" else "const_spec"
-        return {
-            syntax.text(n) for s in _specs(stmt, spec) for n in s.children_by_field_name("name")
-        }
+        return {syntax.text(n) for s in specs(stmt, spec) for n in s.children_by_field_name("name")}
     if stmt.type == "type_declaration":
         return {
             syntax.text(s.child_by_field_name("name"))
-            for s in _specs(stmt, "type_spec")
+            for s in specs(stmt, "type_spec")
             if s.child_by_field_name("name")
         }
     return set()
@@ -305,22 +364,14 @@ def classify(node: syntax.Node) -> Use:
     return Use.READ
 
 
-def references(
-    package: Package,
-    decl: Decl,
-    scope: PackageScope,
-    cache: dict[GoFile, dict[str, list[syntax.Node]]] | None = None,
-) -> list[Ref]:
+def references(package: Package, decl: Decl, scope: PackageScope) -> list[Ref]:
     """Every identifier in the package's files that refers to the package-level `decl`."""
     refs = []
     for file in package.files:
-        by_name = cache[file] if cache is not None and file in cache else identifiers(file)
-        if cache is not None:
-            cache[file] = by_name
-        for node in by_name.get(decl.name, []):
+        for node in identifiers_named(file, decl.name):
             if node == decl.node:
                 refs.append(Ref(file, node, Use.DECLARE))
-            elif is_package_level(node, scope):
+            elif refers_to_package(file, node, scope):
                 refs.append(Ref(file, node, classify(node)))
     return refs
 
@@ -333,16 +384,16 @@ def qualified_references(file: GoFile, import_path: str, name: str) -> list[Ref]
     local = [imports.local_name(s) for s in imports.find(file.root, import_path)]
     if "." in local:
         return None
-    local_names = {n for n in local if n != "_"}
+    names = {n for n in local if n != "_"}
     refs = []
-    if not local_names:
+    if not names:
         return refs
     for caps in syntax.matches(_QUALIFIED, file.root):
         pkg, sel = caps["pkg"][0], caps["sel"][0]
         if (
             syntax.text(caps["name"][0]) == name
-            and syntax.text(pkg) in local_names
-            and is_package_level(pkg)
+            and syntax.text(pkg) in names
+            and refers_to_package(file, pkg)
         ):
             refs.append(Ref(file, sel, classify(sel)))
     return refs

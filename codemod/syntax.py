@@ -35,7 +35,9 @@ def query(pattern: str) -> tree_sitter.Query:
 
 
 def captures(pattern: str, node: Node) -> dict[str, list[Node]]:
-    return tree_sitter.QueryCursor(query(pattern)).captures(node)
+    """Captured nodes by name, each list in source order (the cursor does not promise it)."""
+    found = tree_sitter.QueryCursor(query(pattern)).captures(node)
+    return {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in found.items()}
 
 
 def matches(pattern: str, node: Node) -> list[dict[str, list[Node]]]:
@@ -83,6 +85,12 @@ def syntax_problem(tree: Tree) -> SyntaxProblem | None:
             reason = f"syntax error near {snippet!r}"
     row, col = node.start_point
     return SyntaxProblem(row + 1, col + 1, reason)
+
+
+def top_level(root: Node, *types: str) -> list[Node]:
+    """Top-level declarations of the given types: a look at the root's children, which
+    is far cheaper than a query over the whole tree."""
+    return [c for c in root.children if c.type in types]
 
 
 def package_clause(root: Node) -> Node | None:

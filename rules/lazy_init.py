@@ -61,6 +61,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from codemod import imports, syntax
 from codemod.edits import TextEdit
@@ -82,9 +83,11 @@ from codemod.scope import (
     PackageScope,
     Ref,
     Use,
-    is_package_level,
+    identifiers_in,
     qualified_references,
     references,
+    refers_to_package,
+    specs,
 )
 
 TEST_FILE = "codemod_lazyinit_test.go"
@@ -152,7 +155,6 @@ _STD_VARIABLES = {
 }
 
 
-_TOP_VARS = "(source_file (var_declaration) @decl)"
 _CALLS = """
 (call_expression function: (selector_expression operand: (identifier) @pkg field: (field_identifier) @fn)) @call
 (type_conversion_expression type: (qualified_type package: (package_identifier) @pkg name: (type_identifier) @fn)) @call
@@ -162,8 +164,6 @@ _SELECTORS = "(selector_expression operand: (identifier) @pkg field: (field_iden
 _IDENTS = "(identifier) @id"
 _MAPS = "(composite_literal type: (map_type) body: (literal_value) @body) @map"
 _FUNC_LITERALS = "(func_literal) @f"
-_INIT_FUNCS = '(source_file (function_declaration name: (identifier) @name body: (block) @body (#eq? @name "init")))'
-_FUNC_BODIES = "(source_file (function_declaration name: (identifier) @name body: (block) @body))"
 _FORCED = re.compile(r"^\t_ = (\w+)\(\)$", re.M)
 
 
@@ -216,12 +216,15 @@ class Candidate:
 class Context:
     pass_: Pass
     package: Package
-    scope: PackageScope
     constructors: dict[tuple[str, str], str]  # built-in plus user-declared
     min_map_entries: int
     func_purity: dict[str, str] = field(default_factory=dict)  # memo: func -> why impure
     var_immutable: dict[str, bool] = field(default_factory=dict)  # memo
-    identifier_cache: dict[GoFile, dict[str, list[syntax.Node]]] = field(default_factory=dict)
+
+    @cached_property
+    def scope(self) -> PackageScope:
+        # Built only for packages with candidates: most packages have none.
+        return PackageScope.of(self.package)
 
     def import_of(self, file: GoFile, local: str) -> str | None:
         """The import path a file's package name refers to, or None."""
@@ -241,9 +244,7 @@ def run(pass_: Pass) -> None:
     for key, result in pass_.options["constructors"].items():
         path, _, func = key.rpartition(".")
         constructors[(path, func)] = result.replace(imports.default_name(path) + ".", "{pkg}.", 1)
-    ctx = Context(
-        pass_, package, PackageScope.of(package), constructors, pass_.options["min_map_entries"]
-    )
+    ctx = Context(pass_, package, constructors, pass_.options["min_map_entries"])
     candidates = [c for c in _find_candidates(ctx)]
     if not candidates:
         return
@@ -266,11 +267,8 @@ def run(pass_: Pass) -> None:
 
 def _find_candidates(ctx: Context) -> Iterable[Candidate]:
     for file in ctx.package.non_test_files():
-        for decl_node in syntax.captures(_TOP_VARS, file.root).get("decl", []):
-            specs = [c for c in decl_node.named_children if c.type == "var_spec"]
-            for group in (c for c in decl_node.named_children if c.type == "var_spec_list"):
-                specs += [c for c in group.named_children if c.type == "var_spec"]
-            for spec in specs:
+        for decl_node in syntax.top_level(file.root, "var_declaration"):
+            for spec in specs(decl_node, "var_spec"):
                 candidate = _candidate(ctx, file, spec, decl_node)
                 if candidate is not None:
                     yield candidate
@@ -481,7 +479,7 @@ def _impurity(
         ):
             continue
         path = ctx.import_of(file, syntax.text(pkg))
-        if path is None or not is_package_level(pkg, ctx.scope) or _inside(sel, deferred):
+        if path is None or not refers_to_package(file, pkg, ctx.scope) or _inside(sel, deferred):
             continue
         name = syntax.text(caps["name"][0])
         std = "." not in path.split("/")[0]
@@ -493,7 +491,7 @@ def _impurity(
     for ident in syntax.captures(_IDENTS, node).get("id", []):
         name = syntax.text(ident)
         decl = ctx.scope.decls.get(name)
-        if decl is None or decl.node == own or not is_package_level(ident, ctx.scope):
+        if decl is None or decl.node == own or not refers_to_package(file, ident, ctx.scope):
             continue
         if decl.kind is Kind.FUNC:
             parent = ident.parent
@@ -539,7 +537,7 @@ def _immutable(ctx: Context, decl: Decl, lazy: set[str]) -> bool:
     ctx.var_immutable[decl.name] = False  # a cycle is not proof
     spec = decl.spec
     exported = decl.name[:1].isupper() and ctx.package.name != "main"
-    refs = references(ctx.package, decl, ctx.scope, ctx.identifier_cache)
+    refs = references(ctx.package, decl, ctx.scope)
     value = spec.child_by_field_name("value") if spec is not None else None
     declared = spec.child_by_field_name("type") if spec is not None else None
     basic = (declared is not None and syntax.text(declared) in _BASIC_TYPES) or (
@@ -594,7 +592,7 @@ def _basic_value(ctx: Context, node: syntax.Node) -> bool:
 
 def _check_uses(ctx: Context, candidates: list[Candidate]) -> None:
     for c in candidates:
-        c.refs = references(ctx.package, c.decl, ctx.scope, ctx.identifier_cache)
+        c.refs = references(ctx.package, c.decl, ctx.scope)
         bad = _bad_use(c.refs)
         if bad:
             c.skip = bad
@@ -634,88 +632,77 @@ def _check_outside(ctx: Context, c: Candidate) -> None:
 def _drop_no_gain(ctx: Context, candidates: list[Candidate]) -> None:
     """A value read at start-up (by init or an eager initializer) gains nothing."""
     lazy = {c.name: c for c in candidates}
-    func_reads, func_calls = _function_graph(ctx, set(lazy))
+    funcs = {n for n, d in ctx.scope.decls.items() if d.kind is Kind.FUNC and n != "init"}
+    uses = _uses_by_owner(ctx, set(lazy) | funcs)
+    func_reads: dict[str, set[str]] = {}
+    func_calls: dict[str, set[str]] = {}
+    for name, owner, _ in uses:
+        if owner[0] == "func":
+            target = func_reads if name in lazy else func_calls
+            target.setdefault(owner[1][0], set()).add(name)
     changed = True
     while changed:
         changed = False
-        eager_reads = _eager_reads(ctx, set(lazy), func_reads, func_calls)
-        for name, where in eager_reads.items():
-            if name in lazy:
-                lazy.pop(name).skip = f"no gain: read at start-up by {where}"
+        for name, owner, where in uses:
+            if owner[0] == "func" or (owner[0] == "var" and set(owner[1]) & set(lazy)):
+                continue  # a function body runs when called; a lazy initializer at first use
+            reached = (
+                {name}
+                if name in lazy
+                else {read for f in _reachable(name, func_calls) for read in func_reads.get(f, ())}
+            )
+            for read in reached & set(lazy):
+                via = "" if read == name else f" (through {name})"
+                lazy.pop(read).skip = f"no gain: read at start-up by {where}{via}"
                 changed = True
 
 
-def _deferred_in(node: syntax.Node) -> list[tuple[int, int]]:
-    return _func_literal_ranges(node)
+Owner = tuple[str, tuple[str, ...]]  # ("func", (name,)) | ("init", ()) | ("var", names)
 
 
-def _names_read(ctx: Context, node: syntax.Node, names: set[str]) -> list[syntax.Node]:
-    deferred = _deferred_in(node)
-    return [
-        n
-        for n in syntax.captures(_IDENTS, node).get("id", [])
-        if syntax.text(n) in names and not _inside(n, deferred) and is_package_level(n, ctx.scope)
-    ]
-
-
-def _function_graph(
-    ctx: Context, names: set[str]
-) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """For each package-level function: candidates it reads, functions it calls."""
-    funcs = {n for n, d in ctx.scope.decls.items() if d.kind is Kind.FUNC}
-    reads: dict[str, set[str]] = {}
-    calls: dict[str, set[str]] = {}
+def _uses_by_owner(ctx: Context, names: set[str]) -> list[tuple[str, Owner, str]]:
+    """Each package-level use of `names` outside func literals in non-test files, with the
+    top-level declaration it sits in and a description of where that is."""
+    out = []
     for file in ctx.package.non_test_files():
-        for caps in syntax.matches(_FUNC_BODIES, file.root):
-            fname, body = syntax.text(caps["name"][0]), caps["body"][0]
-            if fname == "init":
-                continue
-            found = _names_read(ctx, body, names | funcs)
-            reads[fname] = {syntax.text(n) for n in found if syntax.text(n) in names}
-            calls[fname] = {syntax.text(n) for n in found if syntax.text(n) in funcs}
-    return reads, calls
-
-
-def _eager_reads(
-    ctx: Context, lazy: set[str], func_reads: dict[str, set[str]], func_calls: dict[str, set[str]]
-) -> dict[str, str]:
-    """Candidate name -> where it is read at start-up."""
-    funcs = set(func_reads)
-    out: dict[str, str] = {}
-
-    def visit(roots: list[syntax.Node], where: str) -> None:
-        for n in roots:
-            name = syntax.text(n)
-            if name in lazy:
-                out.setdefault(name, where)
-            elif name in funcs:
-                for reached in _reachable(name, func_calls):
-                    for read in func_reads.get(reached, ()):
-                        out.setdefault(read, f"{where} (through {reached})")
-
-    for file in ctx.package.non_test_files():
-        for caps in syntax.matches(_INIT_FUNCS, file.root):
-            body = caps["body"][0]
-            visit(
-                _names_read(ctx, body, lazy | funcs),
-                f"init() at {file.path.name}:{body.start_point[0] + 1}",
-            )
-        for decl_node in syntax.captures(_TOP_VARS, file.root).get("decl", []):
-            for spec in _var_specs(decl_node):
-                names = [syntax.text(n) for n in spec.children_by_field_name("name")]
-                value = spec.child_by_field_name("value")
-                if value is None or any(n in lazy for n in names):
+        for name, idents in identifiers_in(file, names).items():
+            for ident in idents:
+                owner = _owner(ident)
+                if owner is None or not refers_to_package(file, ident, ctx.scope):
                     continue
-                where = f"the initializer of {', '.join(names)} at {file.path.name}:{spec.start_point[0] + 1}"
-                visit(_names_read(ctx, value, lazy | funcs), where)
+                kind, owner_names, line = owner
+                if kind == "init":
+                    where = f"init() at {file.path.name}:{line}"
+                else:
+                    where = (
+                        f"the initializer of {', '.join(owner_names)} at {file.path.name}:{line}"
+                    )
+                out.append((name, (kind, owner_names), where))
     return out
 
 
-def _var_specs(decl_node: syntax.Node) -> list[syntax.Node]:
-    specs = [c for c in decl_node.named_children if c.type == "var_spec"]
-    for group in (c for c in decl_node.named_children if c.type == "var_spec_list"):
-        specs += [c for c in group.named_children if c.type == "var_spec"]
-    return specs
+def _owner(node: syntax.Node) -> tuple[str, tuple[str, ...], int] | None:
+    """The top-level declaration holding `node`, or None inside a func literal, a method
+    or a declaration of no interest (the var's own name, types, consts)."""
+    spec = None
+    for parent in syntax.ancestors(node):
+        if parent.type == "func_literal":
+            return None
+        if parent.type == "var_spec":
+            spec = parent
+        if parent.parent is not None and parent.parent.type == "source_file":
+            line = parent.start_point[0] + 1
+            if parent.type == "function_declaration":
+                name = syntax.text(parent.child_by_field_name("name") or parent)
+                return ("init", (), line) if name == "init" else ("func", (name,), line)
+            if parent.type == "var_declaration" and spec is not None:
+                value = spec.child_by_field_name("value")
+                if value is None or not (value.start_byte <= node.start_byte < value.end_byte):
+                    return None
+                names = tuple(syntax.text(n) for n in spec.children_by_field_name("name"))
+                return "var", names, spec.start_point[0] + 1
+            return None
+    return None
 
 
 def _reachable(start: str, calls: dict[str, set[str]]) -> set[str]:
@@ -746,7 +733,7 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
         uses = len([r for r in c.refs if r.use is not Use.DECLARE])
         message = f"{c.name}: {c.what} runs at every start; build it on first use ({_helper(ctx)})"
         message += f", {uses} reference(s) in the package"
-        if c.exported and ctx.package.name != "main":
+        if c.outside:
             packages = len({r.file.path.parent for r in c.outside})
             message += f" and {len(c.outside)} in {packages} importing package(s)"
         ctx.pass_.report(c.file, c.decl.node, message, fix)
