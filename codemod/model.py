@@ -100,6 +100,12 @@ class GoFile:
         return self.path.name.endswith("_test.go")
 
     @property
+    def never_built(self) -> bool:
+        """`//go:build ignore` (or any constraint that needs the tag): a standalone
+        program or generator kept beside the package, not part of any build."""
+        return self.constraint is not None and self.constraint.needs("ignore")
+
+    @property
     def rewritable(self) -> bool:
         """Whether a fix may change this file: parsed cleanly, selected, not generated."""
         return self.selected and not self.generated and self.problem is None

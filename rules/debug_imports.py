@@ -129,7 +129,7 @@ def run(pass_: Pass) -> None:
         return
     tag = pass_.options["tag"]
     for file in package.non_test_files():
-        if file.constraint is not None and file.constraint.needs(tag):
+        if file.never_built or (file.constraint is not None and file.constraint.needs(tag)):
             continue  # already gated: default builds do not see it
         for caps in syntax.matches(_BLANK_IMPORTS, file.root):
             path = syntax.string_value(caps["path"][0])

@@ -267,6 +267,8 @@ def run(pass_: Pass) -> None:
 
 def _find_candidates(ctx: Context) -> Iterable[Candidate]:
     for file in ctx.package.non_test_files():
+        if file.never_built:
+            continue
         for decl_node in syntax.top_level(file.root, "var_declaration"):
             for spec in specs(decl_node, "var_spec"):
                 candidate = _candidate(ctx, file, spec, decl_node)
@@ -815,8 +817,18 @@ def _test_file_fix(ctx: Context, fixable: list[Candidate]) -> FileFix:
     kept = ""
     if existing is not None and existing.source.startswith(GENERATED_HEADER.encode()):
         kept = "".join(f"\t_ = {n}()\n" for n in _FORCED.findall(existing.source.decode()))
+    # The test builds where the package builds: a constraint all its files share goes on it.
+    constraints = {
+        f.constraint.source if f.constraint else "" for f in ctx.package.non_test_files()
+    }
+    build_line = (
+        f"//go:build {constraints.pop()}\n\n"
+        if len(constraints) == 1 and "" not in constraints
+        else ""
+    )
     template = (
         f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
+        f"{build_line}"
         f"package {ctx.package.name}\n\n"
         'import "testing"\n\n'
         "// TestCodemodLazyInit builds every value that codemod lazy-init made lazy, so that\n"
