@@ -179,7 +179,7 @@ def _guard_fix(finding: Finding, files: list[GoFile]) -> Finding:
                 if target.generated
                 else "not parsed"
                 if target.problem
-                else "not among the PATHs given"
+                else "excluded or not among the PATHs given"
             )
             name = file_fix.path.name
             return replace(

@@ -364,3 +364,36 @@ def test_lazy_value_that_panics_still_fails_go_test(tmp_path: Path) -> None:
     test = gotool.run(["test", "./..."], cwd=tmp_path)
     assert not test.ok
     assert "TestCodemodLazyInit" in test.stdout and "missing closing )" in test.stdout
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[rules.lazy-init]\nmin_map_entries = "many"\n', "'min_map_entries' must be int"),
+        ("[rules.lazy-init]\nmin_map_entries = true\n", "'min_map_entries' must be int"),
+        (
+            '[rules.lazy-init.constructors]\nNew = "*x.T"\n',
+            "'New' is not an import path and function name",
+        ),
+        (
+            '[rules.lazy-init.constructors]\n"example.com/x.New" = ""\n',
+            "must be a non-empty string",
+        ),
+        ("[rules.nope]\nx = 1\n", "unknown rule 'rules.nope'"),
+        ("exclude = 3\n", "key 'exclude' must be a list of strings"),
+        ("[rules\n", "invalid TOML"),
+    ],
+)
+def test_bad_config_values(demo: Path, toml: str, message: str) -> None:
+    (demo / ".codemod.toml").write_text(toml)
+    res = run("scan", cwd=demo)
+    assert res.returncode == 2
+    assert res.stderr.startswith("codemod: ") and ".codemod.toml" in res.stderr
+    assert message in res.stderr, res.stderr
+
+
+def test_config_exclude_keeps_files_unchanged(demo: Path) -> None:
+    (demo / ".codemod.toml").write_text('exclude = ["internal/validate/*"]\n')
+    res = run("scan", "--rule", "lazy-init", "--format", "json", cwd=demo)
+    paths = {f["path"] for f in json.loads(res.stdout)["findings"]}
+    assert paths and not any(p.startswith("internal/validate/") for p in paths)
