@@ -6,12 +6,14 @@ Exit codes: 0 nothing found / nothing to change; 1 findings, or changes pending
 
 from __future__ import annotations
 
+import shlex
+import signal
 import sys
 from pathlib import Path
 
 import click
 
-from codemod import __version__, diffs, model, registry, render, workflow
+from codemod import __version__, bench, diffs, model, registry, render, render_bench, workflow
 from codemod import changeset as cs
 from codemod.rule import Finding
 
@@ -106,6 +108,14 @@ def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
 @click.option(
     "--allow-dirty", is_flag=True, help="Apply even if the git work tree has uncommitted changes."
 )
+@click.option(
+    "--bench",
+    "bench_pkg",
+    metavar="PKG",
+    help="After applying, compare start-up of HEAD and the result.",
+)
+@click.option("--bench-args", default="", help='Arguments for --bench runs, e.g. "-version".')
+@click.option("--bench-runs", type=click.IntRange(2, 10_000), default=20, show_default=True)
 def apply(
     paths: tuple[str, ...],
     rules: tuple[str, ...],
@@ -116,9 +126,16 @@ def apply(
     unsafe_fixes: bool,
     no_verify: bool,
     allow_dirty: bool,
+    bench_pkg: str | None,
+    bench_args: str,
+    bench_runs: int,
 ) -> None:
     """Rewrite PATHS (default: .) with the fixes of the chosen rules."""
     writes = not (dry_run or check or diff_file)
+    if bench_pkg and not writes:
+        raise InputFailure(
+            "--bench measures the written result: not with --dry-run, --check or --diff"
+        )
     if interactive and not sys.stdin.isatty():
         raise InputFailure("--interactive needs a terminal on standard input")
     scan_paths = [Path(p) for p in (paths or (".",))]
@@ -147,6 +164,13 @@ def apply(
     if writes:
         workflow.write(changes)
     _apply_summary(plan, writes)
+    if bench_pkg and changes:
+        status = _bench(
+            Path.cwd(), "HEAD", bench.WORKTREE, bench_pkg, bench_args, bench_runs, 3, "exit",
+            10.0, "", "", "", (), (), (), "text", None, None, None,
+        )  # fmt: skip
+        if status:
+            sys.exit(status)
     if result.report.errors:
         sys.exit(EXIT_ERROR)
     if not writes:
@@ -194,6 +218,145 @@ def _ask(findings: list[Finding]) -> list[Finding]:
         elif answer == "q":
             break
     return chosen
+
+
+def _env_pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise InputFailure(f"{option} {value}: expected KEY=VALUE")
+        pairs[key] = val
+    return pairs
+
+
+@cli.command("bench")
+@click.option(
+    "--base",
+    default="HEAD",
+    show_default=True,
+    help="Git ref of the base variant (WORKTREE: the work tree).",
+)
+@click.option(
+    "--head", default=bench.WORKTREE, show_default=True, help="Git ref of the head variant."
+)
+@click.option("--pkg", required=True, help="The main package to build, e.g. ./cmd/server.")
+@click.option("--args", "args", default="", help='Arguments for each run, e.g. "-version".')
+@click.option(
+    "-n",
+    "runs",
+    type=click.IntRange(2, 10_000),
+    default=30,
+    show_default=True,
+    help="Measured runs per variant.",
+)
+@click.option(
+    "--warmup",
+    type=click.IntRange(0, 1000),
+    default=3,
+    show_default=True,
+    help="Unmeasured runs first.",
+)
+@click.option(
+    "--ready", "ready", default="exit", show_default=True, help="exit | tcp:PORT | stdout:REGEX"
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a run may take to become ready.",
+)
+@click.option("--build-flags", default="", help="go build flags for both variants.")
+@click.option("--base-build-flags", default="", help="Extra go build flags for base.")
+@click.option("--head-build-flags", default="", help="Extra go build flags for head.")
+@click.option(
+    "--env",
+    "env",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Environment for building and running both.",
+)
+@click.option("--base-env", multiple=True, metavar="KEY=VALUE")
+@click.option("--head-env", multiple=True, metavar="KEY=VALUE")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.option(
+    "--fail-if-slower",
+    type=float,
+    metavar="PCT",
+    help="Exit 1 if start-up is significantly slower by more than PCT%.",
+)
+@click.option(
+    "--max-init-ms",
+    type=float,
+    metavar="MS",
+    help="Exit 1 if head's package init (median) exceeds MS.",
+)
+@click.option(
+    "--max-binary-bytes", type=int, metavar="N", help="Exit 1 if head's binary exceeds N bytes."
+)
+def bench_cmd(**opts: object) -> None:
+    """Measure start-up of base and head, interleaved, and compare with statistics."""
+    sys.exit(_bench(Path.cwd(), **opts))  # type: ignore[arg-type]
+
+
+def _bench(
+    directory: Path,
+    base: str,
+    head: str,
+    pkg: str,
+    args: str,
+    runs: int,
+    warmup: int,
+    ready: str,
+    timeout: float,
+    build_flags: str,
+    base_build_flags: str,
+    head_build_flags: str,
+    env: tuple[str, ...],
+    base_env: tuple[str, ...],
+    head_env: tuple[str, ...],
+    fmt: str,
+    fail_if_slower: float | None,
+    max_init_ms: float | None,
+    max_binary_bytes: int | None,
+) -> int:
+    try:
+        ready_spec = bench.Ready.parse(ready)
+        common_flags = shlex.split(build_flags)
+        specs = [
+            bench.VariantSpec(
+                label,
+                ref,
+                tuple(common_flags + shlex.split(extra)),
+                {**_env_pairs(env, "--env"), **_env_pairs(own_env, f"--{label}-env")},
+            )
+            for label, ref, extra, own_env in (
+                ("base", base, base_build_flags, base_env),
+                ("head", head, head_build_flags, head_env),
+            )
+        ]
+        settings = bench.Settings(pkg, tuple(shlex.split(args)), runs, warmup, ready_spec, timeout)
+    except ValueError as exc:
+        raise InputFailure(str(exc)) from None
+    signal.signal(signal.SIGTERM, _interrupt)  # worktrees are removed on SIGTERM too
+    try:
+        with render.progress_bar("benchmarking") as progress:
+            result = bench.run(directory, specs[0], specs[1], settings, progress)
+    except bench.BenchError as exc:
+        raise InputFailure(str(exc)) from None
+    notes = bench.warnings(result)
+    {"json": render_bench.as_json, "markdown": render_bench.markdown}.get(fmt, render_bench.text)(
+        result, notes
+    )
+    failed = bench.violations(result, bench.Gates(fail_if_slower, max_init_ms, max_binary_bytes))
+    for line in failed:
+        render.err.print(f"codemod: bench gate failed: {line}", markup=False)
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import git
@@ -29,3 +33,55 @@ def dirty_paths(paths: list[Path]) -> list[str]:
         status = repo.git.status("--porcelain", "--untracked-files=all", "--", rel or ".")
         dirty += [line[3:] for line in status.splitlines() if line.strip()]
     return sorted(set(dirty))
+
+
+class GitError(Exception):
+    pass
+
+
+def top_level(path: Path) -> Path:
+    repo = repository(path)
+    if repo is None or repo.working_tree_dir is None:
+        raise GitError(f"{path}: not inside a git work tree")
+    return Path(repo.working_tree_dir).resolve()
+
+
+def resolve(path: Path, ref: str) -> str:
+    """The full commit id a ref names."""
+    repo = repository(path)
+    if repo is None:
+        raise GitError(f"{path}: not inside a git work tree")
+    try:
+        return repo.commit(ref).hexsha
+    except (git.BadName, ValueError, git.GitCommandError) as exc:
+        raise GitError(f"{ref}: not a commit in {repo.working_tree_dir}") from exc
+
+
+@contextmanager
+def worktree(path: Path, ref: str) -> Iterator[Path]:
+    """A temporary detached worktree at `ref`, removed afterwards whatever happens
+    (errors, Ctrl-C): the user's repository is left with no trace of it."""
+    repo = repository(path)
+    if repo is None:
+        raise GitError(f"{path}: not inside a git work tree")
+    commit = resolve(path, ref)
+    parent = Path(tempfile.mkdtemp(prefix="codemod-worktree-"))
+    target = parent / "tree"
+    try:
+        repo.git.worktree("add", "--detach", "--quiet", str(target), commit)
+        yield target
+    finally:
+        with suppress(git.GitCommandError):  # not created, or already gone
+            repo.git.worktree("remove", "--force", str(target))
+        shutil.rmtree(parent, ignore_errors=True)
+        repo.git.worktree("prune")
+
+
+def worktrees(path: Path) -> list[Path]:
+    repo = repository(path)
+    if repo is None:
+        return []
+    listing = repo.git.worktree("list", "--porcelain")
+    return [
+        Path(line.split(" ", 1)[1]) for line in listing.splitlines() if line.startswith("worktree ")
+    ]

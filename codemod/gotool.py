@@ -172,3 +172,14 @@ def build_and_vet(
             stderr = overlay.translate(result.stderr, module_root) if overlay else result.stderr
             return Result(result.returncode, result.stdout, stderr)
     return result
+
+
+def build_binary(
+    directory: Path,
+    package: str,
+    output: Path,
+    flags: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> Result:
+    """`go build -o output [flags] package`, run in `directory`."""
+    return run(["build", "-o", str(output), *flags, package], cwd=directory, env=env)

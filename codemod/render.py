@@ -298,3 +298,34 @@ def progress(label: str) -> Iterator[Callable[[int], Callable[[int], None] | Non
     finally:
         if bar is not None:
             bar.stop()
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[str, int, int], None]]:
+    """Yields `update(phase, done, total)`; draws a bar on a terminal, nothing otherwise."""
+    bar: Progress | None = None
+    task = None
+
+    def update(phase: str, done: int, total: int) -> None:
+        nonlocal bar, task
+        if not err.is_terminal:
+            return
+        if bar is None:
+            bar = Progress(
+                TextColumn(f"{label}: {{task.description}}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+            task = bar.add_task(phase, total=total)
+            bar.start()
+        assert task is not None
+        bar.update(task, description=phase, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()

@@ -1,0 +1,207 @@
+"""`codemod bench` results as a terminal table, one JSON document, or Markdown for a PR."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.table import Table
+
+from codemod import stats
+from codemod.bench import PackageDelta, Result, Variant
+from codemod.render import out
+
+TOP = 15  # packages shown in the table and in Markdown
+_WIDTH = None if out.is_terminal else 160  # piped: do not wrap at 80 columns
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def _count(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def _change(delta: PackageDelta) -> str:
+    if delta.clock is not None:
+        return delta.clock.verdict
+    return "not linked in head" if delta.head_clock_ms is None else "new in head"
+
+
+def _weight(delta: PackageDelta) -> float:
+    return abs((delta.head_clock_ms or 0.0) - (delta.base_clock_ms or 0.0))
+
+
+def top_packages(result: Result, count: int = TOP) -> list[PackageDelta]:
+    return sorted(result.packages, key=_weight, reverse=True)[:count]
+
+
+def _label(v: Variant) -> str:
+    source = v.spec.ref if v.commit is None else f"{v.spec.ref} ({v.commit[:10]})"
+    flags = f" {' '.join(v.spec.build_flags)}" if v.spec.build_flags else ""
+    env = "".join(f" {k}={val}" for k, val in sorted(v.spec.env.items()))
+    return f"{source}{flags}{env}"
+
+
+def _summary_rows(result: Result) -> list[tuple[str, str, str, str]]:
+    def row(name: str, cmp: stats.Comparison, unit: str = "ms") -> tuple[str, str, str, str]:
+        return (
+            name,
+            f"{_ms(cmp.base.median)} {unit} ±{cmp.base.spread_pct:.0f}%",
+            f"{_ms(cmp.head.median)} {unit} ±{cmp.head.spread_pct:.0f}%",
+            cmp.verdict,
+        )
+
+    b, h = result.base.binary_bytes, result.head.binary_bytes
+    size_change = f"{100.0 * (h - b) / b:+.1f}%" if b else "-"
+    return [
+        row("wall time, exec to ready", result.wall),
+        row("package init (sum of clock)", result.init_total),
+        ("binary size", f"{b:,} B", f"{h:,} B", size_change),
+    ]
+
+
+def text(result: Result, warnings: list[str]) -> None:
+    out.print(f"[bold]base[/]: {_label(result.base)}", highlight=False, markup=True)
+    out.print(f"[bold]head[/]: {_label(result.head)}", highlight=False, markup=True)
+    out.print(
+        f"{result.pkg} {' '.join(result.args)} · ready: {result.ready} · "
+        f"{len(result.base.runs)} interleaved runs each",
+        markup=False,
+    )
+    table = Table(
+        title="init by package (top by change; median of inittrace clock)", title_justify="left"
+    )
+    for col in ("package", "base ms", "head ms", "change", "bytes", "allocs"):
+        table.add_column(
+            col, justify="left" if col in ("package", "change") else "right", no_wrap=True
+        )
+    for d in top_packages(result):
+        table.add_row(
+            d.package,
+            _ms(d.base_clock_ms),
+            _ms(d.head_clock_ms),
+            _change(d),
+            f"{_count(d.base_bytes)} -> {_count(d.head_bytes)}",
+            f"{_count(d.base_allocs)} -> {_count(d.head_allocs)}",
+        )
+    out.print(table, width=_WIDTH)
+    totals = Table(title="totals (median ±95% CI)", title_justify="left")
+    for col in ("", "base", "head", "change"):
+        totals.add_column(col)
+    for r in _summary_rows(result):
+        totals.add_row(*r)
+    out.print(totals, width=_WIDTH)
+    for w in warnings:
+        out.print(f"warning: {w}", markup=False)
+
+
+def markdown(result: Result, warnings: list[str]) -> None:
+    lines = [
+        "### Start-up: `codemod bench`",
+        "",
+        f"- base: `{_label(result.base)}`",
+        f"- head: `{_label(result.head)}`",
+        f"- `{result.pkg} {' '.join(result.args)}`, ready: `{result.ready}`, "
+        f"{len(result.base.runs)} interleaved runs each; medians with 95% CI, Mann-Whitney U",
+        "",
+        "| | base | head | change |",
+        "|---|---:|---:|---|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in _summary_rows(result)),
+        "",
+        "| package init | base ms | head ms | change | allocs |",
+        "|---|---:|---:|---|---:|",
+        *(
+            f"| `{d.package}` | {_ms(d.base_clock_ms)} | {_ms(d.head_clock_ms)} | {_change(d)} | "
+            f"{_count(d.base_allocs)} → {_count(d.head_allocs)} |"
+            for d in top_packages(result)
+        ),
+    ]
+    lines += [f"\n> {w}" for w in warnings]
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+def _summary_dict(s: stats.Summary) -> dict[str, Any]:
+    return {
+        "n": s.n,
+        "median": s.median,
+        "ci95": [s.low, s.high],
+        "min": s.minimum,
+        "max": s.maximum,
+    }
+
+
+def _comparison_dict(c: stats.Comparison | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "base": _summary_dict(c.base),
+        "head": _summary_dict(c.head),
+        "delta_pct": c.delta_pct,
+        "p_value": c.p_value,
+        "significant": c.significant,
+        "spread_too_wide": c.too_wide,
+    }
+
+
+def _variant_dict(v: Variant) -> dict[str, Any]:
+    return {
+        "label": v.spec.label,
+        "ref": v.spec.ref,
+        "commit": v.commit,
+        "build_flags": list(v.spec.build_flags),
+        "env": dict(v.spec.env),
+        "binary_bytes": v.binary_bytes,
+        "runs": [
+            {
+                "wall_ms": r.wall_ms,
+                "init_total_ms": r.trace.total_clock_ms,
+                "init": [
+                    {
+                        "package": rec.package,
+                        "at_ms": rec.at_ms,
+                        "clock_ms": rec.clock_ms,
+                        "bytes": rec.bytes,
+                        "allocs": rec.allocs,
+                    }
+                    for rec in r.trace.records
+                ],
+            }
+            for r in v.runs
+        ],
+    }
+
+
+def as_dict(result: Result, warnings: list[str]) -> dict[str, Any]:
+    return {
+        "pkg": result.pkg,
+        "args": list(result.args),
+        "ready": str(result.ready),
+        "variants": [_variant_dict(result.base), _variant_dict(result.head)],
+        "totals": {
+            "wall_ms": _comparison_dict(result.wall),
+            "init_total_ms": _comparison_dict(result.init_total),
+            "binary_bytes": {"base": result.base.binary_bytes, "head": result.head.binary_bytes},
+        },
+        "packages": [
+            {
+                "package": d.package,
+                "clock_ms": _comparison_dict(d.clock),
+                "median_clock_ms": {"base": d.base_clock_ms, "head": d.head_clock_ms},
+                "median_bytes": {"base": d.base_bytes, "head": d.head_bytes},
+                "median_allocs": {"base": d.base_allocs, "head": d.head_allocs},
+            }
+            for d in result.packages
+        ],
+        "warnings": warnings,
+    }
+
+
+def as_json(result: Result, warnings: list[str]) -> None:
+    sys.stdout.write(json.dumps(as_dict(result, warnings), indent=2) + "\n")
+    sys.stdout.flush()
