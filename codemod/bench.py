@@ -193,7 +193,8 @@ def run_once(binary: Path, cwd: Path, spec: VariantSpec, settings: Settings) -> 
                 _stop(proc)
         if ready.kind == "exit" and proc.returncode != 0:
             raise BenchError(
-                f"{spec.label}: {binary.name} {shlex.join(settings.args)} exited with status {proc.returncode}{_tail(err)}"
+                f"{spec.label}: {shlex.join([settings.pkg, *settings.args])} exited with status "
+                f"{proc.returncode}{_tail(err)}"
             )
         err.seek(0)
         trace = inittrace.parse(err.read().decode(errors="replace"))

@@ -6,6 +6,7 @@ import json
 import sys
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
 from codemod import stats
@@ -13,7 +14,8 @@ from codemod.bench import PackageDelta, Result, Variant
 from codemod.render import out
 
 TOP = 15  # packages shown in the table and in Markdown
-_WIDTH = None if out.is_terminal else 160  # piped: do not wrap at 80 columns
+# Piped output gets room for full package names instead of rich's 80 columns.
+_console = out if out.is_terminal else Console(width=180, highlight=False)
 
 
 def _ms(value: float | None) -> str:
@@ -66,9 +68,9 @@ def _summary_rows(result: Result) -> list[tuple[str, str, str, str]]:
 
 
 def text(result: Result, warnings: list[str]) -> None:
-    out.print(f"[bold]base[/]: {_label(result.base)}", highlight=False, markup=True)
-    out.print(f"[bold]head[/]: {_label(result.head)}", highlight=False, markup=True)
-    out.print(
+    _console.print(f"[bold]base[/]: {_label(result.base)}", highlight=False, markup=True)
+    _console.print(f"[bold]head[/]: {_label(result.head)}", highlight=False, markup=True)
+    _console.print(
         f"{result.pkg} {' '.join(result.args)} · ready: {result.ready} · "
         f"{len(result.base.runs)} interleaved runs each",
         markup=False,
@@ -89,15 +91,15 @@ def text(result: Result, warnings: list[str]) -> None:
             f"{_count(d.base_bytes)} -> {_count(d.head_bytes)}",
             f"{_count(d.base_allocs)} -> {_count(d.head_allocs)}",
         )
-    out.print(table, width=_WIDTH)
+    _console.print(table)
     totals = Table(title="totals (median ±95% CI)", title_justify="left")
     for col in ("", "base", "head", "change"):
         totals.add_column(col)
     for r in _summary_rows(result):
         totals.add_row(*r)
-    out.print(totals, width=_WIDTH)
+    _console.print(totals)
     for w in warnings:
-        out.print(f"warning: {w}", markup=False)
+        _console.print(f"warning: {w}", markup=False)
 
 
 def markdown(result: Result, warnings: list[str]) -> None:
