@@ -31,8 +31,8 @@ class InputFailure(click.ClickException):
 
 def _scan(paths: tuple[str, ...], rules: tuple[str, ...]) -> workflow.ScanResult:
     try:
-        with render.progress("scanning") as start:
-            return workflow.scan(list(paths) or ["."], rules, progress_start=start)
+        with render.progress_bar("scanning", min_total=200) as progress:
+            return workflow.scan(list(paths) or ["."], rules, progress=progress)
     except (model.InputError, OSError) as exc:
         raise InputFailure(str(exc)) from None
 

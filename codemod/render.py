@@ -26,8 +26,6 @@ from codemod.rule import Finding, Rule
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-_PROGRESS_MIN_FILES = 200
-
 
 def rel(path: Path) -> str:
     try:
@@ -273,42 +271,15 @@ def explain(rule: Rule) -> None:
 
 
 @contextmanager
-def progress(label: str) -> Iterator[Callable[[int], Callable[[int], None] | None]]:
-    """Yields `start(total_files)`, which returns an advance callback or None (no bar)."""
-    bar: Progress | None = None
-
-    def start(total: int) -> Callable[[int], None] | None:
-        nonlocal bar
-        if not err.is_terminal or total < _PROGRESS_MIN_FILES:
-            return None
-        bar = Progress(
-            TextColumn(label),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        )
-        task = bar.add_task(label, total=total)
-        bar.start()
-        return lambda n: bar.advance(task, n) if bar else None
-
-    try:
-        yield start
-    finally:
-        if bar is not None:
-            bar.stop()
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[str, int, int], None]]:
-    """Yields `update(phase, done, total)`; draws a bar on a terminal, nothing otherwise."""
+def progress_bar(label: str, min_total: int = 0) -> Iterator[Callable[[str, int, int], None]]:
+    """Yields `update(phase, done, total)`: a transient bar on stderr when it is a terminal
+    and the job is big enough to be worth one; nothing otherwise."""
     bar: Progress | None = None
     task = None
 
     def update(phase: str, done: int, total: int) -> None:
         nonlocal bar, task
-        if not err.is_terminal:
+        if not err.is_terminal or total < min_total:
             return
         if bar is None:
             bar = Progress(

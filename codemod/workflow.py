@@ -20,10 +20,13 @@ class ScanResult:
     paths: list[Path]
 
 
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
 def scan(
     paths: Sequence[str | Path],
     rule_ids: Sequence[str] = (),
-    progress_start: Callable[[int], Callable[[int], None] | None] | None = None,
+    progress: Progress | None = None,
     workers: int | None = None,
 ) -> ScanResult:
     """Find problems under `paths`. Raises model.InputError for bad input."""
@@ -37,8 +40,15 @@ def scan(
     jobs = model.discover(resolved)
     excluded = frozenset(p for job in jobs for p in job.files if config.excluded(p))
     total_files = sum(len(j.files) for j in jobs)
-    progress = progress_start(total_files) if progress_start else None
-    report = engine.run(jobs, options, excluded, progress=progress, workers=workers)
+    done = 0
+
+    def advance(files: int) -> None:
+        nonlocal done
+        done += files
+        if progress:
+            progress("files", done, total_files)
+
+    report = engine.run(jobs, options, excluded, progress=advance, workers=workers)
     return ScanResult(report, rules, config, resolved)
 
 
