@@ -108,5 +108,4 @@ def refuse_dirty(paths: Sequence[Path]) -> None:
 
 
 def write(changes: cs.ChangeSet) -> None:
-    for change in changes.changes.values():
-        writer.write_atomic(change.path, change.after)
+    writer.write_all({c.path: c.after for c in changes.changes.values()})

@@ -96,3 +96,31 @@ def test_created_file_must_not_exist(tmp_path: Path) -> None:
     result = changeset.build([f])
     assert result.changes == {}
     assert "already exists" in result.rejected[0].reason
+
+
+def test_write_all_stages_everything_before_replacing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while staging (a full disk, say) leaves every target as it was."""
+    from codemod import writer
+
+    a, b = tmp_path / "a.go", tmp_path / "b.go"
+    a.write_bytes(b"old a")
+    b.write_bytes(b"old b")
+    real_stage = writer._stage
+    calls = []
+
+    def failing_stage(path: Path, data: bytes) -> str:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_stage(path, data)
+
+    monkeypatch.setattr(writer, "_stage", failing_stage)
+    with pytest.raises(OSError):
+        writer.write_all({a: b"new a", b: b"new b"})
+    assert a.read_bytes() == b"old a" and b.read_bytes() == b"old b"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.go", "b.go"]
+    monkeypatch.setattr(writer, "_stage", real_stage)
+    writer.write_all({a: b"new a", tmp_path / "c.go": b"new c"})
+    assert a.read_bytes() == b"new a" and (tmp_path / "c.go").read_bytes() == b"new c"
