@@ -9,15 +9,29 @@ from __future__ import annotations
 import shlex
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
-from codemod import __version__, bench, diffs, model, registry, render, render_bench, workflow
+from codemod import (
+    __version__,
+    bench,
+    diffs,
+    gitops,
+    model,
+    registry,
+    render,
+    render_bench,
+    summary,
+    workflow,
+)
 from codemod import changeset as cs
 from codemod.rule import Finding
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+T = TypeVar("T")
 
 
 class InputFailure(click.ClickException):
@@ -116,6 +130,14 @@ def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
 )
 @click.option("--bench-args", default="", help='Arguments for --bench runs, e.g. "-version".')
 @click.option("--bench-runs", type=click.IntRange(2, 10_000), default=20, show_default=True)
+@click.option("--branch", metavar="NAME", help="Write the change on a new git branch NAME.")
+@click.option("--commit", "do_commit", is_flag=True, help="Commit the change (needs --branch).")
+@click.option(
+    "--push", "push_remote", metavar="REMOTE", help="Push the branch to REMOTE (needs --commit)."
+)
+@click.option(
+    "--pr-body", type=click.Path(dir_okay=False), help="Write a pull-request description to FILE."
+)
 def apply(
     paths: tuple[str, ...],
     rules: tuple[str, ...],
@@ -129,13 +151,23 @@ def apply(
     bench_pkg: str | None,
     bench_args: str,
     bench_runs: int,
+    branch: str | None,
+    do_commit: bool,
+    push_remote: str | None,
+    pr_body: str | None,
 ) -> None:
     """Rewrite PATHS (default: .) with the fixes of the chosen rules."""
     writes = not (dry_run or check or diff_file)
-    if bench_pkg and not writes:
+    if (bench_pkg or branch) and not writes:
         raise InputFailure(
-            "--bench measures the written result: not with --dry-run, --check or --diff"
+            "--bench and --branch act on the written result: not with --dry-run, --check or --diff"
         )
+    if do_commit and not branch:
+        raise InputFailure("--commit needs --branch: codemod commits only on a branch of its own")
+    if push_remote and not do_commit:
+        raise InputFailure("--push needs --commit")
+    if branch and allow_dirty:
+        raise InputFailure("--branch needs a clean work tree: not with --allow-dirty")
     if interactive and not sys.stdin.isatty():
         raise InputFailure("--interactive needs a terminal on standard input")
     scan_paths = [Path(p) for p in (paths or (".",))]
@@ -161,16 +193,42 @@ def apply(
         render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
     if diff_file:
         Path(diff_file).write_text(text)
+    command = "codemod " + shlex.join(sys.argv[1:])
+    original = _head_commit() if writes and (bench_pkg or branch) and changes else None
+    if writes and changes and branch:
+        _git(lambda: gitops.start_branch(Path.cwd(), branch))
     if writes:
         workflow.write(changes)
     _apply_summary(plan, writes)
-    if bench_pkg and changes:
-        status = _bench(
-            Path.cwd(), "HEAD", bench.WORKTREE, bench_pkg, bench_args, bench_runs, 3, "exit",
-            10.0, "", "", "", (), (), (), "text", None, None, None,
-        )  # fmt: skip
-        if status:
-            sys.exit(status)
+    if writes and changes and do_commit:
+        message = summary.commit_message(
+            changes.applied, len(changes.changes), command, plan.verified
+        )
+        sha = _git(lambda: gitops.commit(Path.cwd(), list(changes.changes), message))
+        render.err.print(f"committed {sha[:12]} on branch {branch}", markup=False)
+        if push_remote:
+            _git(lambda: gitops.push(Path.cwd(), push_remote, branch or ""))
+            render.err.print(f"pushed {branch} to {push_remote}", markup=False)
+    bench_md = ""
+    if bench_pkg and changes and original:
+        measured = _measure(
+            Path.cwd(),
+            bench.VariantSpec("base", original),
+            bench.VariantSpec("head", bench.WORKTREE),
+            bench.Settings(bench_pkg, tuple(shlex.split(bench_args)), bench_runs),
+        )
+        notes = bench.warnings(measured)
+        render_bench.text(measured, notes)
+        bench_md = render_bench.markdown_text(measured, notes)
+    if pr_body:
+        left = (
+            plan.unsafe_skipped
+            + plan.unfixable
+            + plan.declined
+            + [r.finding for r in changes.rejected]
+        )
+        text = summary.pr_body(changes.applied, left, command, plan.verified, bench_md)
+        Path(pr_body).write_text(text)
     if result.report.errors:
         sys.exit(EXIT_ERROR)
     if not writes:
@@ -339,12 +397,7 @@ def _bench(
         settings = bench.Settings(pkg, tuple(shlex.split(args)), runs, warmup, ready_spec, timeout)
     except ValueError as exc:
         raise InputFailure(str(exc)) from None
-    signal.signal(signal.SIGTERM, _interrupt)  # worktrees are removed on SIGTERM too
-    try:
-        with render.progress_bar("benchmarking") as progress:
-            result = bench.run(directory, specs[0], specs[1], settings, progress)
-    except bench.BenchError as exc:
-        raise InputFailure(str(exc)) from None
+    result = _measure(directory, specs[0], specs[1], settings)
     notes = bench.warnings(result)
     {"json": render_bench.as_json, "markdown": render_bench.markdown}.get(fmt, render_bench.text)(
         result, notes
@@ -353,6 +406,30 @@ def _bench(
     for line in failed:
         render.err.print(f"codemod: bench gate failed: {line}", markup=False)
     return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _head_commit() -> str:
+    """What HEAD is before the change: a branch name (it stays where it is when --branch
+    moves on), or a commit id."""
+    return _git(lambda: gitops.current_ref(Path.cwd()))
+
+
+def _git(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except gitops.GitError as exc:
+        raise InputFailure(str(exc)) from None
+
+
+def _measure(
+    directory: Path, base: bench.VariantSpec, head: bench.VariantSpec, settings: bench.Settings
+) -> bench.Result:
+    signal.signal(signal.SIGTERM, _interrupt)  # worktrees are removed on SIGTERM too
+    try:
+        with render.progress_bar("benchmarking") as progress:
+            return bench.run(directory, base, head, settings, progress)
+    except bench.BenchError as exc:
+        raise InputFailure(str(exc)) from None
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -85,3 +85,50 @@ def worktrees(path: Path) -> list[Path]:
     return [
         Path(line.split(" ", 1)[1]) for line in listing.splitlines() if line.startswith("worktree ")
     ]
+
+
+def start_branch(path: Path, name: str) -> None:
+    """Create branch `name` at HEAD and check it out; refuse an existing name."""
+    repo = repository(path)
+    if repo is None:
+        raise GitError(f"{path}: --branch needs a git work tree")
+    if name in repo.heads:
+        raise GitError(f"{name}: a branch of that name exists already")
+    try:
+        repo.git.check_ref_format("--branch", name)
+    except git.GitCommandError:
+        raise GitError(f"{name}: not a valid branch name") from None
+    repo.git.checkout("-b", name)
+
+
+def commit(path: Path, files: list[Path], message: str) -> str:
+    """Commit exactly `files` (new ones added) with `message`; returns the commit id."""
+    repo = repository(path)
+    if repo is None:
+        raise GitError(f"{path}: not inside a git work tree")
+    top = Path(repo.working_tree_dir or ".").resolve()
+    rel = [str(f.resolve().relative_to(top)) for f in files]
+    repo.git.add("--", *rel)
+    repo.git.commit("-m", message, "--", *rel)
+    return repo.head.commit.hexsha
+
+
+def push(path: Path, remote: str, branch: str) -> None:
+    repo = repository(path)
+    if repo is None:
+        raise GitError(f"{path}: not inside a git work tree")
+    try:
+        repo.git.push("--set-upstream", remote, branch)
+    except git.GitCommandError as exc:
+        detail = " ".join(str(exc.stderr).split())[:200]
+        raise GitError(f"git push {remote} {branch} failed: {detail}") from None
+
+
+def current_ref(path: Path) -> str:
+    """The checked-out branch's name, or the commit id on a detached HEAD."""
+    repo = repository(path)
+    if repo is None:
+        raise GitError(f"{path}: not inside a git work tree")
+    if repo.head.is_detached:
+        return repo.head.commit.hexsha
+    return repo.active_branch.name

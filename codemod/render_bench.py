@@ -103,6 +103,11 @@ def text(result: Result, warnings: list[str]) -> None:
 
 
 def markdown(result: Result, warnings: list[str]) -> None:
+    sys.stdout.write(markdown_text(result, warnings))
+    sys.stdout.flush()
+
+
+def markdown_text(result: Result, warnings: list[str]) -> str:
     lines = [
         "### Start-up: `codemod bench`",
         "",
@@ -124,8 +129,7 @@ def markdown(result: Result, warnings: list[str]) -> None:
         ),
     ]
     lines += [f"\n> {w}" for w in warnings]
-    sys.stdout.write("\n".join(lines) + "\n")
-    sys.stdout.flush()
+    return "\n".join(lines) + "\n"
 
 
 def _summary_dict(s: stats.Summary) -> dict[str, Any]:

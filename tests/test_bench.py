@@ -236,6 +236,6 @@ def test_apply_with_bench(tool_repo: Path) -> None:
     res = run("apply", "--rule", "lazy-init", "--bench", ".", "--bench-runs", "5", cwd=tool_repo)
     assert res.returncode == 0, res.stderr
     assert "applied 1 fix(es)" in res.stderr
-    assert "base: HEAD" in res.stdout and "head: WORKTREE" in res.stdout
+    assert "base: main (" in res.stdout and "head: WORKTREE" in res.stdout
     assert "package init (sum of clock)" in res.stdout
     assert_no_worktrees(tool_repo)

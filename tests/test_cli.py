@@ -397,3 +397,44 @@ def test_config_exclude_keeps_files_unchanged(demo: Path) -> None:
     res = run("scan", "--rule", "lazy-init", "--format", "json", cwd=demo)
     paths = {f["path"] for f in json.loads(res.stdout)["findings"]}
     assert paths and not any(p.startswith("internal/validate/") for p in paths)
+
+
+def test_branch_commit_push_and_pr_body(demo: Path, tmp_path: Path) -> None:
+    init_repo(demo)
+    remote = tmp_path / "remote.git"
+    git("init", "-q", "--bare", str(remote), cwd=tmp_path)
+    git("remote", "add", "origin", str(remote), cwd=demo)
+    body = tmp_path / "pr.md"
+    res = run(
+        "apply", "--rule", "lazy-init", "--rule", "debug-imports", "--unsafe-fixes",
+        "--branch", "codemod/faster-start", "--commit", "--push", "origin", "--pr-body", str(body),
+        cwd=demo,
+    )  # fmt: skip
+    assert res.returncode == 1, res.stderr  # the catalog map is left, with its reason
+    assert "committed " in res.stderr and "pushed codemod/faster-start to origin" in res.stderr
+    assert git("rev-parse", "--abbrev-ref", "HEAD", cwd=demo).strip() == "codemod/faster-start"
+    assert git("status", "--porcelain", cwd=demo) == ""  # everything written is committed
+    message = git("log", "-1", "--format=%B", cwd=demo)
+    assert message.startswith("codemod: debug-imports, lazy-init (34 fixes)\n")
+    assert "go build and go vet pass" in message
+    assert "- cmd/shortlinkd/main.go:10: move the import to debug_pprof.go" in message
+    assert git("log", "-1", "--format=%H", "main", cwd=demo) != git(
+        "log", "-1", "--format=%H", cwd=demo
+    )
+    assert "codemod/faster-start" in git("branch", "--list", cwd=remote)
+    text = body.read_text()
+    assert "### `lazy-init` (32)" in text and "### Review these: unsafe fixes" in text
+    assert "extTypes" in text and "no gain" in text  # what was left, and why
+
+
+def test_branch_refusals(demo: Path) -> None:
+    init_repo(demo)
+    git("branch", "taken", cwd=demo)
+    res = run("apply", "--rule", "lazy-init", "--branch", "taken", cwd=demo)
+    assert res.returncode == 2 and "taken: a branch of that name exists already" in res.stderr
+    assert git("rev-parse", "--abbrev-ref", "HEAD", cwd=demo).strip() == "main"
+    assert git("status", "--porcelain", cwd=demo) == ""
+    res = run("apply", "--rule", "lazy-init", "--commit", cwd=demo)
+    assert res.returncode == 2 and "--commit needs --branch" in res.stderr
+    res = run("apply", "--rule", "lazy-init", "--branch", "x", "--dry-run", cwd=demo)
+    assert res.returncode == 2 and "not with --dry-run" in res.stderr

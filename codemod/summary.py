@@ -1,0 +1,81 @@
+"""What an apply did, in words: the commit message and the pull-request description."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from codemod import render
+from codemod.rule import Finding, Safety
+
+
+def _by_rule(findings: list[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for f in sorted(findings, key=lambda f: f.sort_key):
+        grouped[f.rule].append(f)
+    return dict(sorted(grouped.items()))
+
+
+def _line(f: Finding) -> str:
+    assert f.fix is not None
+    text = f"{render.rel(f.path)}:{f.line}: {f.fix.description}"
+    if f.fix.safety is Safety.UNSAFE:
+        text += f" (unsafe: {f.fix.reason})"
+    return text
+
+
+def commit_message(applied: list[Finding], files: int, command: str, verified: bool) -> str:
+    groups = _by_rule(applied)
+    subject = (
+        f"codemod: {', '.join(groups)} ({len(applied)} fix{'es' if len(applied) != 1 else ''})"
+    )
+    body = [f"Applied with `{command}` to {files} file(s)."]
+    if verified:
+        body.append("go build and go vet pass for every changed package.")
+    for rule, findings in groups.items():
+        body.append(f"\n{rule} ({len(findings)}):")
+        body += [f"- {_line(f)}" for f in findings]
+    return subject + "\n\n" + "\n".join(body) + "\n"
+
+
+def pr_body(
+    applied: list[Finding],
+    left: list[Finding],
+    command: str,
+    verified: bool,
+    bench_markdown: str = "",
+) -> str:
+    groups = _by_rule(applied)
+    unsafe = [f for f in applied if f.fix is not None and f.fix.safety is Safety.UNSAFE]
+    lines = [
+        f"## Faster start-up: {', '.join(groups) or 'no changes'}",
+        "",
+        f"Made with `{command}`: {len(applied)} fix(es). Package-level work that ran before "
+        "`main` on every start now runs on first use, or is no longer linked.",
+        "",
+    ]
+    if verified:
+        lines += [
+            "`go build` and `go vet` pass for every changed package (checked before writing).",
+            "",
+        ]
+    for rule, findings in groups.items():
+        lines += [f"### `{rule}` ({len(findings)})", "", *(f"- `{_line(f)}`" for f in findings), ""]
+    if unsafe:
+        lines += [
+            "### Review these: unsafe fixes",
+            "",
+            *(f"- `{render.rel(f.path)}:{f.line}`: {f.fix.reason}" for f in unsafe if f.fix),
+            "",
+        ]
+    if left:
+        lines += [
+            "<details><summary>Left as they are, with the reason</summary>",
+            "",
+            *(f"- `{render.rel(f.path)}:{f.line}` {f.rule}: {f.message}" for f in left),
+            "",
+            "</details>",
+            "",
+        ]
+    if bench_markdown:
+        lines += [bench_markdown.rstrip(), ""]
+    return "\n".join(lines)
