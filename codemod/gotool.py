@@ -155,8 +155,17 @@ class Overlay:
         self.close()
 
 
+@cache
+def host_goos() -> str:
+    return run(["env", "GOOS"], cwd=Path.cwd()).stdout.strip()
+
+
 def build_and_vet(
-    module_root: Path, packages: Sequence[str], overlay: Overlay | None, tags: Sequence[str] = ()
+    module_root: Path,
+    packages: Sequence[str],
+    overlay: Overlay | None,
+    tags: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Result:
     """`go build` then `go vet` of the given package patterns; the first failure wins."""
     flags = [f"-overlay={overlay.file}"] if overlay else []
@@ -167,7 +176,7 @@ def build_and_vet(
         steps[0] = ["build", *flags, *packages]
     result = Result(0, "", "")
     for step in steps:
-        result = run(step, cwd=module_root)
+        result = run(step, cwd=module_root, env=env)
         if not result.ok:
             stderr = overlay.translate(result.stderr, module_root) if overlay else result.stderr
             return Result(result.returncode, result.stdout, stderr)

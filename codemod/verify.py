@@ -11,6 +11,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from codemod import changeset as cs
@@ -44,6 +45,43 @@ def verify(
     return changes
 
 
+# Other systems whose files a change touches are built too (cross-compiling needs no cgo).
+_GOOS_ARCH = {
+    "aix": "ppc64", "android": "arm64", "darwin": "arm64", "dragonfly": "amd64",
+    "freebsd": "amd64", "illumos": "amd64", "ios": "arm64", "js": "wasm", "linux": "amd64",
+    "netbsd": "amd64", "openbsd": "amd64", "plan9": "amd64", "solaris": "amd64",
+    "wasip1": "wasm", "windows": "amd64",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Target:
+    """One configuration to build in: extra tags, or another GOOS."""
+
+    tags: tuple[str, ...] = ()
+    goos: str = ""
+
+    def env(self) -> dict[str, str]:
+        if not self.goos:
+            return {}
+        return {"GOOS": self.goos, "GOARCH": _GOOS_ARCH[self.goos], "CGO_ENABLED": "0"}
+
+    def __str__(self) -> str:
+        parts = [f"-tags {','.join(self.tags)}"] if self.tags else []
+        parts += [f"GOOS={self.goos}"] if self.goos else []
+        return " with " + " ".join(parts) if parts else ""
+
+
+def _systems(path: Path, content: bytes) -> set[str]:
+    """The GOOS values a file names, in its file name or its //go:build line."""
+    parts = path.stem.split("_")[1:]
+    found = {p for p in parts[-2:] if p in _GOOS_ARCH}
+    match = re.search(rb"^//go:build (.+)$", content, re.M)
+    if match:
+        found |= set(re.findall(r"[a-z0-9]+", match.group(1).decode())) & set(_GOOS_ARCH)
+    return found
+
+
 def _failing_dirs(changes: cs.ChangeSet, modules: ModuleFinder) -> dict[Path, str]:
     overlay_content: dict[Path, bytes | None] = {p: c.after for p, c in changes.changes.items()}
     by_module: dict[Path, set[Path]] = defaultdict(set)
@@ -51,40 +89,42 @@ def _failing_dirs(changes: cs.ChangeSet, modules: ModuleFinder) -> dict[Path, st
         module = modules.find(path.parent)
         if module is not None:
             by_module[module.root].add(path.parent)
-    tags_by_dir: dict[Path, set[str]] = defaultdict(set)
+    targets: dict[Path, set[Target]] = defaultdict(set)
     for finding in changes.applied:
         for ff in finding.fix.files:  # type: ignore[union-attr]
-            tags_by_dir[ff.path.parent].update(finding.fix.verify_tags)  # type: ignore[union-attr]
+            targets[ff.path.parent].update(Target(tags=(t,)) for t in finding.fix.verify_tags)  # type: ignore[union-attr]
+    host = gotool.host_goos()
+    for path, change in changes.changes.items():
+        targets[path.parent].update(
+            Target(goos=g) for g in _systems(path, change.after) if g != host
+        )
     failures: dict[Path, str] = {}
     with gotool.Overlay(overlay_content) as overlay:
         for root, dirs in sorted(by_module.items()):
-            failures.update(_check(root, dirs, overlay, ()))
-            for tag in sorted({t for d in dirs for t in tags_by_dir[d]}):
-                tagged = {d for d in dirs if tag in tags_by_dir[d] and d not in failures}
-                failures.update(_check(root, tagged, overlay, (tag,)))
+            failures.update(_check(root, dirs, overlay, Target()))
+            for target in sorted({t for d in dirs for t in targets[d]}, key=str):
+                wanted = {d for d in dirs if target in targets[d] and d not in failures}
+                failures.update(_check(root, wanted, overlay, target))
     return failures
 
 
-def _check(
-    root: Path, dirs: set[Path], overlay: gotool.Overlay, tags: tuple[str, ...]
-) -> dict[Path, str]:
+def _check(root: Path, dirs: set[Path], overlay: gotool.Overlay, target: Target) -> dict[Path, str]:
     if not dirs:
         return {}
     patterns = sorted("./" + os.path.relpath(d, root) if d != root else "." for d in dirs)
-    result = gotool.build_and_vet(root, patterns, overlay, tags)
+    result = gotool.build_and_vet(root, patterns, overlay, target.tags, target.env())
     if result.ok:
         return {}
     message = _summary(result.stderr)
-    with_tags = f" with -tags {','.join(tags)}" if tags else ""
     blamed = {(root / m).resolve().parent for m in _LOCATION.findall(result.stderr)}
     failing = {d for d in dirs if d.resolve() in blamed} or set(dirs)
-    baseline = gotool.build_and_vet(root, patterns, None, tags)
+    baseline = gotool.build_and_vet(root, patterns, None, target.tags, target.env())
     prefix = (
         "the package did not build before the change either"
         if not baseline.ok
         else "the result does not build"
     )
-    return {d: f"{prefix}{with_tags}: {message}" for d in failing}
+    return {d: f"{prefix}{target}: {message}" for d in failing}
 
 
 def _summary(stderr: str) -> str:

@@ -1,0 +1,58 @@
+"""The build gate checks every configuration a change touches, not only the host's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codemod import changeset, verify
+from codemod.edits import TextEdit
+from codemod.rule import FileFix, Finding, Fix, Safety
+
+
+def module(tmp_path: Path) -> Path:
+    (tmp_path / "go.mod").write_text("module example.com/multi\n\ngo 1.22\n")
+    (tmp_path / "main.go").write_text("package main\n\nfunc main() { println(name()) }\n")
+    (tmp_path / "name_linux.go").write_text(
+        'package main\n\nfunc name() string { return "linux" }\n'
+    )
+    win = tmp_path / "name_windows.go"
+    win.write_text('package main\n\nfunc name() string { return "windows" }\n')
+    return win
+
+
+def test_a_change_that_breaks_only_windows_is_rolled_back(tmp_path: Path) -> None:
+    win = module(tmp_path)
+    source = win.read_bytes()
+    at = source.index(b'"windows"')
+    # Type-correct on no system at all, but only a windows build compiles this file.
+    bad = Finding(
+        "r", win, 3, 1, 3, 1, "m",
+        Fix("return a number", Safety.SAFE, (FileFix(win, (TextEdit(at, at + 9, "42"),)),)),
+    )  # fmt: skip
+    built = changeset.build([bad])
+    assert built.changes  # the text gates pass: it parses
+    result = verify.verify(built, lambda fs: changeset.build(fs))
+    assert result.changes == {}
+    (rejected,) = result.rejected
+    assert "with GOOS=windows" in rejected.reason and "cannot use 42" in rejected.reason
+
+
+def test_a_good_windows_change_passes(tmp_path: Path) -> None:
+    win = module(tmp_path)
+    source = win.read_bytes()
+    at = source.index(b'"windows"')
+    good = Finding(
+        "r", win, 3, 1, 3, 1, "m",
+        Fix("rename", Safety.SAFE, (FileFix(win, (TextEdit(at, at + 9, '"win32"'),)),)),
+    )  # fmt: skip
+    result = verify.verify(changeset.build([good]), lambda fs: changeset.build(fs))
+    assert list(result.changes) == [win] and not result.rejected
+
+
+def test_systems_named_by_files() -> None:
+    assert verify._systems(Path("x_windows_amd64.go"), b"package x") == {"windows"}
+    assert verify._systems(Path("x.go"), b"//go:build darwin || freebsd\n\npackage x") == {
+        "darwin",
+        "freebsd",
+    }
+    assert verify._systems(Path("x_test.go"), b"package x") == set()
