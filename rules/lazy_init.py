@@ -36,7 +36,9 @@ same change by hand in `html` (entity maps), `hash/crc64`, `text/template` and
 
 Every reference in the package becomes a call, resolved by scope: parameters, locals,
 range and type-switch bindings, struct fields and method names that share the name are
-left alone. Modules older than Go 1.21 get a `sync.Once` getter with the same shape. One
+left alone. Modules older than Go 1.21 get the same shape built on `sync.Once`: a
+generated generic `codemodOnceValue` helper from Go 1.18, an inline getter before; either
+way a panicking initializer panics at every use, as with `sync.OnceValue`. One
 generated test per package (`codemod_lazyinit_test.go`) builds every lazy value, so a
 bad pattern still fails `go test` instead of the first request that needs it.
 
@@ -722,7 +724,9 @@ def _reachable(start: str, calls: dict[str, set[str]]) -> set[str]:
 
 def _report(ctx: Context, candidates: list[Candidate]) -> None:
     fixable = [c for c in candidates if not c.skip]
-    test_fix = _test_file_fix(ctx, fixable)
+    generated = [_test_file_fix(ctx, fixable)]
+    if _helper(ctx) == HELPER:
+        generated.append(_helper_file(ctx))
     for c in candidates:
         if c.skip:
             ctx.pass_.report(
@@ -731,7 +735,7 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
                 f"{c.name}: {c.what} runs at every start; not made lazy: {c.skip}",
             )
             continue
-        fix = _fix(ctx, c, test_fix)
+        fix = _fix(ctx, c, generated)
         uses = len([r for r in c.refs if r.use is not Use.DECLARE])
         message = f"{c.name}: {c.what} runs at every start; build it on first use ({_helper(ctx)})"
         message += f", {uses} reference(s) in the package"
@@ -741,28 +745,48 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
         ctx.pass_.report(c.file, c.decl.node, message, fix)
 
 
+HELPER_FILE = "codemod_oncevalue.go"
+HELPER = "codemodOnceValue"
+
+
 def _helper(ctx: Context) -> str:
-    return "sync.OnceValue" if _has_once_value(ctx) else "a sync.Once getter"
-
-
-def _has_once_value(ctx: Context) -> bool:
+    """How values are made lazy, by the module's Go version: sync.OnceValue from 1.21; a
+    generated generic helper with the same semantics from 1.18; an inline getter before."""
     module = ctx.package.module
-    return module is None or module.go_at_least(1, 21)
+    if module is None or module.go_at_least(1, 21):
+        return "sync.OnceValue"
+    return HELPER if module.go_at_least(1, 18) else "a sync.Once getter"
 
 
-def _fix(ctx: Context, c: Candidate, test_fix: FileFix) -> Fix:
+def _wrap(ctx: Context, c: Candidate) -> tuple[str, str]:
+    """The text to put before and after the initializer."""
     multiline = b"\n" in c.file.source[c.value.start_byte : c.value.end_byte]
     t = c.result_type
-    if _has_once_value(ctx):
-        prefix = f"sync.OnceValue(func() {t} {{" + ("\n\treturn " if multiline else " return ")
-        suffix = "\n})" if multiline else " })"
-    else:
-        once, val = _fresh(c, "once"), _fresh(c, "value")
-        prefix = (
-            f"func() func() {t} {{\n\tvar {once} sync.Once\n\tvar {val} {t}\n"
-            f"\treturn func() {t} {{\n\t\t{once}.Do(func() {{ {val} = "
-        )
-        suffix = f" }})\n\t\treturn {val}\n\t}}\n}}()"
+    helper = _helper(ctx)
+    if helper != "a sync.Once getter":
+        prefix = f"{helper}(func() {t} {{" + ("\n\treturn " if multiline else " return ")
+        return prefix, ("\n})" if multiline else " })")
+    # No generics before Go 1.18: the helper's body, inline. A panic in the initializer
+    # panics every call with the same value, as sync.OnceValue does.
+    once, valid, failure, value = (_fresh(c, n) for n in ("once", "valid", "failure", "value"))
+    prefix = (
+        f"func() func() {t} {{\n"
+        f"\tvar (\n\t\t{once} sync.Once\n\t\t{valid} bool\n\t\t{failure} interface{{}}\n\t\t{value} {t}\n\t)\n"
+        f"\treturn func() {t} {{\n"
+        f"\t\t{once}.Do(func() {{\n"
+        f"\t\t\tdefer func() {{\n\t\t\t\tif !{valid} {{\n\t\t\t\t\t{failure} = recover()\n\t\t\t\t\tpanic({failure})\n\t\t\t\t}}\n\t\t\t}}()\n"
+        f"\t\t\t{value} = "
+    )
+    suffix = (
+        f"\n\t\t\t{valid} = true\n\t\t}})\n"
+        f"\t\tif !{valid} {{\n\t\t\tpanic({failure})\n\t\t}}\n"
+        f"\t\treturn {value}\n\t}}\n}}()"
+    )
+    return prefix, suffix
+
+
+def _fix(ctx: Context, c: Candidate, generated: list[FileFix]) -> Fix:
+    prefix, suffix = _wrap(ctx, c)
     declared = c.decl.spec.child_by_field_name("type") if c.decl.spec else None
     start = c.value.start_byte
     head = (
@@ -778,15 +802,23 @@ def _fix(ctx: Context, c: Candidate, test_fix: FileFix) -> Fix:
             edits_by_file.setdefault(ref.file, []).append(
                 TextEdit(ref.node.end_byte, ref.node.end_byte, "()")
             )
+    needs_sync = _helper(ctx) != HELPER
     files = [
         FileFix(
             f.path,
             tuple(e),
-            (ImportChange("add", "sync"),) if f == c.file else (),
+            (ImportChange("add", "sync"),) if f == c.file and needs_sync else (),
         )
         for f, e in edits_by_file.items()
     ]
-    files.append(FileFix(test_fix.path, create=test_fix.create, lines=(f"\t_ = {c.name}()\n",)))
+    files += [
+        FileFix(
+            g.path,
+            create=g.create,
+            lines=(f"\t_ = {c.name}()\n",) if LINES_MARKER in (g.create or "") else (),
+        )
+        for g in generated
+    ]
     exported = c.exported and ctx.package.name != "main"
     return Fix(
         description=f"make {c.name} lazy with {_helper(ctx)} and call it at every use",
@@ -810,6 +842,36 @@ def _fresh(c: Candidate, base: str) -> str:
     return name
 
 
+def _build_line(ctx: Context) -> str:
+    """A constraint all the package's files share goes on the files codemod generates."""
+    constraints = {
+        f.constraint.source if f.constraint else "" for f in ctx.package.non_test_files()
+    }
+    if len(constraints) == 1 and "" not in constraints:
+        return f"//go:build {constraints.pop()}\n\n"
+    return ""
+
+
+def _helper_file(ctx: Context) -> FileFix:
+    template = (
+        f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
+        f"{_build_line(ctx)}"
+        f"package {ctx.package.name}\n\n"
+        'import "sync"\n\n'
+        f"// {HELPER} returns a function that calls f once and returns its value, as\n"
+        "// sync.OnceValue does from Go 1.21: if f panics, every call panics with that value.\n"
+        f"func {HELPER}[T any](f func() T) func() T {{\n"
+        "\tvar (\n\t\tonce  sync.Once\n\t\tvalid bool\n\t\tp     any\n\t\tvalue T\n\t)\n"
+        "\treturn func() T {\n"
+        "\t\tonce.Do(func() {\n"
+        "\t\t\tdefer func() {\n\t\t\t\tif !valid {\n\t\t\t\t\tp = recover()\n\t\t\t\t\tpanic(p)\n\t\t\t\t}\n\t\t\t}()\n"
+        "\t\t\tvalue = f()\n\t\t\tvalid = true\n\t\t})\n"
+        "\t\tif !valid {\n\t\t\tpanic(p)\n\t\t}\n"
+        "\t\treturn value\n\t}\n}\n"
+    )
+    return FileFix(ctx.package.dir / HELPER_FILE, create=template)
+
+
 def _test_file_fix(ctx: Context, fixable: list[Candidate]) -> FileFix:
     """The template of the generated test; each fix adds the line that forces its value."""
     path = ctx.package.dir / TEST_FILE
@@ -817,18 +879,9 @@ def _test_file_fix(ctx: Context, fixable: list[Candidate]) -> FileFix:
     kept = ""
     if existing is not None and existing.source.startswith(GENERATED_HEADER.encode()):
         kept = "".join(f"\t_ = {n}()\n" for n in _FORCED.findall(existing.source.decode()))
-    # The test builds where the package builds: a constraint all its files share goes on it.
-    constraints = {
-        f.constraint.source if f.constraint else "" for f in ctx.package.non_test_files()
-    }
-    build_line = (
-        f"//go:build {constraints.pop()}\n\n"
-        if len(constraints) == 1 and "" not in constraints
-        else ""
-    )
     template = (
         f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
-        f"{build_line}"
+        f"{_build_line(ctx)}"
         f"package {ctx.package.name}\n\n"
         'import "testing"\n\n'
         "// TestCodemodLazyInit builds every value that codemod lazy-init made lazy, so that\n"

@@ -438,3 +438,31 @@ def test_branch_refusals(demo: Path) -> None:
     assert res.returncode == 2 and "--commit needs --branch" in res.stderr
     res = run("apply", "--rule", "lazy-init", "--branch", "x", "--dry-run", cwd=demo)
     assert res.returncode == 2 and "not with --dry-run" in res.stderr
+
+
+@pytest.mark.parametrize("go_version", ["1.17", "1.20", "1.22"])
+def test_a_lazy_value_that_panics_panics_at_every_use(tmp_path: Path, go_version: str) -> None:
+    """sync.OnceValue re-panics on every call; the older-Go forms must do the same, and
+    never hand out a nil value after the first failure."""
+    (tmp_path / "go.mod").write_text(f"module example.com/panics\n\ngo {go_version}\n")
+    (tmp_path / "lazy.go").write_text(
+        'package main\n\nimport "regexp"\n\nvar broken = regexp.MustCompile(`(`)\n\n'
+        "func use() string { return broken.String() }\n"
+    )
+    (tmp_path / "main.go").write_text(
+        'package main\n\nimport "fmt"\n\n'
+        "func try() (out string) {\n"
+        '\tdefer func() { out = fmt.Sprint("panic: ", recover()) }()\n'
+        "\treturn use()\n}\n\n"
+        "func main() {\n\tfmt.Println(try())\n\tfmt.Println(try())\n}\n"
+    )
+    res = run("apply", "--rule", "lazy-init", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "broken()" in (tmp_path / "lazy.go").read_text()
+    out = gotool.run(["run", "."], cwd=tmp_path)
+    assert out.ok, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 2 and lines[0] == lines[1]
+    assert lines[0].startswith(
+        "panic: regexp: Compile(`(`): error parsing regexp: missing closing )"
+    )

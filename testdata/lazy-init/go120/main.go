@@ -7,7 +7,7 @@ import (
 
 var (
 	// digits matches numbers.
-	digits = regexp.MustCompile(`^\d+$`) // want "digits: regexp.MustCompile runs at every start; build it on first use \\(a sync.Once getter\\)"
+	digits = regexp.MustCompile(`^\d+$`) // want "digits: regexp.MustCompile runs at every start; build it on first use \\(codemodOnceValue\\)"
 )
 
 var words = map[string]int{ // want "words: a map literal of 32 entries"
