@@ -85,8 +85,7 @@ def analyze(
                 rule, package, options[rule.id], load_importers=_importer_loader(package, packages)
             )
             rule.run(pass_)
-            known = package.files + [f for p in pass_._importers or [] for f in p.files]
-            found += [_guard_fix(f, known) for f in pass_.findings]
+            found += [_guard_fix(f, pass_.loaded_files) for f in pass_.findings]
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
             by_file.setdefault(finding.path, []).append(finding)

@@ -129,6 +129,12 @@ class Pass:
             self._importers = self.load_importers()
         return self._importers
 
+    @property
+    def loaded_files(self) -> list[GoFile]:
+        """The package's files and those of any importers loaded so far: every file this
+        pass's fixes may touch."""
+        return self.package.files + [f for p in self._importers or [] for f in p.files]
+
     def report(
         self, file: GoFile, node: syntax.Node, message: str, fix: Fix | None = None
     ) -> Finding:

@@ -723,8 +723,7 @@ def _reachable(start: str, calls: dict[str, set[str]]) -> set[str]:
 
 
 def _report(ctx: Context, candidates: list[Candidate]) -> None:
-    fixable = [c for c in candidates if not c.skip]
-    generated = [_test_file_fix(ctx, fixable)]
+    generated = [_test_file_fix(ctx)]
     if _helper(ctx) == HELPER:
         generated.append(_helper_file(ctx))
     for c in candidates:
@@ -872,7 +871,7 @@ def _helper_file(ctx: Context) -> FileFix:
     return FileFix(ctx.package.dir / HELPER_FILE, create=template)
 
 
-def _test_file_fix(ctx: Context, fixable: list[Candidate]) -> FileFix:
+def _test_file_fix(ctx: Context) -> FileFix:
     """The template of the generated test; each fix adds the line that forces its value."""
     path = ctx.package.dir / TEST_FILE
     existing = next((f for f in ctx.package.files if f.path == path), None)
