@@ -37,3 +37,11 @@ def test_readme_example(command: str, shown: str) -> None:
         timeout=300,
     )
     assert res.stdout == shown
+
+
+def test_readme_rule_example_runs() -> None:
+    """The rule-writing example in the README is real code: run it."""
+    (block,) = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(), re.S)
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert namespace["RULE"].id == "env-at-init"  # type: ignore[attr-defined]
