@@ -20,6 +20,9 @@ from codemod.model import ModuleFinder
 from codemod.rule import Finding
 
 _LOCATION = re.compile(r"^(?:vet: )?(\S+?\.go):\d+(?::\d+)?:", re.M)
+# "# example.com/m/pkg" heads a package's errors (vet: "# [example.com/m/pkg]"); import
+# cycles and other package-level errors say "package example.com/m/pkg".
+_PACKAGE = re.compile(r"^(?:# \[?|package )([^\s\]]+)\]?$", re.M)
 _MAX_ROUNDS = 8
 
 
@@ -99,16 +102,49 @@ def _failing_dirs(changes: cs.ChangeSet, modules: ModuleFinder) -> dict[Path, st
             Target(goos=g) for g in _systems(path, change.after) if g != host
         )
     failures: dict[Path, str] = {}
+    changed = {d for dirs in by_module.values() for d in dirs}
+    by_import_path = {}
+    for d in changed:
+        module = modules.find(d)
+        if module is not None:
+            path = module.import_path(d)
+            by_import_path[path] = d
+            if module.path == "std":  # the standard library's import paths have no prefix
+                by_import_path[os.path.relpath(d, module.root).replace(os.sep, "/")] = d
     with gotool.Overlay(overlay_content) as overlay:
         for root, dirs in sorted(by_module.items()):
-            failures.update(_check(root, dirs, overlay, Target()))
+            blame = _Blame(root, changed, by_import_path)
+            failures.update(_check(root, dirs, overlay, Target(), blame))
             for target in sorted({t for d in dirs for t in targets[d]}, key=str):
                 wanted = {d for d in dirs if target in targets[d] and d not in failures}
-                failures.update(_check(root, wanted, overlay, target))
+                failures.update(_check(root, wanted, overlay, target, blame))
     return failures
 
 
-def _check(root: Path, dirs: set[Path], overlay: gotool.Overlay, target: Target) -> dict[Path, str]:
+@dataclass(frozen=True)
+class _Blame:
+    """Which changed packages a build failure is about."""
+
+    root: Path
+    changed: set[Path]
+    by_import_path: dict[str, Path]
+
+    def __call__(self, stderr: str) -> set[Path]:
+        named = {(self.root / m).resolve().parent for m in _LOCATION.findall(stderr)}
+        named |= {
+            self.by_import_path[p].resolve()
+            for p in _PACKAGE.findall(stderr)
+            if p in self.by_import_path
+        }
+        return {d for d in self.changed if d.resolve() in named}
+
+
+def _check(
+    root: Path, dirs: set[Path], overlay: gotool.Overlay, target: Target, blame: _Blame
+) -> dict[Path, str]:
+    """Build and vet `dirs`; on failure, blame the changed packages the errors point at
+    (in this module or another: a module's build sees the others' changes through the
+    overlay), else all of `dirs`."""
     if not dirs:
         return {}
     patterns = sorted("./" + os.path.relpath(d, root) if d != root else "." for d in dirs)
@@ -116,8 +152,7 @@ def _check(root: Path, dirs: set[Path], overlay: gotool.Overlay, target: Target)
     if result.ok:
         return {}
     message = _summary(result.stderr)
-    blamed = {(root / m).resolve().parent for m in _LOCATION.findall(result.stderr)}
-    failing = {d for d in dirs if d.resolve() in blamed} or set(dirs)
+    failing = blame(result.stderr) or set(dirs)
     baseline = gotool.build_and_vet(root, patterns, None, target.tags, target.env())
     prefix = (
         "the package did not build before the change either"

@@ -757,12 +757,25 @@ def _helper(ctx: Context) -> str:
     return HELPER if module.go_at_least(1, 18) else "a sync.Once getter"
 
 
-def _wrap(ctx: Context, c: Candidate) -> tuple[str, str]:
+def _sync_name(ctx: Context, file: GoFile) -> str:
+    """The name `sync` can be used by in `file`: its existing import's, else "sync" unless
+    the package or another import has taken that name (then an alias)."""
+    for spec in imports.find(file.root, "sync"):
+        if spec.name not in {"_", "."}:
+            return imports.local_name(spec)
+    taken = set(ctx.scope.decls) | {
+        imports.local_name(s) for f in ctx.package.files for s in imports.specs(f.root)
+    }
+    return next(n for n in ("sync", "gosync", "stdsync", "syncpkg") if n not in taken)
+
+
+def _wrap(ctx: Context, c: Candidate, sync: str) -> tuple[str, str]:
     """The text to put before and after the initializer."""
     multiline = b"\n" in c.file.source[c.value.start_byte : c.value.end_byte]
     t = c.result_type
     helper = _helper(ctx)
     if helper != "a sync.Once getter":
+        helper = helper.replace("sync.", f"{sync}.")
         prefix = f"{helper}(func() {t} {{" + ("\n\treturn " if multiline else " return ")
         return prefix, ("\n})" if multiline else " })")
     # No generics before Go 1.18: the helper's body, inline. A panic in the initializer
@@ -770,7 +783,7 @@ def _wrap(ctx: Context, c: Candidate) -> tuple[str, str]:
     once, valid, failure, value = (_fresh(c, n) for n in ("once", "valid", "failure", "value"))
     prefix = (
         f"func() func() {t} {{\n"
-        f"\tvar (\n\t\t{once} sync.Once\n\t\t{valid} bool\n\t\t{failure} interface{{}}\n\t\t{value} {t}\n\t)\n"
+        f"\tvar (\n\t\t{once} {sync}.Once\n\t\t{valid} bool\n\t\t{failure} interface{{}}\n\t\t{value} {t}\n\t)\n"
         f"\treturn func() {t} {{\n"
         f"\t\t{once}.Do(func() {{\n"
         f"\t\t\tdefer func() {{\n\t\t\t\tif !{valid} {{\n\t\t\t\t\t{failure} = recover()\n\t\t\t\t\tpanic({failure})\n\t\t\t\t}}\n\t\t\t}}()\n"
@@ -785,7 +798,8 @@ def _wrap(ctx: Context, c: Candidate) -> tuple[str, str]:
 
 
 def _fix(ctx: Context, c: Candidate, generated: list[FileFix]) -> Fix:
-    prefix, suffix = _wrap(ctx, c)
+    sync = _sync_name(ctx, c.file)
+    prefix, suffix = _wrap(ctx, c, sync)
     declared = c.decl.spec.child_by_field_name("type") if c.decl.spec else None
     start = c.value.start_byte
     head = (
@@ -806,7 +820,9 @@ def _fix(ctx: Context, c: Candidate, generated: list[FileFix]) -> Fix:
         FileFix(
             f.path,
             tuple(e),
-            (ImportChange("add", "sync"),) if f == c.file and needs_sync else (),
+            (ImportChange("add", "sync", None if sync == "sync" else sync),)
+            if f == c.file and needs_sync
+            else (),
         )
         for f, e in edits_by_file.items()
     ]
@@ -852,15 +868,16 @@ def _build_line(ctx: Context) -> str:
 
 
 def _helper_file(ctx: Context) -> FileFix:
+    sync = next(n for n in ("sync", "gosync", "stdsync", "syncpkg") if n not in ctx.scope.decls)
     template = (
         f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
         f"{_build_line(ctx)}"
         f"package {ctx.package.name}\n\n"
-        'import "sync"\n\n'
-        f"// {HELPER} returns a function that calls f once and returns its value, as\n"
+        + (f'import {sync} "sync"\n\n' if sync != "sync" else 'import "sync"\n\n')
+        + f"// {HELPER} returns a function that calls f once and returns its value, as\n"
         "// sync.OnceValue does from Go 1.21: if f panics, every call panics with that value.\n"
         f"func {HELPER}[T any](f func() T) func() T {{\n"
-        "\tvar (\n\t\tonce  sync.Once\n\t\tvalid bool\n\t\tp     any\n\t\tvalue T\n\t)\n"
+        f"\tvar (\n\t\tonce  {sync}.Once\n\t\tvalid bool\n\t\tp     any\n\t\tvalue T\n\t)\n"
         "\treturn func() T {\n"
         "\t\tonce.Do(func() {\n"
         "\t\t\tdefer func() {\n\t\t\t\tif !valid {\n\t\t\t\t\tp = recover()\n\t\t\t\t\tpanic(p)\n\t\t\t\t}\n\t\t\t}()\n"

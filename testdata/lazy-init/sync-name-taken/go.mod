@@ -1,0 +1,3 @@
+module example.com/synctaken
+
+go 1.22
