@@ -56,3 +56,37 @@ def test_systems_named_by_files() -> None:
         "freebsd",
     }
     assert verify._systems(Path("x_test.go"), b"package x") == set()
+
+
+def test_only_the_broken_package_loses_its_edits(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/two\n\ngo 1.22\n")
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.go").write_text(f'package {name}\n\nvar Name = "{name}"\n')
+    a, b = tmp_path / "a" / "a.go", tmp_path / "b" / "b.go"
+    at = a.read_bytes().index(b'"a"')
+    breaks_a = Finding(
+        "r",
+        a,
+        3,
+        1,
+        3,
+        1,
+        "m",
+        Fix("x", Safety.SAFE, (FileFix(a, (TextEdit(at, at + 3, "undefinedName"),)),)),
+    )
+    at = b.read_bytes().index(b'"b"')
+    fine_b = Finding(
+        "r",
+        b,
+        3,
+        1,
+        3,
+        1,
+        "m",
+        Fix("y", Safety.SAFE, (FileFix(b, (TextEdit(at, at + 3, '"bee"'),)),)),
+    )
+    result = verify.verify(changeset.build([breaks_a, fine_b]), lambda fs: changeset.build(fs))
+    assert list(result.changes) == [b]
+    (rejected,) = result.rejected
+    assert rejected.finding is breaks_a and "undefined: undefinedName" in rejected.reason
