@@ -84,7 +84,19 @@ def analyze(
             pass_ = Pass(
                 rule, package, options[rule.id], load_importers=_importer_loader(package, packages)
             )
-            rule.run(pass_)
+            try:
+                rule.run(pass_)
+            except Exception as exc:  # a rule's bug must not lose the rest of the run
+                where = package.files[0].path if package.files else package.dir
+                report.errors.append(
+                    FileError(
+                        where,
+                        0,
+                        0,
+                        f"rule {rule.id} failed on package {package.name}: {exc!r} (a bug: please report it)",
+                    )
+                )
+                continue
             found += [_guard_fix(f, pass_.loaded_files) for f in pass_.findings]
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:

@@ -122,3 +122,30 @@ def test_whole_file_ignore(tmp_path: Path) -> None:
     options = {"debug-imports": registry.get("debug-imports").resolve_options({}, "test")}
     report = engine.run(jobs, options, workers=1)
     assert [(f.path.name, f.rule) for f in report.findings] == [("b.go", "debug-imports")]
+
+
+def test_a_crashing_rule_is_an_error_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codemod.rule import Rule, Safety
+
+    def boom(pass_: object) -> None:
+        raise RuntimeError("unexpected node")
+
+    broken = Rule("broken", "s", "d", Safety.SAFE, "", boom)
+    real_get = registry.get
+    monkeypatch.setattr(
+        registry, "get", lambda rule_id: broken if rule_id == "broken" else real_get(rule_id)
+    )
+    write(
+        tmp_path,
+        {"go.mod": "module example.com/c\n\ngo 1.22\n", "a.go": 'package a\n\nimport _ "expvar"\n'},
+    )
+    options = {
+        "broken": {},
+        "debug-imports": registry.get("debug-imports").resolve_options({}, "t"),
+    }
+    report = engine.run(model.discover([tmp_path]), options, workers=1)
+    assert [f.rule for f in report.findings] == ["debug-imports"]  # the other rule still ran
+    (error,) = report.errors
+    assert "rule broken failed on package a: RuntimeError('unexpected node')" in error.message
