@@ -36,6 +36,7 @@ class FileError:
     line: int
     column: int
     message: str
+    skipped: bool = True  # the file was left out of the run (not for a rule's failure)
 
 
 @dataclass

@@ -64,7 +64,8 @@ def _escape(text: str) -> str:
 def errors(errors: list[FileError]) -> None:
     for e in errors:
         where = f"{rel(e.path)}:{e.line}:{e.column}" if e.line else rel(e.path)
-        err.print(f"codemod: {where}: {_escape(e.message)}; file skipped", markup=True)
+        tail = "; file skipped" if e.skipped else ""
+        err.print(f"codemod: {where}: {e.message}{tail}", markup=False)
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
