@@ -215,12 +215,7 @@ def _delete_spec(source: bytes, root: syntax.Node, spec: ImportSpec) -> bytes:
     )
     if not only_spec_on_line:
         return source[: spec.node.start_byte] + source[spec.node.end_byte :]
-    # The spec's doc comment (comment lines right above it) goes with it, as in astutil.
-    while start > 0:
-        above = syntax.line_start(source, start - 1)
-        if not source[above:start].strip().startswith(b"//"):
-            break
-        start = above
+    start = doc_start(source, spec.node)  # the doc comment goes with it, as in astutil
     # Dropping a whole run member may leave two blank lines or a blank line at an edge.
     out = source[:start] + source[end:]
     out = _tidy_group(out, spec.decl.start_byte)
@@ -230,6 +225,24 @@ def _delete_spec(source: bytes, root: syntax.Node, spec: ImportSpec) -> bytes:
     if len(remaining) == 1:
         out = _collapse(out, remaining[0])
     return out
+
+
+def doc_start(source: bytes, node: syntax.Node) -> int:
+    """Where the comment lines right above `node` (its doc comment) begin; the start of
+    its own line when there are none."""
+    start = syntax.line_start(source, node.start_byte)
+    while start > 0:
+        above = syntax.line_start(source, start - 1)
+        if not source[above:start].strip().startswith(b"//"):
+            break
+        start = above
+    return start
+
+
+def doc_comment(source: bytes, node: syntax.Node) -> str:
+    """The doc comment of `node`, unindented ("" if none)."""
+    text = source[doc_start(source, node) : syntax.line_start(source, node.start_byte)].decode()
+    return "".join(line.lstrip() for line in text.splitlines(keepends=True))
 
 
 def _tidy_group(source: bytes, decl_start: int) -> bytes:

@@ -159,7 +159,7 @@ def run(pass_: Pass) -> None:
             fix = (
                 _mux_fix(pass_, file, debug)
                 if pass_.options["fix"] == "mux"
-                else _build_tag_fix(file, debug, tag)
+                else _build_tag_fix(file, spec, debug, tag)
             )
             if isinstance(fix, str):
                 pass_.report(file, spec, f"{message}; no fix: {fix}")
@@ -174,15 +174,17 @@ def _named_use(package: Package, path: str) -> GoFile | None:
     return None
 
 
-def _build_tag_fix(file: GoFile, debug: DebugPackage, tag: str) -> Fix:
+def _build_tag_fix(file: GoFile, spec: syntax.Node, debug: DebugPackage, tag: str) -> Fix:
     target = file.path.parent / f"{tag}_{debug.name}.go"
     constraint = file.constraint.conjoin(tag) if file.constraint else tag
+    doc = imports.doc_comment(file.source, spec)  # the import's own comment moves with it
     content = (
         f"//go:build {constraint}\n\n"
         f"package {file.package}\n\n"
         f"// Moved from {file.path.name} by codemod debug-imports: default builds no longer\n"
         f"// link {debug.path}; build with -tags {tag} to serve its endpoints again.\n"
-        f'import _ "{debug.path}"\n'
+        + (f"//\n{doc}" if doc else "")
+        + f'import _ "{debug.path}"\n'
     )
     return Fix(
         description=f"move the import to {target.name}, built only with -tags {tag}",
