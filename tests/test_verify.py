@@ -9,6 +9,17 @@ from codemod.edits import TextEdit
 from codemod.rule import FileFix, Finding, Fix, Safety
 
 
+def replacing(path: Path, old: bytes, new: str) -> Finding:
+    """A finding whose fix replaces the first `old` in the file with `new`."""
+    at = path.read_bytes().index(old)
+    edit = FileFix(path, (TextEdit(at, at + len(old), new),))
+    return Finding("r", path, 1, 1, 1, 1, "m", Fix(f"use {new}", Safety.SAFE, (edit,)))
+
+
+def rebuild(findings: list[Finding]) -> changeset.ChangeSet:
+    return changeset.build(findings)
+
+
 def module(tmp_path: Path) -> Path:
     (tmp_path / "go.mod").write_text("module example.com/multi\n\ngo 1.22\n")
     (tmp_path / "main.go").write_text("package main\n\nfunc main() { println(name()) }\n")
@@ -22,16 +33,10 @@ def module(tmp_path: Path) -> Path:
 
 def test_a_change_that_breaks_only_windows_is_rolled_back(tmp_path: Path) -> None:
     win = module(tmp_path)
-    source = win.read_bytes()
-    at = source.index(b'"windows"')
     # Type-correct on no system at all, but only a windows build compiles this file.
-    bad = Finding(
-        "r", win, 3, 1, 3, 1, "m",
-        Fix("return a number", Safety.SAFE, (FileFix(win, (TextEdit(at, at + 9, "42"),)),)),
-    )  # fmt: skip
-    built = changeset.build([bad])
+    built = rebuild([replacing(win, b'"windows"', "42")])
     assert built.changes  # the text gates pass: it parses
-    result = verify.verify(built, lambda fs: changeset.build(fs))
+    result = verify.verify(built, rebuild)
     assert result.changes == {}
     (rejected,) = result.rejected
     assert "with GOOS=windows" in rejected.reason and "cannot use 42" in rejected.reason
@@ -39,13 +44,7 @@ def test_a_change_that_breaks_only_windows_is_rolled_back(tmp_path: Path) -> Non
 
 def test_a_good_windows_change_passes(tmp_path: Path) -> None:
     win = module(tmp_path)
-    source = win.read_bytes()
-    at = source.index(b'"windows"')
-    good = Finding(
-        "r", win, 3, 1, 3, 1, "m",
-        Fix("rename", Safety.SAFE, (FileFix(win, (TextEdit(at, at + 9, '"win32"'),)),)),
-    )  # fmt: skip
-    result = verify.verify(changeset.build([good]), lambda fs: changeset.build(fs))
+    result = verify.verify(rebuild([replacing(win, b'"windows"', '"win32"')]), rebuild)
     assert list(result.changes) == [win] and not result.rejected
 
 
@@ -64,29 +63,9 @@ def test_only_the_broken_package_loses_its_edits(tmp_path: Path) -> None:
         (tmp_path / name).mkdir()
         (tmp_path / name / f"{name}.go").write_text(f'package {name}\n\nvar Name = "{name}"\n')
     a, b = tmp_path / "a" / "a.go", tmp_path / "b" / "b.go"
-    at = a.read_bytes().index(b'"a"')
-    breaks_a = Finding(
-        "r",
-        a,
-        3,
-        1,
-        3,
-        1,
-        "m",
-        Fix("x", Safety.SAFE, (FileFix(a, (TextEdit(at, at + 3, "undefinedName"),)),)),
-    )
-    at = b.read_bytes().index(b'"b"')
-    fine_b = Finding(
-        "r",
-        b,
-        3,
-        1,
-        3,
-        1,
-        "m",
-        Fix("y", Safety.SAFE, (FileFix(b, (TextEdit(at, at + 3, '"bee"'),)),)),
-    )
-    result = verify.verify(changeset.build([breaks_a, fine_b]), lambda fs: changeset.build(fs))
+    breaks_a = replacing(a, b'"a"', "undefinedName")
+    fine_b = replacing(b, b'"b"', '"bee"')
+    result = verify.verify(rebuild([breaks_a, fine_b]), rebuild)
     assert list(result.changes) == [b]
     (rejected,) = result.rejected
     assert rejected.finding is breaks_a and "undefined: undefinedName" in rejected.reason
