@@ -45,3 +45,26 @@ def test_readme_rule_example_runs() -> None:
     namespace: dict[str, object] = {}
     exec(compile(block, "README.md", "exec"), namespace)
     assert namespace["RULE"].id == "env-at-init"  # type: ignore[attr-defined]
+
+
+def test_readme_main_job_ends_as_claimed() -> None:
+    """The whole-demo command is too long to show; its last line is quoted in prose."""
+    text = " ".join((REPO / "README.md").read_text().split())
+    claimed = re.search(r"It ends with `(would apply [^`]+)`", text)
+    command = re.search(
+        r"```sh\n(codemod apply testdata/demo [^\n]+)\n```", (REPO / "README.md").read_text()
+    )
+    assert claimed and command
+    bin_dir = str(Path(sys.executable).parent)
+    res = subprocess.run(
+        command.group(1),
+        shell=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"]},
+        timeout=600,
+    )
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.splitlines()[-1] == claimed.group(1)
+    assert len(res.stdout.splitlines()) > 300  # "a 350-line diff"
