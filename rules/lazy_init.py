@@ -737,15 +737,19 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
         fix = _fix(ctx, c, generated)
         uses = len([r for r in c.refs if r.use is not Use.DECLARE])
         message = f"{c.name}: {c.what} runs at every start; build it on first use ({_helper(ctx)})"
-        message += f", {uses} reference(s) in the package"
+        message += f", {_count(uses, 'reference')} in the package"
         if c.outside:
             packages = len({r.file.path.parent for r in c.outside})
-            message += f" and {len(c.outside)} in {packages} importing package(s)"
+            message += f" and {len(c.outside)} in {_count(packages, 'importing package')}"
         ctx.pass_.report(c.file, c.decl.node, message, fix)
 
 
 HELPER_FILE = "codemod_oncevalue.go"
 HELPER = "codemodOnceValue"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _helper(ctx: Context) -> str:

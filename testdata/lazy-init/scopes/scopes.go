@@ -9,7 +9,7 @@ import (
 )
 
 // re is the package-level value that becomes lazy.
-var re = regexp.MustCompile(`^[a-z]+$`) // want "re: regexp.MustCompile runs at every start; build it on first use \\(sync.OnceValue\\), 12 reference\\(s\\) in the package"
+var re = regexp.MustCompile(`^[a-z]+$`) // want "re: regexp.MustCompile runs at every start; build it on first use \\(sync.OnceValue\\), 12 references in the package"
 
 // holder has a field and a method named re.
 type holder struct {
