@@ -39,6 +39,13 @@ class GitError(Exception):
     pass
 
 
+def _require(path: Path) -> git.Repo:
+    repo = repository(path)
+    if repo is None:
+        raise GitError(f"{path}: not inside a git work tree")
+    return repo
+
+
 def top_level(path: Path) -> Path:
     repo = repository(path)
     if repo is None or repo.working_tree_dir is None:
@@ -48,9 +55,7 @@ def top_level(path: Path) -> Path:
 
 def resolve(path: Path, ref: str) -> str:
     """The full commit id a ref names."""
-    repo = repository(path)
-    if repo is None:
-        raise GitError(f"{path}: not inside a git work tree")
+    repo = _require(path)
     try:
         return repo.commit(ref).hexsha
     except (git.BadName, ValueError, git.GitCommandError) as exc:
@@ -61,9 +66,7 @@ def resolve(path: Path, ref: str) -> str:
 def worktree(path: Path, ref: str) -> Iterator[Path]:
     """A temporary detached worktree at `ref`, removed afterwards whatever happens
     (errors, Ctrl-C): the user's repository is left with no trace of it."""
-    repo = repository(path)
-    if repo is None:
-        raise GitError(f"{path}: not inside a git work tree")
+    repo = _require(path)
     commit = resolve(path, ref)
     parent = Path(tempfile.mkdtemp(prefix="codemod-worktree-"))
     target = parent / "tree"
@@ -103,9 +106,7 @@ def start_branch(path: Path, name: str) -> None:
 
 def commit(path: Path, files: list[Path], message: str) -> str:
     """Commit exactly `files` (new ones added) with `message`; returns the commit id."""
-    repo = repository(path)
-    if repo is None:
-        raise GitError(f"{path}: not inside a git work tree")
+    repo = _require(path)
     top = Path(repo.working_tree_dir or ".").resolve()
     rel = [str(f.resolve().relative_to(top)) for f in files]
     repo.git.add("--", *rel)
@@ -114,9 +115,7 @@ def commit(path: Path, files: list[Path], message: str) -> str:
 
 
 def push(path: Path, remote: str, branch: str) -> None:
-    repo = repository(path)
-    if repo is None:
-        raise GitError(f"{path}: not inside a git work tree")
+    repo = _require(path)
     try:
         repo.git.push("--set-upstream", remote, branch)
     except git.GitCommandError as exc:
@@ -126,9 +125,7 @@ def push(path: Path, remote: str, branch: str) -> None:
 
 def current_ref(path: Path) -> str:
     """The checked-out branch's name, or the commit id on a detached HEAD."""
-    repo = repository(path)
-    if repo is None:
-        raise GitError(f"{path}: not inside a git work tree")
+    repo = _require(path)
     if repo.head.is_detached:
         return repo.head.commit.hexsha
     return repo.active_branch.name

@@ -92,12 +92,12 @@ def uses_name(root: syntax.Node, name: str) -> bool:
 # ---------------------------------------------------------------------------- editing
 
 
-def _spec_line(spec: ImportSpec) -> str:
-    return f'{spec.name} "{spec.path}"' if spec.name else f'"{spec.path}"'
-
-
 def _format_spec(path: str, name: str | None) -> str:
     return f'{name} "{path}"' if name else f'"{path}"'
+
+
+def _spec_line(spec: ImportSpec) -> str:
+    return _format_spec(spec.path, spec.name)
 
 
 def add(source: bytes, path: str, name: str | None = None) -> bytes:

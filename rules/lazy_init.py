@@ -761,6 +761,10 @@ def _helper(ctx: Context) -> str:
     return HELPER if module.go_at_least(1, 18) else "a sync.Once getter"
 
 
+def _free_sync_name(taken: set[str]) -> str:
+    return next(n for n in ("sync", "gosync", "stdsync", "syncpkg") if n not in taken)
+
+
 def _sync_name(ctx: Context, file: GoFile) -> str:
     """The name `sync` can be used by in `file`: its existing import's, else "sync" unless
     the package or another import has taken that name (then an alias)."""
@@ -770,7 +774,7 @@ def _sync_name(ctx: Context, file: GoFile) -> str:
     taken = set(ctx.scope.decls) | {
         imports.local_name(s) for f in ctx.package.files for s in imports.specs(f.root)
     }
-    return next(n for n in ("sync", "gosync", "stdsync", "syncpkg") if n not in taken)
+    return _free_sync_name(taken)
 
 
 def _wrap(ctx: Context, c: Candidate, sync: str) -> tuple[str, str]:
@@ -872,7 +876,7 @@ def _build_line(ctx: Context) -> str:
 
 
 def _helper_file(ctx: Context) -> FileFix:
-    sync = next(n for n in ("sync", "gosync", "stdsync", "syncpkg") if n not in ctx.scope.decls)
+    sync = _free_sync_name(set(ctx.scope.decls))
     template = (
         f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
         f"{_build_line(ctx)}"
