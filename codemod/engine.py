@@ -98,7 +98,8 @@ def analyze(
                     )
                 )
                 continue
-            found += [_guard_fix(f, pass_.loaded_files) for f in pass_.findings]
+            by_path = {f.path: f for f in pass_.loaded_files}
+            found += [_guard_fix(f, by_path) for f in pass_.findings]
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
             by_file.setdefault(finding.path, []).append(finding)
@@ -174,11 +175,10 @@ def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
     return out
 
 
-def _guard_fix(finding: Finding, files: list[GoFile]) -> Finding:
+def _guard_fix(finding: Finding, by_path: Mapping[Path, GoFile]) -> Finding:
     """Strip a fix that would edit a file no fix may touch (generated, unparsed, not named)."""
     if finding.fix is None:
         return finding
-    by_path = {f.path: f for f in files}
     for file_fix in finding.fix.files:
         target = by_path.get(file_fix.path)
         if file_fix.create is not None:
