@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from codemod import gitops, gotool, inittrace, stats
 
@@ -272,10 +273,10 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.stdout.close()
 
 
-def _tail(err: object, lines: int = 5) -> str:
-    assert hasattr(err, "seek") and hasattr(err, "read")
-    err.seek(0)  # type: ignore[attr-defined]
-    trace = inittrace.parse(err.read().decode(errors="replace"))  # type: ignore[attr-defined]
+def _tail(err: IO[bytes], lines: int = 5) -> str:
+    """The program's own last stderr lines (inittrace lines left out), for an error."""
+    err.seek(0)
+    trace = inittrace.parse(err.read().decode(errors="replace"))
     text = [ln for ln in trace.other.splitlines() if ln.strip()][-lines:]
     return ("; stderr: " + " | ".join(text)) if text else ""
 
