@@ -6,7 +6,8 @@ result, receiver, a local from `:=`/`var`/`const`, a range or type-switch bindin
 `select` receive)? Struct fields, method names, labels and other packages' names are
 different node kinds in tree-sitter-go (`field_identifier`, `label_name`, selector
 fields), so they never come up as identifiers at all; keys of keyed composite literals
-do, and are classified by the literal's type.
+do, and are classified by the literal's type (`key_kind`): a field name, an expression,
+or, when the type cannot be resolved without type information, unknown.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Use(enum.Enum):
     ASSIGN = "assign"  # left of `=`/`op=`, `++`/`--`
     ADDRESS = "address"  # `&x`, also `&x.f` and `&x[i]`
     DECLARE = "declare"  # the declaration itself
+    UNRESOLVED = "unresolved"  # a literal key that may be a struct field name (see `why`)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Ref:
     file: GoFile
     node: syntax.Node  # identifier, or for qualified refs the whole selector_expression
     use: Use
+    why: str = ""  # for UNRESOLVED: why the key cannot be classified
 
     @property
     def line(self) -> int:
@@ -87,8 +90,8 @@ class PackageScope:
         if kind == "func":
             self.decls[syntax.text(node)] = Decl(syntax.text(node), Kind.FUNC, file, node)
             return
-        spec_type = {"var": "var_spec", "const": "const_spec", "type": "type_spec"}[kind]
-        for spec in specs(node, spec_type):
+        spec_types = {"var": ("var_spec",), "const": ("const_spec",), "type": _TYPE_SPECS}[kind]
+        for spec in specs(node, *spec_types):
             if kind == "type":
                 name = spec.child_by_field_name("name")
                 if name is not None:
@@ -99,19 +102,22 @@ class PackageScope:
                     if type_node is not None:
                         self.types_by_name[syntax.text(name)] = type_node
                 continue
-            for name in spec.children_by_field_name("name"):
+            for name in spec.children_by_field_name("name"):  # var and const specs
                 decl_kind = Kind.VAR if kind == "var" else Kind.CONST
                 self.decls[syntax.text(name)] = Decl(
                     syntax.text(name), decl_kind, file, name, spec, node
                 )
 
 
-def specs(decl: syntax.Node, spec_type: str) -> Iterator[syntax.Node]:
+_TYPE_SPECS = ("type_spec", "type_alias")
+
+
+def specs(decl: syntax.Node, *spec_types: str) -> Iterator[syntax.Node]:
     for child in decl.named_children:
-        if child.type == spec_type:
+        if child.type in spec_types:
             yield child
         elif child.type.endswith("_spec_list"):
-            yield from (c for c in child.named_children if c.type == spec_type)
+            yield from (c for c in child.named_children if c.type in spec_types)
 
 
 # ---------------------------------------------------------------------------- resolution
@@ -161,6 +167,7 @@ _LOCAL_DECLARATIONS = """
 (statement_list (var_declaration (var_spec_list (var_spec name: (identifier) @n))))
 (statement_list (const_declaration (const_spec name: (identifier) @n)))
 (statement_list (type_declaration (type_spec name: (type_identifier) @n)))
+(statement_list (type_declaration (type_alias name: (type_identifier) @n)))
 """
 _local_names: weakref.WeakKeyDictionary[GoFile, frozenset[str]] = weakref.WeakKeyDictionary()
 
@@ -253,7 +260,7 @@ def _declared_by(stmt: syntax.Node) -> set[str]:
     if stmt.type == "type_declaration":
         return {
             syntax.text(s.child_by_field_name("name"))
-            for s in specs(stmt, "type_spec")
+            for s in specs(stmt, *_TYPE_SPECS)
             if s.child_by_field_name("name")
         }
     return set()
@@ -305,36 +312,128 @@ def _declares_locally(node: syntax.Node) -> bool:
     return False
 
 
+class KeyKind(enum.Enum):
+    FIELD = "field"  # a struct field name: not a reference
+    EXPR = "expr"  # a map key or array index: an expression
+    UNKNOWN = "unknown"  # cannot tell without type information
+
+
 def _is_struct_key(node: syntax.Node, scope: PackageScope | None) -> bool:
-    """`T{name: v}`: a field name when T is a struct; an expression when T is a map."""
+    key = key_kind(node, scope)
+    return key is not None and key[0] is KeyKind.FIELD
+
+
+def key_kind(node: syntax.Node, scope: PackageScope | None) -> tuple[KeyKind, str] | None:
+    """`T{name: v}`: a field name when T is a struct, an expression when T is a map,
+    slice or array; None when `node` is no such key. With UNKNOWN comes the reason."""
     element = node.parent
     if element is None or element.type != "literal_element":
-        return False
+        return None
     keyed = element.parent
     if keyed is None or keyed.type != "keyed_element" or keyed.named_children[0] != element:
-        return False
-    literal_type = _literal_type(keyed)
-    while literal_type is not None and literal_type.type == "type_identifier" and scope is not None:
-        underlying = scope.types_by_name.get(syntax.text(literal_type))
-        if underlying is None:
-            break
-        literal_type = underlying
-    if literal_type is None:
-        return True  # elided element type: most often a struct
-    return literal_type.type not in {
-        "map_type",
-        "slice_type",
-        "array_type",
-        "implicit_length_array_type",
-    }
+        return None
+    underlying, _, why = _literal_underlying(keyed.parent, scope)
+    if underlying is None:
+        return KeyKind.UNKNOWN, why
+    if underlying.type in _INDEXED_TYPES:
+        return KeyKind.EXPR, ""
+    if underlying.type == "struct_type":
+        return KeyKind.FIELD, ""
+    if underlying.type == "qualified_type":
+        # Another package's struct can only be keyed by its exported fields.
+        if not syntax.text(node)[:1].isupper():
+            return KeyKind.EXPR, ""
+        return KeyKind.UNKNOWN, f"{syntax.text(underlying)} is declared in another package"
+    return KeyKind.UNKNOWN, f"the literal's type is {syntax.text(underlying)}"
 
 
-def _literal_type(keyed: syntax.Node) -> syntax.Node | None:
-    body = keyed.parent  # literal_value
-    literal = body.parent if body is not None else None
-    if literal is not None and literal.type == "composite_literal":
-        return literal.child_by_field_name("type")
-    return None
+_INDEXED_TYPES = {"map_type", "slice_type", "array_type", "implicit_length_array_type"}
+
+
+Resolved = tuple[syntax.Node | None, dict[str, syntax.Node], str]  # type, bindings, why not
+
+
+def _literal_underlying(body: syntax.Node | None, scope: PackageScope | None) -> Resolved:
+    """The underlying type of the literal whose `literal_value` is `body`, or None with
+    the reason. An elided inner literal (`map[K]T{k: {...}}`) takes the key, value or
+    element type of the enclosing literal's type."""
+    parent = body.parent if body is not None else None
+    if parent is not None and parent.type == "composite_literal":
+        return _underlying(parent.child_by_field_name("type"), scope, {})
+    if parent is None or parent.type != "literal_element" or parent.parent is None:
+        return None, {}, "the literal's type cannot be found"
+    container = parent.parent
+    if container.type == "keyed_element":
+        position = "key" if container.named_children[0] == parent else "value"
+        outer_body = container.parent
+    else:
+        position, outer_body = "element", container
+    outer, bindings, why = _literal_underlying(outer_body, scope)
+    if outer is None or outer.type not in _INDEXED_TYPES:
+        return None, {}, why or "the type of an elided literal cannot be found"
+    inner = outer.child_by_field_name("element" if outer.type != "map_type" else position)
+    if inner is not None and inner.type == "pointer_type" and inner.named_children:
+        inner = inner.named_children[0]  # `[]*T{{...}}` stands for `&T{...}`
+    return _underlying(inner, scope, bindings)
+
+
+def _underlying(
+    type_node: syntax.Node | None, scope: PackageScope | None, bindings: dict[str, syntax.Node]
+) -> Resolved:
+    """Follow named types, aliases and generic instantiations declared in the package to
+    a type literal (with the type arguments its parameters are bound to), or to a type
+    of another package (a `qualified_type`). `bindings` hold the enclosing generic
+    type's parameters."""
+    seen: set[str] = set()
+    node = type_node
+    while node is not None:
+        if node.type == "parenthesized_type" and node.named_children:
+            node = node.named_children[0]
+        elif node.type == "generic_type":
+            base = node.child_by_field_name("type")
+            if base is None or base.type != "type_identifier":
+                node = base  # another package's generic type
+                continue
+            args = node.child_by_field_name("type_arguments")
+            arg_nodes = [
+                a.named_children[0] if a.type == "type_elem" and a.named_children else a
+                for a in (args.named_children if args is not None else [])
+            ]
+            node, bindings = _named_type(base, scope, seen, arg_nodes)
+            if node is None:
+                return None, {}, f"{syntax.text(base)} is not a type declared in the package"
+        elif node.type == "type_identifier":
+            name = syntax.text(node)
+            if name in bindings:
+                node, bindings = bindings[name], {}
+                continue
+            if name in seen or not is_package_level(node, scope):
+                return None, {}, f"{name} is a type parameter or a local type"
+            node, bindings = _named_type(node, scope, seen, [])
+            if node is None:
+                return None, {}, f"{name} is not a type declared in the package"
+        else:
+            return node, bindings, ""
+    return None, {}, "the literal's type cannot be found"
+
+
+def _named_type(
+    name: syntax.Node, scope: PackageScope | None, seen: set[str], args: list[syntax.Node]
+) -> tuple[syntax.Node | None, dict[str, syntax.Node]]:
+    """The type a package-level type name stands for, and its type parameters bound to
+    `args`."""
+    text = syntax.text(name)
+    decl = scope.decls.get(text) if scope is not None else None
+    if decl is None or decl.kind is not Kind.TYPE or decl.spec is None:
+        return None, {}
+    seen.add(text)
+    params = decl.spec.child_by_field_name("type_parameters")
+    names = [
+        syntax.text(n)
+        for p in (params.named_children if params is not None else [])
+        for n in p.children_by_field_name("name")
+    ]
+    return decl.spec.child_by_field_name("type"), dict(zip(names, args, strict=False))
 
 
 def classify(node: syntax.Node) -> Use:
@@ -372,7 +471,11 @@ def references(package: Package, decl: Decl, scope: PackageScope) -> list[Ref]:
             if node == decl.node:
                 refs.append(Ref(file, node, Use.DECLARE))
             elif refers_to_package(file, node, scope):
-                refs.append(Ref(file, node, classify(node)))
+                key = key_kind(node, scope)
+                if key is not None and key[0] is KeyKind.UNKNOWN:
+                    refs.append(Ref(file, node, Use.UNRESOLVED, key[1]))
+                else:
+                    refs.append(Ref(file, node, classify(node)))
     return refs
 
 

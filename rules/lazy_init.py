@@ -612,6 +612,9 @@ def _bad_use(refs: list[Ref]) -> str:
             return f"assigned at {where}"
         if ref.use is Use.ADDRESS:
             return f"its address is taken at {where}"
+        if ref.use is Use.UNRESOLVED:
+            name = syntax.text(ref.node)
+            return f"cannot tell whether {name} at {where} is a map key or a struct field name: {ref.why}"
     return ""
 
 

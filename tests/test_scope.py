@@ -1,0 +1,92 @@
+"""Keys of keyed composite literals: a struct field name, an expression, or unknown."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from codemod import scope
+from codemod.model import GoFile, Package
+from codemod.scope import KeyKind
+
+DECLS = """
+package p
+
+import "example.com/kv"
+
+type counts = map[any]int
+
+type gm[K comparable] map[K]int
+
+type nested[V any] map[string]V
+
+type point struct{ re, Re int }
+
+type (
+	named  counts
+	points []*point
+)
+
+var re, Re int
+
+var _ = kv.Map{}
+"""
+
+
+def key_of(expr: str) -> tuple[KeyKind, str] | None:
+    """How the first key spelled `re` or `Re` in `expr` is classified."""
+    source = textwrap.dedent(DECLS).lstrip() + f"\nfunc f[T any]() {{ _ = {expr} }}\n"
+    file = GoFile.parse(Path("p.go"), source.encode())
+    assert file.problem is None, file.problem
+    package = Package(Path("."), "p", None, [file])
+    found = scope.identifiers_in(file, {"re", "Re"})
+    keys = [n for nodes in found.values() for n in nodes if n.start_byte > source.index("func f")]
+    return scope.key_kind(min(keys, key=lambda n: n.start_byte), scope.PackageScope.of(package))
+
+
+@pytest.mark.parametrize(
+    ("expr", "kind"),
+    [
+        ("map[any]int{re: 1}", KeyKind.EXPR),
+        ('map[string]map[any]int{"a": {re: 1}}', KeyKind.EXPR),  # elided value literal
+        ("map[point]int{{re: 1}: 2}", KeyKind.FIELD),  # elided key literal
+        ("[]map[any]int{{re: 1}}", KeyKind.EXPR),
+        ("[...]map[any]int{{re: 1}}", KeyKind.EXPR),
+        ("[]*point{{re: 1}}", KeyKind.FIELD),  # elided &point{...}
+        ("points{{re: 1}}", KeyKind.FIELD),
+        ("counts{re: 1}", KeyKind.EXPR),  # alias
+        ("named{re: 1}", KeyKind.EXPR),  # named type of an alias
+        ("gm[any]{re: 1}", KeyKind.EXPR),  # generic instantiation
+        ('nested[map[any]int]{"a": {re: 1}}', KeyKind.EXPR),  # type argument of an elided literal
+        ('nested[point]{"a": {re: 1}}', KeyKind.FIELD),
+        ("point{re: 1}", KeyKind.FIELD),
+        ("struct{ re int }{re: 1}", KeyKind.FIELD),
+        ("kv.Map{re: 1}", KeyKind.EXPR),  # unexported: cannot be another package's field
+        ("kv.G[int]{re: 1}", KeyKind.EXPR),
+        ("kv.Map{Re: 1}", KeyKind.UNKNOWN),  # exported: could be a field
+        ('map[string]kv.Map{"a": {Re: 1}}', KeyKind.UNKNOWN),
+        ("T{re: 1}", KeyKind.UNKNOWN),  # a type parameter
+        ("Unknown{re: 1}", KeyKind.UNKNOWN),  # e.g. from a dot-import
+    ],
+)
+def test_key_kind(expr: str, kind: KeyKind) -> None:
+    found = key_of(expr)
+    assert found is not None and found[0] is kind, found
+    assert bool(found[1]) == (kind is KeyKind.UNKNOWN)  # unknown always says why
+
+
+def test_local_type_shadowing_a_package_type_is_unknown() -> None:
+    assert key_of("func() any { type point map[any]int; return point{re: 1} }()") == (
+        KeyKind.UNKNOWN,
+        "point is a type parameter or a local type",
+    )
+
+
+def test_reason_names_the_foreign_type() -> None:
+    assert key_of("kv.Map{Re: 1}") == (KeyKind.UNKNOWN, "kv.Map is declared in another package")
+
+
+def test_not_a_key() -> None:
+    assert key_of("map[any]int{1: re}") is None
