@@ -770,13 +770,12 @@ def _free_sync_name(taken: set[str]) -> str:
 
 def _sync_name(ctx: Context, file: GoFile) -> str:
     """The name `sync` can be used by in `file`: its existing import's, else "sync" unless
-    the package or another import has taken that name (then an alias)."""
+    a package-level name or another import of this file has taken it (then an alias).
+    Imports are per file: another file's imports cannot clash."""
     for spec in imports.find(file.root, "sync"):
         if spec.name not in {"_", "."}:
             return imports.local_name(spec)
-    taken = set(ctx.scope.decls) | {
-        imports.local_name(s) for f in ctx.package.files for s in imports.specs(f.root)
-    }
+    taken = set(ctx.scope.decls) | {imports.local_name(s) for s in imports.specs(file.root)}
     return _free_sync_name(taken)
 
 

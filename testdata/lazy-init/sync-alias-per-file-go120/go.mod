@@ -1,0 +1,3 @@
+module example.com/peralias120
+
+go 1.20

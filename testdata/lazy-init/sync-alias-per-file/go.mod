@@ -1,0 +1,3 @@
+module example.com/peralias
+
+go 1.22
