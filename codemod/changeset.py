@@ -130,7 +130,11 @@ def _render(
         else:
             before = read(path)
             after = edits.apply_edits(before, text_edits)
-        after = apply_imports(after, import_changes)
+        try:
+            after = apply_imports(after, import_changes)
+        except imports.ImportEditError as exc:
+            failures[path] = str(exc)
+            continue
         problem = syntax.syntax_problem(syntax.parse(after))
         if problem:
             failures[path] = f"result does not parse at line {problem.line}: {problem.reason}"

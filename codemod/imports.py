@@ -5,6 +5,11 @@ changes are applied after a fix's other edits, so removing an import can see whe
 the rewritten file still uses it. Conventions follow golang.org/x/tools/go/ast/astutil:
 standard-library imports go in the group that has them, a lone import becomes a group
 when a second one arrives, and a group left with one plain import loses its parentheses.
+
+cgo: the comment right above `import "C"` is C code, the preamble, and cgo reads the
+declaration's comment only while `"C"` is its one import. So the `"C"` import is never
+added to, renamed, removed or regrouped, and an edit that would turn another comment
+into a preamble is refused (`ImportEditError`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,13 @@ _QUALIFIED_USES = """
 (qualified_type package: (package_identifier) @name)
 (generic_type type: (qualified_type package: (package_identifier) @name))
 """
+
+
+CGO = "C"
+
+
+class ImportEditError(ValueError):
+    """An import edit that cannot be made without changing what the file means."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,11 @@ def specs(root: syntax.Node) -> list[ImportSpec]:
     return sorted(out, key=lambda s: s.node.start_byte)
 
 
+def is_cgo(decl: syntax.Node, root: syntax.Node) -> bool:
+    """Whether an import declaration holds the `import "C"` of cgo."""
+    return any(s.path == CGO for s in specs(root) if s.decl == decl)
+
+
 def find(root: syntax.Node, path: str) -> list[ImportSpec]:
     return [s for s in specs(root) if s.path == path]
 
@@ -106,10 +123,14 @@ def add(source: bytes, path: str, name: str | None = None) -> bytes:
     if any(s.path == path and s.name == name for s in existing):
         return source
     line = _format_spec(path, name)
-    groups = [d for d in import_decls(tree.root_node) if d.named_child_count and _is_group(d)]
+    decls = [d for d in import_decls(tree.root_node) if not is_cgo(d, tree.root_node)]
+    groups = [d for d in decls if d.named_child_count and _is_group(d)]
     if groups:
         return _insert_into_group(source, groups[0], path, line)
-    singles = import_decls(tree.root_node)
+    singles = decls
+    if not singles and import_decls(tree.root_node):  # only cgo's: a declaration of its own
+        at = import_decls(tree.root_node)[-1].end_byte
+        return source[:at] + f"\n\nimport {line}".encode() + source[at:]
     if singles:
         decl = singles[0]
         old = next(s for s in existing if s.decl == decl)
@@ -183,7 +204,7 @@ def _insert_into_group(source: bytes, decl: syntax.Node, path: str, line: str) -
 def remove(source: bytes, path: str, name: str | None = None, only_if_unused: bool = True) -> bytes:
     """Drop the import of `path` (with that name, if given) unless the file still uses it."""
     tree = syntax.parse(source)
-    for spec in find(tree.root_node, path):
+    for spec in find(tree.root_node, path) if path != CGO else []:
         if name is not None and spec.name != name:
             continue
         still_used = spec.name == "." or uses_name(tree.root_node, local_name(spec))
@@ -199,6 +220,12 @@ def _delete_spec(source: bytes, root: syntax.Node, spec: ImportSpec) -> bytes:
     siblings = [s for s in specs(root) if s.decl == spec.decl]
     if len(siblings) == 1:
         return _delete_lines(source, spec.decl.start_byte, spec.decl.end_byte)
+    cgo = any(s.path == CGO for s in siblings)
+    if cgo and len(siblings) == 2 and doc_comment(source, spec.decl):
+        raise ImportEditError(
+            f'removing "{spec.path}" would leave "C" alone under the comment above its '
+            "import declaration, which cgo would then read as the cgo preamble"
+        )
     start, end = (
         syntax.line_start(source, spec.node.start_byte),
         syntax.line_end(source, spec.node.end_byte),
@@ -222,7 +249,7 @@ def _delete_spec(source: bytes, root: syntax.Node, spec: ImportSpec) -> bytes:
     remaining = [
         s for s in specs(syntax.parse(out).root_node) if s.decl.start_byte == spec.decl.start_byte
     ]
-    if len(remaining) == 1:
+    if len(remaining) == 1 and not cgo:
         out = _collapse(out, remaining[0])
     return out
 
@@ -279,7 +306,7 @@ def _delete_lines(source: bytes, start: int, end: int) -> bytes:
 def rename(source: bytes, path: str, new_name: str | None, old_name: str | None = "*") -> bytes:
     """Give the import of `path` a new name (None: the default name)."""
     tree = syntax.parse(source)
-    for spec in find(tree.root_node, path):
+    for spec in find(tree.root_node, path) if path != CGO else []:
         if old_name != "*" and spec.name != old_name:
             continue
         path_node = spec.node.child_by_field_name("path")

@@ -124,3 +124,15 @@ def test_write_all_stages_everything_before_replacing(
     monkeypatch.setattr(writer, "_stage", real_stage)
     writer.write_all({a: b"new a", tmp_path / "c.go": b"new c"})
     assert a.read_bytes() == b"new a" and (tmp_path / "c.go").read_bytes() == b"new c"
+
+
+def test_an_import_edit_that_would_change_cgo_is_rejected_not_raised(tmp_path: Path) -> None:
+    from codemod.rule import ImportChange
+
+    a = tmp_path / "a.go"
+    a.write_bytes(b'package a\n\n// Imports.\nimport (\n\t"C"\n\t_ "net/http/pprof"\n)\n')
+    remove = FileFix(a, imports=(ImportChange("remove", "net/http/pprof", "_"),))
+    f = Finding("r", a, 1, 1, 1, 1, "m", Fix("d", Safety.SAFE, (remove,)))
+    result = changeset.build([f])
+    assert result.changes == {}
+    assert "cgo preamble" in result.rejected[0].reason

@@ -392,7 +392,164 @@ CASES = [
         """,
         id="rename-to-alias",
     ),
+    # cgo: the comment right above `import "C"` is C code (the preamble), read from the
+    # declaration only while it holds that one import. Never touch that declaration.
+    pytest.param(
+        "add",
+        ("sync", None),
+        """
+        package p
+
+        // #include <stdlib.h>
+        import "C"
+        """,
+        """
+        package p
+
+        // #include <stdlib.h>
+        import "C"
+
+        import "sync"
+        """,
+        id="add-after-lone-cgo-import",
+    ),
+    pytest.param(
+        "add",
+        ("sync", None),
+        """
+        package p
+
+        // #include <stdlib.h>
+        import "C"
+
+        import "fmt"
+        """,
+        """
+        package p
+
+        // #include <stdlib.h>
+        import "C"
+
+        import (
+        	"fmt"
+        	"sync"
+        )
+        """,
+        id="add-to-the-import-after-cgo",
+    ),
+    pytest.param(
+        "add",
+        ("sync", None),
+        """
+        package p
+
+        // #include <stdlib.h>
+        import "C"
+
+        import (
+        	"fmt"
+        	"os"
+        )
+        """,
+        """
+        package p
+
+        // #include <stdlib.h>
+        import "C"
+
+        import (
+        	"fmt"
+        	"os"
+        	"sync"
+        )
+        """,
+        id="add-to-the-group-after-cgo",
+    ),
+    pytest.param(
+        "add",
+        ("sync", None),
+        """
+        package p
+
+        import (
+        	// #include <stdlib.h>
+        	"C"
+        	"fmt"
+        )
+        """,
+        """
+        package p
+
+        import (
+        	// #include <stdlib.h>
+        	"C"
+        	"fmt"
+        )
+
+        import "sync"
+        """,
+        id="add-not-into-a-cgo-group",
+    ),
+    pytest.param(
+        "remove",
+        ("os", None),
+        """
+        package p
+
+        import (
+        	"C"
+        	"os"
+        )
+        """,
+        """
+        package p
+
+        import (
+        	"C"
+        )
+        """,
+        id="remove-keeps-a-cgo-group",
+    ),
+    pytest.param(
+        "remove",
+        ("C", None),
+        """
+        package p
+
+        // #include <stdlib.h>
+        import "C"
+        """,
+        """
+        package p
+
+        // #include <stdlib.h>
+        import "C"
+        """,
+        id="remove-never-drops-cgo",
+    ),
 ]
+
+
+def test_remove_refuses_to_make_a_comment_the_cgo_preamble() -> None:
+    """With two imports the group's comment is not the preamble; with "C" alone it is."""
+    src = go(
+        """
+        package p
+
+        // Imports of the wrapper.
+        import (
+        	"C"
+        	_ "net/http/pprof"
+        )
+        """
+    )
+    with pytest.raises(imports.ImportEditError, match="the cgo preamble"):
+        imports.remove(src, "net/http/pprof", "_")
+
+
+def test_rename_never_renames_cgo() -> None:
+    src = go('package p\n\nimport "C"\n')
+    assert imports.rename(src, "C", "c") == src
 
 
 @pytest.mark.parametrize(("action", "args", "before", "after"), CASES)
