@@ -1,4 +1,5 @@
-"""`//go:build` constraint expressions: parse, print, and ask what a default build sees."""
+"""Build constraints: `//go:build` expressions (parse, print, ask what a default build
+sees) and the GOOS/GOARCH a file name implies."""
 
 from __future__ import annotations
 
@@ -11,6 +12,17 @@ _TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[A-Za-z0-9_.]+)")
 _MAX_FREE_TAGS = 12  # 4096 assignments: more tags than any real constraint has.
 
 Env = Callable[[str], bool]
+
+# go/build's lists (internal/syslist): the names a file name's `_GOOS`/`_GOARCH` suffix may use.
+KNOWN_OS = frozenset({
+    "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js",
+    "linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos",
+})  # fmt: skip
+KNOWN_ARCH = frozenset({
+    "386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips",
+    "mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le",
+    "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm",
+})  # fmt: skip
 
 
 class ConstraintError(ValueError):
@@ -54,6 +66,33 @@ class Constraint:
             self.source if re.fullmatch(r"!?[A-Za-z0-9_.]+", self.source) else f"({self.source})"
         )
         return f"{tag} && {inner}"
+
+
+def file_name_tags(name: str) -> tuple[str, ...]:
+    """The GOOS and GOARCH a file name restricts the file to, read as go/build does:
+    `x_linux.go`, `x_windows_amd64_test.go`; `linux.go` (nothing before an `_`) and
+    `x_unix.go` (unix is no GOOS) restrict nothing."""
+    stem = name.split(".", 1)[0]
+    if "_" not in stem:
+        return ()
+    parts = stem[stem.index("_") :].split("_")
+    if parts[-1] == "test":
+        parts = parts[:-1]
+    if len(parts) >= 2 and parts[-2] in KNOWN_OS and parts[-1] in KNOWN_ARCH:
+        return (parts[-2], parts[-1])
+    if parts and (parts[-1] in KNOWN_OS or parts[-1] in KNOWN_ARCH):
+        return (parts[-1],)
+    return ()
+
+
+def equivalent(a: Constraint, b: Constraint) -> bool:
+    """Whether two constraints hold in exactly the same builds."""
+    tags = sorted(a.tags | b.tags)[:_MAX_FREE_TAGS]
+    for values in itertools.product((False, True), repeat=len(tags)):
+        on = {name for name, value in zip(tags, values, strict=True) if value}
+        if a.holds(lambda t, on=on: t in on) != b.holds(lambda t, on=on: t in on):
+            return False
+    return True
 
 
 def _tokenize(expr: str) -> list[str]:

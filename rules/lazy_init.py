@@ -36,11 +36,15 @@ same change by hand in `html` (entity maps), `hash/crc64`, `text/template` and
 
 Every reference in the package becomes a call, resolved by scope: parameters, locals,
 range and type-switch bindings, struct fields and method names that share the name are
-left alone. Modules older than Go 1.21 get the same shape built on `sync.Once`: a
-generated generic `codemodOnceValue` helper from Go 1.18, an inline getter before; either
-way a panicking initializer panics at every use, as with `sync.OnceValue`. One
-generated test per package (`codemod_lazyinit_test.go`) builds every lazy value, so a
-bad pattern still fails `go test` instead of the first request that needs it.
+left alone; a value used as a key of a literal whose type cannot be resolved (a struct
+field or a map key?) is left eager. Modules older than Go 1.21 get the same shape built
+on `sync.Once`: a generated generic `codemodOnceValue` helper from Go 1.18, an inline
+getter before; either way a panicking initializer panics at every use, as with
+`sync.OnceValue`. A generated test (`codemod_lazyinit_test.go`) builds every lazy value,
+so a bad pattern still fails `go test` instead of the first request that needs it;
+values declared in files built only on some systems or with some tags (`x_windows.go`,
+`//go:build !windows`) are forced in a test file with the same constraint
+(`codemod_not_windows_lazyinit_test.go`).
 
 Unexported vars are a safe fix: only the moment of the work changes. Exported vars
 change the package's API (`pkg.Re` becomes `pkg.Re()`): that fix is unsafe; with
@@ -64,8 +68,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
-from codemod import imports, syntax
+from codemod import buildtags, imports, syntax
 from codemod.edits import TextEdit
 from codemod.model import GoFile, Package
 from codemod.rule import (
@@ -726,9 +731,8 @@ def _reachable(start: str, calls: dict[str, set[str]]) -> set[str]:
 
 
 def _report(ctx: Context, candidates: list[Candidate]) -> None:
-    generated = [_test_file_fix(ctx)]
-    if _helper(ctx) == HELPER:
-        generated.append(_helper_file(ctx))
+    tests = _GeneratedTests.plan(ctx, [c for c in candidates if not c.skip])
+    shared = tests.shared + ([_helper_file(ctx)] if _helper(ctx) == HELPER else [])
     for c in candidates:
         if c.skip:
             ctx.pass_.report(
@@ -737,7 +741,7 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
                 f"{c.name}: {c.what} runs at every start; not made lazy: {c.skip}",
             )
             continue
-        fix = _fix(ctx, c, generated)
+        fix = _fix(ctx, c, tests.forcing(c), shared)
         uses = len([r for r in c.refs if r.use is not Use.DECLARE])
         message = f"{c.name}: {c.what} runs at every start; build it on first use ({_helper(ctx)})"
         message += f", {_count(uses, 'reference')} in the package"
@@ -807,7 +811,9 @@ def _wrap(ctx: Context, c: Candidate, sync: str) -> tuple[str, str]:
     return prefix, suffix
 
 
-def _fix(ctx: Context, c: Candidate, generated: list[FileFix]) -> Fix:
+def _fix(ctx: Context, c: Candidate, test: FileFix, shared: list[FileFix]) -> Fix:
+    """The fix of one value: its edits and import, the line of `test` that forces the
+    value, and the generated files (`shared`) every fix of the package rewrites."""
     sync = _sync_name(ctx, c.file)
     prefix, suffix = _wrap(ctx, c, sync)
     declared = c.decl.spec.child_by_field_name("type") if c.decl.spec else None
@@ -836,14 +842,8 @@ def _fix(ctx: Context, c: Candidate, generated: list[FileFix]) -> Fix:
         )
         for f, e in edits_by_file.items()
     ]
-    files += [
-        FileFix(
-            g.path,
-            create=g.create,
-            lines=(f"\t_ = {c.name}()\n",) if LINES_MARKER in (g.create or "") else (),
-        )
-        for g in generated
-    ]
+    files.append(FileFix(test.path, create=test.create, lines=(f"\t_ = {c.name}()\n",)))
+    files += [g for g in shared if g.path != test.path]
     exported = c.exported and ctx.package.name != "main"
     return Fix(
         description=f"make {c.name} lazy with {_helper(ctx)} and call it at every use",
@@ -867,21 +867,30 @@ def _fresh(c: Candidate, base: str) -> str:
     return name
 
 
-def _build_line(ctx: Context) -> str:
-    """A constraint all the package's files share goes on the files codemod generates."""
-    constraints = {
-        f.constraint.source if f.constraint else "" for f in ctx.package.non_test_files()
-    }
-    if len(constraints) == 1 and "" not in constraints:
-        return f"//go:build {constraints.pop()}\n\n"
-    return ""
+def _build_group(file: GoFile) -> str:
+    """The constraint under which `file` is built, from its name's GOOS/GOARCH and its
+    //go:build line, as one expression ("" when every build has it)."""
+    tags = " && ".join(buildtags.file_name_tags(file.path.name))
+    if file.constraint is None:
+        return tags
+    return file.constraint.conjoin(tags) if tags else file.constraint.source
+
+
+def _package_group(ctx: Context) -> str:
+    """The constraint every built file of the package shares ("" if they differ)."""
+    groups = {_build_group(f) for f in ctx.package.non_test_files() if not f.never_built}
+    return groups.pop() if len(groups) == 1 else ""
+
+
+def _build_line(expr: str) -> str:
+    return f"//go:build {expr}\n\n" if expr else ""
 
 
 def _helper_file(ctx: Context) -> FileFix:
     sync = _free_sync_name(set(ctx.scope.decls))
     template = (
         f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
-        f"{_build_line(ctx)}"
+        f"{_build_line(_package_group(ctx))}"
         f"package {ctx.package.name}\n\n"
         + (f'import {sync} "sync"\n\n' if sync != "sync" else 'import "sync"\n\n')
         + f"// {HELPER} returns a function that calls f once and returns its value, as\n"
@@ -898,25 +907,116 @@ def _helper_file(ctx: Context) -> FileFix:
     return FileFix(ctx.package.dir / HELPER_FILE, create=template)
 
 
-def _test_file_fix(ctx: Context) -> FileFix:
-    """The template of the generated test; each fix adds the line that forces its value."""
-    path = ctx.package.dir / TEST_FILE
-    existing = next((f for f in ctx.package.files if f.path == path), None)
-    kept = ""
-    if existing is not None and existing.source.startswith(GENERATED_HEADER.encode()):
-        kept = "".join(f"\t_ = {n}()\n" for n in _FORCED.findall(existing.source.decode()))
-    template = (
-        f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
-        f"{_build_line(ctx)}"
-        f"package {ctx.package.name}\n\n"
-        'import "testing"\n\n'
-        "// TestCodemodLazyInit builds every value that codemod lazy-init made lazy, so that\n"
-        "// a bad pattern or template fails `go test` instead of the first use in production.\n"
-        "func TestCodemodLazyInit(t *testing.T) {\n"
-        f"{kept}{LINES_MARKER}"
-        "}\n"
-    )
-    return FileFix(path, create=template)
+_GENERATED_TEST = re.compile(r"codemod_(?:([a-z0-9_]+)_)?lazyinit_test\.go")
+
+
+def _slug(expr: str) -> str:
+    """A file-name part for a constraint: `!windows` -> `not_windows`."""
+    words = re.sub(r"!", " not ", expr).replace("&&", " and ").replace("||", " or ")
+    return "_".join(re.findall(r"[a-z0-9]+", words.lower()))
+
+
+@dataclass
+class _TestFile:
+    """One generated test file: it forces the values declared in files built under
+    `expr`, and carries that constraint itself. Its name ends in `_lazyinit_test.go`,
+    so the name adds no GOOS/GOARCH constraint of its own."""
+
+    path: Path
+    expr: str
+    kept: list[str] = field(default_factory=list)  # values forced by an earlier run
+
+    def template(self, package: str) -> FileFix:
+        match = _GENERATED_TEST.fullmatch(self.path.name)
+        slug = match.group(1) if match and match.group(1) else ""
+        suffix = "".join(w.capitalize() for w in slug.split("_"))
+        function = f"TestCodemodLazyInit{suffix}"
+        doc = (
+            f"// {function} builds every value that codemod lazy-init made lazy in the\n"
+            f"// files built with {self.expr}, so that a bad pattern or template fails `go test`\n"
+            "// instead of the first use in production.\n"
+            if suffix
+            else f"// {function} builds every value that codemod lazy-init made lazy, so that\n"
+            "// a bad pattern or template fails `go test` instead of the first use in production.\n"
+        )
+        return FileFix(
+            self.path,
+            create=(
+                f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
+                f"{_build_line(self.expr)}"
+                f"package {package}\n\n"
+                'import "testing"\n\n'
+                f"{doc}"
+                f"func {function}(t *testing.T) {{\n"
+                + "".join(f"\t_ = {n}()\n" for n in self.kept)
+                + f"{LINES_MARKER}}}\n"
+            ),
+        )
+
+
+@dataclass
+class _GeneratedTests:
+    """Where each lazy value is forced: in the generated test built exactly where the
+    value's file is built (so no other build sees an undefined name)."""
+
+    files: dict[Path, _TestFile]
+    own: dict[str, Path]  # candidate -> its test file
+    shared: list[FileFix]  # rewritten by every fix: they hold values made lazy before
+    templates: dict[Path, FileFix]
+
+    @classmethod
+    def plan(cls, ctx: Context, live: list[Candidate]) -> _GeneratedTests:
+        tests = cls({}, {}, [], {})
+        regenerate = []
+        for file in ctx.package.files:
+            if not _GENERATED_TEST.fullmatch(file.path.name) or not file.source.startswith(
+                GENERATED_HEADER.encode()
+            ):
+                continue
+            expr = file.constraint.source if file.constraint else ""
+            if file.path.name == TEST_FILE:  # its constraint may be out of date
+                expr = _package_group(ctx)
+            tests.files.setdefault(file.path, _TestFile(file.path, expr))
+            regenerate.append(file.path)
+            for name in _FORCED.findall(file.source.decode()):
+                decl = ctx.scope.decls.get(name)
+                if decl is not None and decl.kind is Kind.VAR and not decl.file.is_test:
+                    path = tests._place(ctx, decl.file)
+                    if isinstance(path, Path) and name not in tests.files[path].kept:
+                        tests.files[path].kept.append(name)
+                        regenerate.append(path)
+        for c in live:
+            path = tests._place(ctx, c.file)
+            if isinstance(path, str):
+                c.skip = path
+            else:
+                tests.own[c.name] = path
+        tests.templates = {p: t.template(ctx.package.name) for p, t in tests.files.items()}
+        tests.shared = [tests.templates[p] for p in dict.fromkeys(regenerate)]
+        return tests
+
+    def _place(self, ctx: Context, file: GoFile) -> Path | str:
+        """The test file for values declared in `file`, or why there can be none."""
+        expr = _build_group(file)
+        package_wide = _package_group(ctx)
+        name = (
+            TEST_FILE if expr in {"", package_wide} else f"codemod_{_slug(expr)}_lazyinit_test.go"
+        )
+        path = ctx.package.dir / name
+        if path not in self.files:
+            self.files[path] = _TestFile(path, package_wide if name == TEST_FILE else expr)
+        other = self.files[path].expr
+        if other != expr and not (
+            expr and other and buildtags.equivalent(*map(buildtags.Constraint.parse, (expr, other)))
+        ):
+            return (
+                f"its file is built with {expr or 'no constraint'}, but {name}, where its "
+                f"value would be forced, is built with {other or 'no constraint'}"
+            )
+        return path
+
+    def forcing(self, c: Candidate) -> FileFix:
+        return self.templates[self.own[c.name]]
 
 
 RULE = Rule(

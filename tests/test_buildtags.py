@@ -39,3 +39,30 @@ def test_conjoin(expr: str, want: str) -> None:
 def test_bad_constraints(bad: str) -> None:
     with pytest.raises(ConstraintError):
         Constraint.parse(bad)
+
+
+@pytest.mark.parametrize(
+    ("name", "tags"),
+    [
+        ("x_linux.go", ("linux",)),
+        ("x_windows_amd64.go", ("windows", "amd64")),
+        ("x_arm64_test.go", ("arm64",)),
+        ("x_linux_test.go", ("linux",)),
+        ("linux.go", ()),  # nothing before the first "_"
+        ("x_unix.go", ()),  # unix is a build tag, not a GOOS
+        ("x_not_windows_lazyinit_test.go", ()),
+        ("x_linux.pb.go", ("linux",)),  # go/build cuts at the first dot
+        ("x.go", ()),
+    ],
+)
+def test_file_name_tags(name: str, tags: tuple[str, ...]) -> None:
+    from codemod.buildtags import file_name_tags
+
+    assert file_name_tags(name) == tags
+
+
+def test_equivalent() -> None:
+    from codemod.buildtags import equivalent
+
+    assert equivalent(Constraint.parse("linux && (a && b)"), Constraint.parse("linux && a && b"))
+    assert not equivalent(Constraint.parse("a || b && c"), Constraint.parse("(a || b) && c"))

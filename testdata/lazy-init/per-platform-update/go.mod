@@ -1,0 +1,3 @@
+module example.com/platformupdate
+
+go 1.22
