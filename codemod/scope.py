@@ -399,6 +399,7 @@ def _underlying(
                 a.named_children[0] if a.type == "type_elem" and a.named_children else a
                 for a in (args.named_children if args is not None else [])
             ]
+            arg_nodes = [bindings.get(syntax.text(a), a) for a in arg_nodes]  # `nested[T]`
             node, bindings = _named_type(base, scope, seen, arg_nodes)
             if node is None:
                 return None, {}, f"{syntax.text(base)} is not a type declared in the package"

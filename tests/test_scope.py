@@ -22,6 +22,8 @@ type gm[K comparable] map[K]int
 
 type nested[V any] map[string]V
 
+type outer[T any] nested[T]
+
 type point struct{ re, Re int }
 
 type (
@@ -61,6 +63,8 @@ def key_of(expr: str) -> tuple[KeyKind, str] | None:
         ("gm[any]{re: 1}", KeyKind.EXPR),  # generic instantiation
         ('nested[map[any]int]{"a": {re: 1}}', KeyKind.EXPR),  # type argument of an elided literal
         ('nested[point]{"a": {re: 1}}', KeyKind.FIELD),
+        ('outer[map[any]int]{"a": {re: 1}}', KeyKind.EXPR),  # a parameter passed on
+        ('outer[point]{"a": {re: 1}}', KeyKind.FIELD),
         ("point{re: 1}", KeyKind.FIELD),
         ("struct{ re int }{re: 1}", KeyKind.FIELD),
         ("kv.Map{re: 1}", KeyKind.EXPR),  # unexported: cannot be another package's field
