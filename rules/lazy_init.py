@@ -36,8 +36,8 @@ same change by hand in `html` (entity maps), `hash/crc64`, `text/template` and
 
 Every reference in the package becomes a call, resolved by scope: parameters, locals,
 range and type-switch bindings, struct fields and method names that share the name are
-left alone; a value used as a key of a literal whose type cannot be resolved (a struct
-field or a map key?) is left eager. Modules older than Go 1.21 get the same shape built
+left alone; a value used as a key of a literal whose type codemod cannot resolve (a
+struct field name or a map key?) is left eager, with the reason. Modules older than Go 1.21 get the same shape built
 on `sync.Once`: a generated generic `codemodOnceValue` helper from Go 1.18, an inline
 getter before; either way a panicking initializer panics at every use, as with
 `sync.OnceValue`. A generated test (`codemod_lazyinit_test.go`) builds every lazy value,
