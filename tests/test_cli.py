@@ -220,7 +220,7 @@ def test_fix_that_breaks_the_build_is_rolled_back(tmp_path: Path) -> None:
     before = main.read_bytes()
     res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", cwd=tmp_path)
     assert res.returncode == 1
-    assert "fix not applied: the result does not build" in res.stderr
+    assert "fix not applied: the change breaks go build" in res.stderr
     assert "main.go:" in res.stderr and "pprof.Index undefined" in res.stderr
     assert main.read_bytes() == before
 
