@@ -123,7 +123,7 @@ def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
 @click.option(
     "--verify-tests",
     is_flag=True,
-    help="Also `go test` every changed package; a package whose tests fail keeps its code.",
+    help="Also `go test` every changed package; one whose tests fail is left as it is.",
 )
 @click.option(
     "--allow-dirty", is_flag=True, help="Apply even if the git work tree has uncommitted changes."

@@ -48,7 +48,7 @@ class Report:
 
     @property
     def claim(self) -> str:
-        """ "go build and go vet pass", with go test when it ran."""
+        """E.g. "go build and go vet pass"; go test is named when it ran."""
         names = [f"go {s}" for s in self.steps]
         return " and ".join([", ".join(names[:-1]), names[-1]]) + " pass"
 

@@ -133,6 +133,19 @@ def test_a_package_that_did_not_build_before_says_so(tmp_path: Path) -> None:
     )
 
 
+def test_tests_failing_before_the_change_say_so(tmp_path: Path) -> None:
+    a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
+    (tmp_path / "a" / "a_test.go").write_text(
+        'package a\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) {\n\tt.Fatal("boom")\n}\n'
+    )
+    fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]
+    result, report = verify.verify(rebuild(fixes), rebuild, tests=True)
+    (rejected,) = result.rejected
+    assert rejected.reason.startswith("go test fails before the change too: --- FAIL: TestBroken (")
+    assert rejected.reason.endswith("s); a_test.go:6: boom")  # (0.00s): the test's time
+    assert list(result.changes) == [b] and report.claim == "go build, go vet and go test pass"
+
+
 def test_line_numbers_point_at_the_file_on_disk(tmp_path: Path) -> None:
     """The error is on a line the change did not touch but moved down: the file the user
     sees has it at line 5, the proposed text at line 7."""
