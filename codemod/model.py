@@ -38,6 +38,12 @@ class Module:
         # No `go` line means go 1.16 semantics, as cmd/go assumes.
         return (self.go_version or (1, 16)) >= (major, minor)
 
+    @property
+    def vendored(self) -> bool:
+        """Dependencies come from vendor/ (by default only from `go 1.14`; before that
+        the build needs -mod=vendor)."""
+        return (self.root / "vendor" / "modules.txt").is_file()
+
     def import_path(self, directory: Path) -> str:
         rel = directory.relative_to(self.root).as_posix()
         return self.path if rel == "." else f"{self.path}/{rel}"

