@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from codemod import imports, registry, suppress
+from codemod.config import Config
 from codemod.model import (
     DirectoryJob,
     GoFile,
@@ -60,9 +61,18 @@ class Report:
 RuleOptions = Mapping[str, Mapping[str, Any]]
 
 
-def analyze(
-    job: DirectoryJob, options: RuleOptions, excluded: frozenset[Path] = frozenset()
-) -> Report:
+@dataclass(frozen=True)
+class Reach:
+    """What a run knows beyond its jobs, computed by the caller and handed down as data
+    (plain values: it crosses into worker processes)."""
+
+    configs: tuple[Config, ...] = ()  # whose `exclude` globs no fix may cross
+
+    def excluded(self, path: Path) -> bool:
+        return any(config.excluded(path) for config in self.configs)
+
+
+def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> Report:
     """Analyse one directory with the rules named in `options` (rule id -> options)."""
     report = Report()
     try:
@@ -75,15 +85,18 @@ def analyze(
         report.packages += 1
         for file in package.files:
             report.files += 1
-            if file.path in excluded:
-                file.selected = False
+            if reach.excluded(file.path):
+                file.selected, file.excluded = False, True
             if file.problem and file.selected:
                 p = file.problem
                 report.errors.append(FileError(file.path, p.line, p.column, p.reason))
         found: list[Finding] = []
         for rule in rules:
             pass_ = Pass(
-                rule, package, options[rule.id], load_importers=_importer_loader(package, packages)
+                rule,
+                package,
+                options[rule.id],
+                load_importers=_importer_loader(package, packages, reach),
             )
             try:
                 rule.run(pass_)
@@ -98,7 +111,7 @@ def analyze(
                     )
                 )
                 continue
-            by_path = {f.path: f for f in pass_.loaded_files}
+            by_path = {f.path: (f, p) for p in pass_.loaded_packages for f in p.files}
             found += [_guard_fix(f, by_path) for f in pass_.findings]
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
@@ -123,7 +136,12 @@ def analyze(
     return report
 
 
-def _importer_loader(package: Package, siblings: list[Package]) -> Callable[[], list[Package]]:
+def _importer_loader(
+    package: Package, siblings: list[Package], reach: Reach
+) -> Callable[[], list[Package]]:
+    """Importers are loaded wherever they are, among the PATHs or not (a fix must rewrite
+    them all), and carry the run's exclusions."""
+
     def load() -> list[Package]:
         if package.module is None or package.is_external_test:
             return []
@@ -132,11 +150,18 @@ def _importer_loader(package: Package, siblings: list[Package]) -> Callable[[], 
         for directory, files in sorted(_files_importing(package.module.root, own).items()):
             if directory == package.dir:
                 continue  # the external test package is among the siblings already
-            parsed = [GoFile.load(path) for path in files]
+            parsed = [_load_importer(path, reach) for path in files]
             found += group_packages(directory, parsed, package.module)
         return found
 
     return load
+
+
+def _load_importer(path: Path, reach: Reach) -> GoFile:
+    """An importer's file: not reported on (its own run does that), maybe excluded."""
+    file = GoFile.load(path, selected=False)
+    file.excluded = reach.excluded(path)
+    return file
 
 
 def _imports(package: Package, import_path: str) -> bool:
@@ -175,35 +200,47 @@ def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
     return out
 
 
-def _guard_fix(finding: Finding, by_path: Mapping[Path, GoFile]) -> Finding:
-    """Strip a fix that would edit a file no fix may touch (generated, unparsed, not named)."""
+def _guard_fix(finding: Finding, by_path: Mapping[Path, tuple[GoFile, Package]]) -> Finding:
+    """Strip a fix that would edit a file no fix may touch (excluded, generated, unparsed),
+    naming the file and its module."""
     if finding.fix is None:
         return finding
     for file_fix in finding.fix.files:
-        target = by_path.get(file_fix.path)
         if file_fix.create is not None:
             continue
-        if target is None or not target.rewritable:
-            why = (
-                "not part of this run"
-                if target is None
-                else "generated"
-                if target.generated
-                else "not parsed"
-                if target.problem
-                else "excluded or not among the PATHs given"
-            )
-            name = file_fix.path.name
-            return replace(
-                finding, fix=None, message=f"{finding.message} (no fix: {name} is {why})"
-            )
+        target, package = by_path.get(file_fix.path, (None, None))
+        if target is not None and target.rewritable:
+            continue
+        why = (
+            "not part of this run"
+            if target is None
+            else "excluded in .codemod.toml"
+            if target.excluded
+            else "generated"
+            if target.generated
+            else "not parsed"
+        )
+        where = _in_module(file_fix.path, package)
+        return replace(finding, fix=None, message=f"{finding.message} (no fix: {where} is {why})")
     return finding
+
+
+def _in_module(path: Path, package: Package | None) -> str:
+    """`dir/file.go in module example.com/m`: where a file is, from its module's root."""
+    module = package.module if package is not None else None
+    if module is None:
+        return path.name
+    try:
+        rel = path.relative_to(module.root).as_posix()
+    except ValueError:
+        return str(path)
+    return f"{rel} in module {module.path}"
 
 
 def run(
     jobs: Iterable[DirectoryJob],
     options: RuleOptions,
-    excluded: frozenset[Path] = frozenset(),
+    reach: Reach = Reach(),
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> Report:
@@ -214,12 +251,12 @@ def run(
     workers = workers or os.cpu_count() or 1
     if workers == 1 or n_files < _INLINE_FILES or len(jobs) == 1:
         for job in jobs:
-            total.merge(analyze(job, options, excluded))
+            total.merge(analyze(job, options, reach))
             if progress:
                 progress(len(job.files))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(analyze, job, options, excluded): job for job in jobs}
+            futures = {pool.submit(analyze, job, options, reach): job for job in jobs}
             for future in as_completed(futures):
                 total.merge(future.result())
                 if progress:

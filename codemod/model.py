@@ -93,7 +93,8 @@ class GoFile:
     problem: syntax.SyntaxProblem | None
     constraint: Constraint | None
     generated: bool
-    selected: bool = True  # named by the user's PATH arguments (directly or by a parent)
+    selected: bool = True  # named by the user's PATH arguments: findings are reported here
+    excluded: bool = False  # matched by an `exclude` glob: neither reported nor edited
 
     @property
     def is_test(self) -> bool:
@@ -107,8 +108,14 @@ class GoFile:
 
     @property
     def rewritable(self) -> bool:
-        """Whether a fix may change this file: parsed cleanly, selected, not generated."""
-        return self.selected and not self.generated and self.problem is None
+        """Whether a fix may change this file: parsed cleanly, not generated, not excluded.
+
+        Not `selected`: PATHs choose where findings are reported, but a fix edits every
+        reference it must (the package's other files, its importers in the module and the
+        workspace) so that the program still builds, as a rename would; it is refused when
+        one of those files may not be edited.
+        """
+        return not self.excluded and not self.generated and self.problem is None
 
     @property
     def root(self) -> syntax.Node:

@@ -38,7 +38,7 @@ def scan(
     config = cfg.load(cfg.find(resolved[0].absolute()), registry.all_rules())
     options = {rule.id: config.options_for(rule) for rule in rules}
     jobs = model.discover(resolved)
-    excluded = frozenset(p for job in jobs for p in job.files if config.excluded(p))
+    reach = engine.Reach(configs=(config,))
     total_files = sum(len(j.files) for j in jobs)
     done = 0
 
@@ -48,7 +48,7 @@ def scan(
         if progress:
             progress("files", done, total_files)
 
-    report = engine.run(jobs, options, excluded, progress=advance, workers=workers)
+    report = engine.run(jobs, options, reach, progress=advance, workers=workers)
     return ScanResult(report, rules, config, resolved)
 
 

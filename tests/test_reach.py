@@ -1,0 +1,99 @@
+"""How far a fix reaches: the files a module-wide rewrite may edit, and those it may not.
+
+An exported var made lazy (`pkg.Re` becomes `pkg.Re()`) needs every reference rewritten,
+in its package, its importers, and the other modules of a go.work workspace or modules
+that `replace` it with its directory. A file the fix may not edit (excluded in
+`.codemod.toml`, generated, unparsed) refuses the fix, naming the file and its module.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from codemod import gotool
+
+CODEMOD = shutil.which("codemod", path=str(Path(sys.executable).parent)) or "codemod"
+
+PKG_A = 'package a\n\nimport "regexp"\n\nvar Re = regexp.MustCompile(`^a+$`)\n'
+
+
+def user(pkg: str, importpath: str) -> str:
+    """A file of package `pkg` that reads a.Re through the import `importpath`."""
+    return (
+        f'package {pkg}\n\nimport "{importpath}"\n\n'
+        f"func Match(s string) bool {{ return a.Re.MatchString(s) }}\n"
+    )
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def codemod(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CODEMOD, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def builds(module: Path) -> None:
+    res = gotool.run(["build", "./..."], cwd=module)
+    assert res.ok, res.stderr
+    res = gotool.run(["vet", "./..."], cwd=module)
+    assert res.ok, res.stderr
+
+
+def lazy_findings(root: Path, *paths: str) -> list[dict[str, object]]:
+    res = codemod("scan", *paths, "--rule", "lazy-init", "--format", "json", cwd=root)
+    assert res.returncode in (0, 1), res.stderr
+    return list(json.loads(res.stdout)["findings"])
+
+
+# ---------------------------------------------------------------------------- excludes
+
+
+def test_a_fix_that_needs_an_excluded_file_is_refused(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            ".codemod.toml": 'exclude = ["legacy/*"]\n',
+            "a/a.go": PKG_A,
+            "legacy/legacy.go": user("legacy", "example.com/m/a"),
+        },
+    )
+    legacy = tmp_path / "legacy" / "legacy.go"
+    before = legacy.read_bytes()
+    (finding,) = lazy_findings(tmp_path, ".")
+    assert finding["path"] == "a/a.go" and finding["fix"] is None
+    assert "legacy/legacy.go in module example.com/m is excluded" in str(finding["message"])
+    res = codemod("apply", "--rule", "lazy-init", "--unsafe-fixes", "--allow-dirty", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr  # the finding is left, with its reason
+    assert legacy.read_bytes() == before
+    assert (tmp_path / "a" / "a.go").read_text() == PKG_A
+    builds(tmp_path)
+
+
+def test_references_outside_the_paths_given_are_rewritten(tmp_path: Path) -> None:
+    """PATH chooses what is fixed; the fix edits every reference it needs, as a rename
+    does: the package's other files and its importers, named or not."""
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            "a/a.go": PKG_A,
+            "a/more.go": "package a\n\nfunc Match(s string) bool { return Re.MatchString(s) }\n",
+            "user/user.go": user("user", "example.com/m/a"),
+        },
+    )
+    res = codemod(
+        "apply", "a/a.go", "--rule", "lazy-init", "--unsafe-fixes", "--allow-dirty", cwd=tmp_path
+    )
+    assert res.returncode == 0, res.stderr
+    assert "a.Re().MatchString" in (tmp_path / "user" / "user.go").read_text()
+    assert "Re().MatchString" in (tmp_path / "a" / "more.go").read_text()
+    builds(tmp_path)
