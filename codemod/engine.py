@@ -21,6 +21,7 @@ from codemod.model import (
     GoFile,
     InputError,
     Package,
+    Workspace,
     discover,
     group_packages,
     load_job,
@@ -67,6 +68,7 @@ class Reach:
     (plain values: it crosses into worker processes)."""
 
     configs: tuple[Config, ...] = ()  # whose `exclude` globs no fix may cross
+    workspace: Workspace = field(default_factory=Workspace)  # where importers may be
 
     def excluded(self, path: Path) -> bool:
         return any(config.excluded(path) for config in self.configs)
@@ -139,19 +141,21 @@ def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> 
 def _importer_loader(
     package: Package, siblings: list[Package], reach: Reach
 ) -> Callable[[], list[Package]]:
-    """Importers are loaded wherever they are, among the PATHs or not (a fix must rewrite
-    them all), and carry the run's exclusions."""
+    """Importers are loaded wherever they are: in the package's module and in every module
+    that builds against it (go.work, local `replace`), among the PATHs or not, since a
+    fix must rewrite them all; they carry the run's exclusions."""
 
     def load() -> list[Package]:
         if package.module is None or package.is_external_test:
             return []
         own = package.import_path
         found = [p for p in siblings if p.is_external_test and _imports(p, own)]
-        for directory, files in sorted(_files_importing(package.module.root, own).items()):
-            if directory == package.dir:
-                continue  # the external test package is among the siblings already
-            parsed = [_load_importer(path, reach) for path in files]
-            found += group_packages(directory, parsed, package.module)
+        for module in reach.workspace.importers_of(package.module):
+            for directory, files in sorted(_files_importing(module.root, own).items()):
+                if directory == package.dir:
+                    continue  # the external test package is among the siblings already
+                parsed = [_load_importer(path, reach) for path in files]
+                found += group_packages(directory, parsed, module)
         return found
 
     return load
@@ -220,21 +224,9 @@ def _guard_fix(finding: Finding, by_path: Mapping[Path, tuple[GoFile, Package]])
             if target.generated
             else "not parsed"
         )
-        where = _in_module(file_fix.path, package)
+        where = package.locate(file_fix.path) if package else file_fix.path.name
         return replace(finding, fix=None, message=f"{finding.message} (no fix: {where} is {why})")
     return finding
-
-
-def _in_module(path: Path, package: Package | None) -> str:
-    """`dir/file.go in module example.com/m`: where a file is, from its module's root."""
-    module = package.module if package is not None else None
-    if module is None:
-        return path.name
-    try:
-        rel = path.relative_to(module.root).as_posix()
-    except ValueError:
-        return str(path)
-    return f"{rel} in module {module.path}"
 
 
 def run(

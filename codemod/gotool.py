@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 
 class GoToolError(Exception):
@@ -192,3 +193,72 @@ def build_binary(
 ) -> Result:
     """`go build -o output [flags] package`, run in `directory`."""
     return run(["build", "-o", str(output), *flags, package], cwd=directory, env=env)
+
+
+# ---------------------------------------------------------------------------- workspaces
+
+
+def work_file(directory: Path) -> Path | None:
+    """The go.work in effect in `directory` (`go env GOWORK`: GOWORK, else the nearest
+    go.work above), or None for none or GOWORK=off."""
+    value = run(["env", "GOWORK"], cwd=directory).stdout.strip()
+    return Path(value) if value and value != "off" else None
+
+
+def work_uses(gowork: Path) -> frozenset[Path]:
+    """The module roots a go.work `use`s, resolved (`go work edit -json`)."""
+    doc = _edit_json(["work", "edit", "-json", str(gowork)], gowork)
+    return frozenset((gowork.parent / u["DiskPath"]).resolve() for u in doc.get("Use") or [])
+
+
+def local_replacements(module_root: Path) -> dict[str, Path]:
+    """Module path -> directory, for each `replace` of the go.mod by a local directory
+    (`go mod edit -json`), resolved."""
+    doc = _edit_json(["mod", "edit", "-json"], module_root / "go.mod")
+    return {
+        r["Old"]["Path"]: (module_root / r["New"]["Path"]).resolve()
+        for r in doc.get("Replace") or []
+        if not r["New"].get("Version")  # a version means a module, not a directory
+    }
+
+
+def _edit_json(args: list[str], file: Path) -> dict[str, Any]:
+    result = run(args, cwd=file.parent)
+    if not result.ok:
+        raise _failure(file, args, result)
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def _failure(file: Path, args: list[str], result: Result) -> GoToolError:
+    """One line naming the file: go's last line says what is wrong with it."""
+    lines = [ln.strip() for ln in result.stderr.splitlines() if ln.strip()]
+    return GoToolError(f"{file}: {lines[-1] if lines else 'go ' + ' '.join(args) + ' failed'}")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A package of a module as `go list` sees it (the workspace in effect)."""
+
+    import_path: str
+    dir: Path
+    deps: frozenset[str]  # every package it builds against, and its tests' imports
+
+
+_LIST_FORMAT = (
+    '{{.ImportPath}}\t{{.Dir}}\t{{join .Deps " "}} {{join .TestImports " "}} '
+    '{{join .XTestImports " "}}'
+)
+
+
+def list_packages(module_root: Path) -> list[Listed]:
+    """Every package of the module (`go list -e ./...`). Raises when go cannot list it."""
+    args = ["list", "-e", "-f", _LIST_FORMAT, "./..."]
+    result = run(args, cwd=module_root)
+    if not result.ok:
+        raise _failure(module_root / "go.mod", args, result)
+    listed = []
+    for line in result.stdout.splitlines():
+        import_path, directory, deps = [*line.split("\t"), "", ""][:3]
+        listed.append(Listed(import_path, Path(directory), frozenset(deps.split())))
+    return listed

@@ -1,8 +1,11 @@
-"""The build gate: `go build` and `go vet` of every changed package, before anything is written.
+"""The build gate: `go build` and `go vet` of every changed package, and of every package
+that builds against one (in its module, the other modules of its go.work, and modules
+that `replace` it with its directory), before anything is written.
 
 The toolchain sees the new contents through an overlay, so the work tree is untouched
 while checking. A package whose result fails loses its edits (with the compiler's
-message) and the rest is checked again, until what remains builds.
+message; an importer's failure is blamed on the changed packages it builds against) and
+the rest is checked again, until what remains builds.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from codemod import changeset as cs
 from codemod import gotool
-from codemod.model import ModuleFinder
+from codemod.model import Module, ModuleFinder, Workspace
 from codemod.rule import Finding
 
 _LOCATION = re.compile(r"^(?:vet: )?(\S+?\.go):\d+(?::\d+)?:", re.M)
@@ -30,11 +33,13 @@ def verify(
     changes: cs.ChangeSet,
     rebuild: Callable[[list[Finding]], cs.ChangeSet],
     modules: ModuleFinder | None = None,
+    workspace: Workspace | None = None,
 ) -> cs.ChangeSet:
     modules = modules or ModuleFinder()
+    importers = _Importers(workspace or Workspace())
     rejected: list[cs.Rejected] = []
     for _ in range(_MAX_ROUNDS):
-        failures = _failing_dirs(changes, modules)
+        failures = _failing_dirs(changes, modules, importers)
         if not failures:
             break
         reasons = {p: failures[p.parent] for p in changes.changes if p.parent in failures}
@@ -85,13 +90,17 @@ def _systems(path: Path, content: bytes) -> set[str]:
     return found
 
 
-def _failing_dirs(changes: cs.ChangeSet, modules: ModuleFinder) -> dict[Path, str]:
+def _failing_dirs(
+    changes: cs.ChangeSet, modules: ModuleFinder, importers: _Importers
+) -> dict[Path, str]:
     overlay_content: dict[Path, bytes | None] = {p: c.after for p, c in changes.changes.items()}
     by_module: dict[Path, set[Path]] = defaultdict(set)
+    module_of: dict[Path, Module] = {}
     for path in changes.changes:
         module = modules.find(path.parent)
         if module is not None:
             by_module[module.root].add(path.parent)
+            module_of[path.parent] = module
     targets: dict[Path, set[Target]] = defaultdict(set)
     for finding in changes.applied:
         for ff in finding.fix.files:  # type: ignore[union-attr]
@@ -118,6 +127,14 @@ def _failing_dirs(changes: cs.ChangeSet, modules: ModuleFinder) -> dict[Path, st
             for target in sorted({t for d in dirs for t in targets[d]}, key=str):
                 wanted = {d for d in dirs if target in targets[d] and d not in failures}
                 failures.update(_check(root, wanted, overlay, target, blame))
+        for module in sorted(importers.modules(set(module_of.values())), key=lambda m: m.root):
+            used = {
+                path: d
+                for path, d in by_import_path.items()
+                if module in importers.workspace.importers_of(module_of[d])
+            }
+            for culprit, reason in _check_importers(module, used, overlay, importers).items():
+                failures.setdefault(culprit, reason)
     return failures
 
 
@@ -160,6 +177,72 @@ def _check(
         else "the result does not build"
     )
     return {d: f"{prefix}{target}: {message}" for d in failing}
+
+
+class _Importers:
+    """The unchanged packages that build against changed ones, by module (`go list`,
+    asked once per module and verify run: edits never add imports of the user's own
+    packages)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._listed: dict[Path, list[gotool.Listed] | gotool.GoToolError] = {}
+
+    def modules(self, changed: set[Module]) -> set[Module]:
+        """The changed modules and every module that builds against one."""
+        return {m for c in changed for m in self.workspace.importers_of(c)}
+
+    def of(self, module: Module, changed: dict[str, Path]) -> dict[Path, set[Path]]:
+        """The module's packages that build against `changed` (import path -> dir) and
+        are not changed themselves: dir -> the changed dirs it uses."""
+        if module.root not in self._listed:
+            try:
+                self._listed[module.root] = gotool.list_packages(module.root)
+            except gotool.GoToolError as exc:
+                self._listed[module.root] = exc
+        listed = self._listed[module.root]
+        if isinstance(listed, gotool.GoToolError):
+            raise listed
+        own = {d.resolve() for d in changed.values()}
+        found: dict[Path, set[Path]] = {}
+        for package in listed:
+            hit = {changed[p] for p in package.deps if p in changed}
+            if hit and package.dir.resolve() not in own:
+                found[package.dir] = hit
+        return found
+
+
+def _check_importers(
+    module: Module, used: dict[str, Path], overlay: gotool.Overlay, importers: _Importers
+) -> dict[Path, str]:
+    """Build and vet the module's importers of the changed packages `used`, with the
+    workspace in effect; a failure is blamed on the changed packages the failing
+    importers build against. Changed dir -> reason."""
+    if not used:
+        return {}
+    try:
+        found = importers.of(module, used)
+    except gotool.GoToolError as exc:
+        reason = f"cannot list the packages of {module.path} that may import it: {exc}"
+        return {d: reason for d in used.values()}
+    if not found:
+        return {}
+    root = module.root
+    patterns = sorted("./" + os.path.relpath(d, root) if d != root else "." for d in found)
+    result = gotool.build_and_vet(root, patterns, overlay)
+    if result.ok:
+        return {}
+    names = {module.import_path(d): d for d in found}
+    failing = _Blame(root, set(found), names)(result.stderr) or set(found)
+    baseline = gotool.build_and_vet(root, patterns, None)
+    who = ", ".join(sorted(module.import_path(d) for d in failing))
+    prefix = (
+        f"{who} did not build before the change either"
+        if not baseline.ok
+        else f"{who} imports it and no longer builds"
+    )
+    message = f"{prefix}: {_summary(result.stderr)}"
+    return {culprit: message for d in failing for culprit in found[d]}
 
 
 def _summary(stderr: str) -> str:

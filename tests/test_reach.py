@@ -8,13 +8,14 @@ that `replace` it with its directory. A file the fix may not edit (excluded in
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from codemod import gotool
+from codemod import gotool, workflow
 
 CODEMOD = shutil.which("codemod", path=str(Path(sys.executable).parent)) or "codemod"
 
@@ -97,3 +98,97 @@ def test_references_outside_the_paths_given_are_rewritten(tmp_path: Path) -> Non
     assert "a.Re().MatchString" in (tmp_path / "user" / "user.go").read_text()
     assert "Re().MatchString" in (tmp_path / "a" / "more.go").read_text()
     builds(tmp_path)
+
+
+# ---------------------------------------------------------------------------- workspaces
+
+MAIN_B = (
+    'package main\n\nimport "example.com/a"\n\nfunc main() { println(a.Re.MatchString("aa")) }\n'
+)
+
+
+def workspace(root: Path) -> Path:
+    """ws/go.work uses ./a (exports Re) and ./b (a command that reads a.Re)."""
+    write(
+        root / "ws",
+        {
+            "go.work": "go 1.22\n\nuse (\n\t./a\n\t./b\n)\n",
+            "a/go.mod": "module example.com/a\n\ngo 1.22\n",
+            "a/a.go": PKG_A,
+            "b/go.mod": "module example.com/b\n\ngo 1.22\n",
+            "b/main.go": MAIN_B,
+        },
+    )
+    return root / "ws"
+
+
+def apply_unsafe(cwd: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    return codemod(
+        "apply", *paths, "--rule", "lazy-init", "--unsafe-fixes", "--allow-dirty", cwd=cwd
+    )
+
+
+def test_a_workspace_sibling_is_rewritten_and_built(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    res = apply_unsafe(ws / "a", ".")
+    assert res.returncode == 0, res.stderr
+    assert "a.Re().MatchString" in (ws / "b" / "main.go").read_text()
+    assert "sync.OnceValue" in (ws / "a" / "a.go").read_text()
+    builds(ws / "b")
+    builds(ws / "a")
+
+
+def test_a_sibling_that_may_not_be_edited_refuses_the_fix(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    write(ws / "b", {".codemod.toml": 'exclude = ["main.go"]\n'})  # b's own configuration
+    (finding,) = lazy_findings(ws / "a", ".")
+    assert finding["fix"] is None
+    assert "main.go in module example.com/b is excluded" in str(finding["message"])
+    res = apply_unsafe(ws / "a", ".")
+    assert res.returncode == 1, res.stderr
+    assert (ws / "b" / "main.go").read_text() == MAIN_B
+    assert (ws / "a" / "a.go").read_text() == PKG_A
+
+
+def test_an_unparsed_sibling_refuses_the_fix(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    write(ws / "b", {"new.go": 'package main\n\nimport "example.com/a"\n\nvar x = new(a.Re\n'})
+    (finding,) = lazy_findings(ws / "a", ".")
+    assert finding["fix"] is None
+    assert "new.go in module example.com/b imports the package but could not be parsed" in str(
+        finding["message"]
+    )
+
+
+def test_a_module_that_replaces_it_with_its_directory_is_rewritten(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    write(
+        tmp_path / "c",
+        {
+            "go.mod": "module example.com/c\n\ngo 1.22\n\nrequire example.com/a v0.0.0\n\n"
+            "replace example.com/a => ../ws/a\n",
+            "main.go": MAIN_B,
+        },
+    )
+    res = apply_unsafe(tmp_path, "ws/a", "c")
+    assert res.returncode == 0, res.stderr
+    for module in (tmp_path / "c", ws / "b"):
+        assert "a.Re().MatchString" in (module / "main.go").read_text()
+        builds(module)
+
+
+def test_the_build_gate_catches_a_broken_sibling(tmp_path: Path) -> None:
+    """A fix whose rewrite of b is withheld: only a's files change, b no longer builds."""
+    ws = workspace(tmp_path)
+    result = workflow.scan([ws / "a"], ["lazy-init"], workers=1)
+    (finding,) = result.report.findings
+    assert finding.fix is not None
+    mine = tuple(ff for ff in finding.fix.files if ws / "a" in ff.path.parents)
+    result.report.findings = [
+        dataclasses.replace(finding, fix=dataclasses.replace(finding.fix, files=mine))
+    ]
+    plan = workflow.plan(result, unsafe_fixes=True)
+    assert plan.verified and not plan.changes
+    (rejected,) = plan.changes.rejected
+    assert "example.com/b imports it and no longer builds" in rejected.reason
+    assert "main.go" in rejected.reason and "a.Re.MatchString undefined" in rejected.reason
