@@ -129,12 +129,14 @@ class Overlay:
         self._names: dict[str, Path] = {}
         replace: dict[str, str] = {}
         for i, (path, data) in enumerate(sorted(contents.items())):
+            # go matches overlay paths as it sees them, symlinks resolved: give both.
+            keys = {str(path), str(path.resolve())}
             if data is None:
-                replace[str(path)] = ""
+                replace.update(dict.fromkeys(keys, ""))
                 continue
             tmp = Path(self._dir.name) / f"{i}_{path.name}"
             tmp.write_bytes(data)
-            replace[str(path)] = str(tmp)
+            replace.update(dict.fromkeys(keys, str(tmp)))
             self._names[str(tmp)] = path
         self.file = Path(self._dir.name) / "overlay.json"
         self.file.write_text(json.dumps({"Replace": replace}))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,11 +127,11 @@ def _failing_dirs(
             for target in sorted({t for d in dirs for t in targets[d]}, key=str):
                 wanted = {d for d in dirs if target in targets[d] and d not in failures}
                 failures.update(_check(root, wanted, overlay, target, blame))
-        for module in sorted(importers.modules(set(module_of.values())), key=lambda m: m.root):
+        for module in importers.modules(module_of.values()):
             used = {
                 path: d
                 for path, d in by_import_path.items()
-                if module in importers.workspace.importers_of(module_of[d])
+                if importers.may_import(module, module_of[d])
             }
             for culprit, reason in _check_importers(module, used, overlay, importers).items():
                 failures.setdefault(culprit, reason)
@@ -188,13 +188,19 @@ class _Importers:
         self.workspace = workspace
         self._listed: dict[Path, list[gotool.Listed] | gotool.GoToolError] = {}
 
-    def modules(self, changed: set[Module]) -> set[Module]:
-        """The changed modules and every module that builds against one."""
-        return {m for c in changed for m in self.workspace.importers_of(c)}
+    def modules(self, changed: Iterable[Module]) -> list[Module]:
+        """The changed modules and every module that builds against one, once each."""
+        found = {m.root.resolve(): m for c in changed for m in self.workspace.importers_of(c)}
+        return [found[root] for root in sorted(found)]
 
-    def of(self, module: Module, changed: dict[str, Path]) -> dict[Path, set[Path]]:
+    def may_import(self, module: Module, changed: Module) -> bool:
+        """Whether `module` builds against `changed` (roots compare resolved)."""
+        root = module.root.resolve()
+        return any(m.root.resolve() == root for m in self.workspace.importers_of(changed))
+
+    def of(self, module: Module, changed: dict[str, Path]) -> dict[gotool.Listed, set[Path]]:
         """The module's packages that build against `changed` (import path -> dir) and
-        are not changed themselves: dir -> the changed dirs it uses."""
+        are not changed themselves, each with the changed dirs it uses."""
         if module.root not in self._listed:
             try:
                 self._listed[module.root] = gotool.list_packages(module.root)
@@ -204,11 +210,11 @@ class _Importers:
         if isinstance(listed, gotool.GoToolError):
             raise listed
         own = {d.resolve() for d in changed.values()}
-        found: dict[Path, set[Path]] = {}
+        found: dict[gotool.Listed, set[Path]] = {}
         for package in listed:
             hit = {changed[p] for p in package.deps if p in changed}
             if hit and package.dir.resolve() not in own:
-                found[package.dir] = hit
+                found[package] = hit
         return found
 
 
@@ -227,22 +233,23 @@ def _check_importers(
         return {d: reason for d in used.values()}
     if not found:
         return {}
-    root = module.root
-    patterns = sorted("./" + os.path.relpath(d, root) if d != root else "." for d in found)
+    root = module.root.resolve()  # go list gives resolved dirs
+    by_dir = {p.dir: p for p in found}
+    patterns = sorted("./" + os.path.relpath(d, root) if d != root else "." for d in by_dir)
     result = gotool.build_and_vet(root, patterns, overlay)
     if result.ok:
         return {}
-    names = {module.import_path(d): d for d in found}
-    failing = _Blame(root, set(found), names)(result.stderr) or set(found)
+    names = {p.import_path: p.dir for p in found}
+    failing = [by_dir[d] for d in _Blame(root, set(by_dir), names)(result.stderr)] or list(found)
     baseline = gotool.build_and_vet(root, patterns, None)
-    who = ", ".join(sorted(module.import_path(d) for d in failing))
+    who = ", ".join(sorted(p.import_path for p in failing))
     prefix = (
         f"{who} did not build before the change either"
         if not baseline.ok
         else f"{who} imports it and no longer builds"
     )
     message = f"{prefix}: {_summary(result.stderr)}"
-    return {culprit: message for d in failing for culprit in found[d]}
+    return {culprit: message for p in failing for culprit in found[p]}
 
 
 def _summary(stderr: str) -> str:

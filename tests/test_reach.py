@@ -178,21 +178,37 @@ def test_a_module_that_replaces_it_with_its_directory_is_rewritten(tmp_path: Pat
         builds(module)
 
 
-def test_the_build_gate_catches_a_broken_sibling(tmp_path: Path) -> None:
-    """A fix whose rewrite of b is withheld: only a's files change, b no longer builds."""
-    ws = workspace(tmp_path)
-    result = workflow.scan([ws / "a"], ["lazy-init"], workers=1)
+def withheld(root: Path) -> workflow.Plan:
+    """The plan of a lazy-init fix of a.Re whose rewrites outside a/a.go are withheld."""
+    result = workflow.scan([root], ["lazy-init"], workers=1)
     (finding,) = result.report.findings
     assert finding.fix is not None
-    mine = tuple(ff for ff in finding.fix.files if ws / "a" in ff.path.parents)
-    result.report.findings = [
-        dataclasses.replace(finding, fix=dataclasses.replace(finding.fix, files=mine))
-    ]
-    plan = workflow.plan(result, unsafe_fixes=True)
+    mine = tuple(
+        ff for ff in finding.fix.files if ff.path.name != "user.go" and "b" not in ff.path.parts
+    )
+    fix = dataclasses.replace(finding.fix, files=mine)
+    result.report.findings = [dataclasses.replace(finding, fix=fix)]
+    return workflow.plan(result, unsafe_fixes=True)
+
+
+def test_the_build_gate_catches_a_broken_sibling(tmp_path: Path) -> None:
+    """Only a's files change: b no longer builds, and the gate says so."""
+    plan = withheld(workspace(tmp_path) / "a")
     assert plan.verified and not plan.changes
     (rejected,) = plan.changes.rejected
     assert "example.com/b imports it and no longer builds" in rejected.reason
     assert "main.go" in rejected.reason and "a.Re.MatchString undefined" in rejected.reason
+
+
+def test_the_build_gate_builds_importers_in_the_module_through_a_symlink(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    ws = workspace(tmp_path / "link")
+    write(ws / "a", {"user/user.go": user("user", "example.com/a")})
+    plan = withheld(ws / "a")
+    assert not plan.changes
+    (rejected,) = plan.changes.rejected
+    assert "example.com/a/user imports it and no longer builds" in rejected.reason
 
 
 def test_a_generated_importer_refuses_the_fix(tmp_path: Path) -> None:

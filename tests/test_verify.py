@@ -69,3 +69,17 @@ def test_only_the_broken_package_loses_its_edits(tmp_path: Path) -> None:
     assert list(result.changes) == [b]
     (rejected,) = result.rejected
     assert rejected.finding is breaks_a and "undefined: undefinedName" in rejected.reason
+
+
+def test_a_broken_change_is_caught_through_a_symlinked_path(tmp_path: Path) -> None:
+    """go sees files with symlinks resolved: the overlay must name them that way too."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    root = tmp_path / "link"
+    (root / "go.mod").write_text("module example.com/sym\n\ngo 1.22\n")
+    a = root / "a.go"
+    a.write_text('package sym\n\nvar Name = "a"\n')
+    result = verify.verify(rebuild([replacing(a, b'"a"', "undefinedName")]), rebuild)
+    assert result.changes == {}
+    (rejected,) = result.rejected
+    assert "undefined: undefinedName" in rejected.reason
