@@ -262,5 +262,7 @@ def list_packages(module_root: Path) -> list[Listed]:
     listed = []
     for line in result.stdout.splitlines():
         import_path, directory, deps = [*line.split("\t"), "", ""][:3]
+        if not directory:  # a pattern or import go could not resolve: nothing to build
+            continue
         listed.append(Listed(import_path, Path(directory), frozenset(deps.split())))
     return listed
