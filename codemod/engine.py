@@ -114,7 +114,7 @@ def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> 
                 )
                 continue
             by_path = {f.path: (f, p) for p in pass_.loaded_packages for f in p.files}
-            found += [_guard_fix(f, by_path) for f in pass_.findings]
+            found += [_guard_fix(f, by_path, package, reach) for f in pass_.findings]
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
             by_file.setdefault(finding.path, []).append(finding)
@@ -204,28 +204,37 @@ def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
     return out
 
 
-def _guard_fix(finding: Finding, by_path: Mapping[Path, tuple[GoFile, Package]]) -> Finding:
-    """Strip a fix that would edit a file no fix may touch (excluded, generated, unparsed),
-    naming the file and its module."""
+def _guard_fix(
+    finding: Finding,
+    by_path: Mapping[Path, tuple[GoFile, Package]],
+    home: Package,
+    reach: Reach,
+) -> Finding:
+    """Strip a fix that would edit a file no fix may touch (excluded, generated, unparsed)
+    or create one where the exclusions say not to, naming the file and its module."""
     if finding.fix is None:
         return finding
     for file_fix in finding.fix.files:
+        target, package = by_path.get(file_fix.path, (None, home))
         if file_fix.create is not None:
-            continue
-        target, package = by_path.get(file_fix.path, (None, None))
-        if target is not None and target.rewritable:
-            continue
-        why = (
-            "not part of this run"
-            if target is None
-            else "excluded in .codemod.toml"
-            if target.excluded
-            else "generated"
-            if target.generated
-            else "not parsed"
-        )
-        where = package.locate(file_fix.path) if package else file_fix.path.name
-        return replace(finding, fix=None, message=f"{finding.message} (no fix: {where} is {why})")
+            why = "excluded in .codemod.toml" if reach.excluded(file_fix.path) else ""
+        elif target is None:
+            why = "not part of this run"
+        elif target.rewritable:
+            why = ""
+        else:
+            why = (
+                "excluded in .codemod.toml"
+                if target.excluded
+                else "generated"
+                if target.generated
+                else "not parsed"
+            )
+        if why:
+            where = package.locate(file_fix.path)
+            return replace(
+                finding, fix=None, message=f"{finding.message} (no fix: {where} is {why})"
+            )
     return finding
 
 

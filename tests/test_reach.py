@@ -244,3 +244,22 @@ def test_modules_are_tied_by_go_work_and_local_replace(tmp_path: Path) -> None:
     assert linked.importers_of(a) == (a, b, c)  # d replaces a with another directory
     assert linked.importers_of(b) == (b, a)
     assert linked.importers_of(c) == (c,)
+
+
+def test_a_fix_that_would_create_an_excluded_file_is_refused(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            ".codemod.toml": 'exclude = ["*_test.go"]\n',  # "do not touch our tests"
+            "a/a.go": PKG_A.replace("Re", "re"),
+        },
+    )
+    (finding,) = lazy_findings(tmp_path, ".")
+    assert finding["fix"] is None
+    assert "a/codemod_lazyinit_test.go in module example.com/m is excluded" in str(
+        finding["message"]
+    )
+    res = codemod("apply", "--rule", "lazy-init", "--allow-dirty", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["a.go"]
