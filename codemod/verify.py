@@ -127,6 +127,8 @@ def _failing_dirs(
             for target in sorted({t for d in dirs for t in targets[d]}, key=str):
                 wanted = {d for d in dirs if target in targets[d] and d not in failures}
                 failures.update(_check(root, wanted, overlay, target, blame))
+        if failures:  # importers are built once what changed builds, lest it be blamed
+            return failures
         for module in importers.modules(module_of.values()):
             used = {
                 path: d
