@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from codemod import imports, registry, suppress
+from codemod.config import Config
 from codemod.model import (
     DirectoryJob,
     GoFile,
     InputError,
     Package,
+    Workspace,
     discover,
     group_packages,
     load_job,
@@ -60,9 +62,19 @@ class Report:
 RuleOptions = Mapping[str, Mapping[str, Any]]
 
 
-def analyze(
-    job: DirectoryJob, options: RuleOptions, excluded: frozenset[Path] = frozenset()
-) -> Report:
+@dataclass(frozen=True)
+class Reach:
+    """What a run knows beyond its jobs, computed by the caller and handed down as data
+    (plain values: it crosses into worker processes)."""
+
+    configs: tuple[Config, ...] = ()  # whose `exclude` globs no fix may cross
+    workspace: Workspace = field(default_factory=Workspace)  # where importers may be
+
+    def excluded(self, path: Path) -> bool:
+        return any(config.excluded(path) for config in self.configs)
+
+
+def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> Report:
     """Analyse one directory with the rules named in `options` (rule id -> options)."""
     report = Report()
     try:
@@ -75,15 +87,18 @@ def analyze(
         report.packages += 1
         for file in package.files:
             report.files += 1
-            if file.path in excluded:
-                file.selected = False
+            if reach.excluded(file.path):
+                file.selected, file.excluded = False, True
             if file.problem and file.selected:
                 p = file.problem
                 report.errors.append(FileError(file.path, p.line, p.column, p.reason))
         found: list[Finding] = []
         for rule in rules:
             pass_ = Pass(
-                rule, package, options[rule.id], load_importers=_importer_loader(package, packages)
+                rule,
+                package,
+                options[rule.id],
+                load_importers=_importer_loader(package, packages, reach),
             )
             try:
                 rule.run(pass_)
@@ -98,8 +113,8 @@ def analyze(
                     )
                 )
                 continue
-            by_path = {f.path: f for f in pass_.loaded_files}
-            found += [_guard_fix(f, by_path) for f in pass_.findings]
+            by_path = {f.path: (f, p) for p in pass_.loaded_packages for f in p.files}
+            found += [_guard_fix(f, by_path, package, reach) for f in pass_.findings]
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
             by_file.setdefault(finding.path, []).append(finding)
@@ -123,20 +138,34 @@ def analyze(
     return report
 
 
-def _importer_loader(package: Package, siblings: list[Package]) -> Callable[[], list[Package]]:
+def _importer_loader(
+    package: Package, siblings: list[Package], reach: Reach
+) -> Callable[[], list[Package]]:
+    """Importers are loaded wherever they are: in the package's module and in every module
+    that builds against it (go.work, local `replace`), among the PATHs or not, since a
+    fix must rewrite them all; they carry the run's exclusions."""
+
     def load() -> list[Package]:
         if package.module is None or package.is_external_test:
             return []
         own = package.import_path
         found = [p for p in siblings if p.is_external_test and _imports(p, own)]
-        for directory, files in sorted(_files_importing(package.module.root, own).items()):
-            if directory == package.dir:
-                continue  # the external test package is among the siblings already
-            parsed = [GoFile.load(path) for path in files]
-            found += group_packages(directory, parsed, package.module)
+        for module in reach.workspace.importers_of(package.module):
+            for directory, files in sorted(_files_importing(module.root, own).items()):
+                if directory == package.dir:
+                    continue  # the external test package is among the siblings already
+                parsed = [_load_importer(path, reach) for path in files]
+                found += group_packages(directory, parsed, module)
         return found
 
     return load
+
+
+def _load_importer(path: Path, reach: Reach) -> GoFile:
+    """An importer's file: not reported on (its own run does that), maybe excluded."""
+    file = GoFile.load(path, selected=False)
+    file.excluded = reach.excluded(path)
+    return file
 
 
 def _imports(package: Package, import_path: str) -> bool:
@@ -175,27 +204,36 @@ def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
     return out
 
 
-def _guard_fix(finding: Finding, by_path: Mapping[Path, GoFile]) -> Finding:
-    """Strip a fix that would edit a file no fix may touch (generated, unparsed, not named)."""
+def _guard_fix(
+    finding: Finding,
+    by_path: Mapping[Path, tuple[GoFile, Package]],
+    home: Package,
+    reach: Reach,
+) -> Finding:
+    """Strip a fix that would edit a file no fix may touch (excluded, generated, unparsed)
+    or create one where the exclusions say not to, naming the file and its module."""
     if finding.fix is None:
         return finding
     for file_fix in finding.fix.files:
-        target = by_path.get(file_fix.path)
+        target, package = by_path.get(file_fix.path, (None, home))
         if file_fix.create is not None:
-            continue
-        if target is None or not target.rewritable:
+            why = "excluded in .codemod.toml" if reach.excluded(file_fix.path) else ""
+        elif target is None:
+            why = "not part of this run"
+        elif target.rewritable:
+            why = ""
+        else:
             why = (
-                "not part of this run"
-                if target is None
+                "excluded in .codemod.toml"
+                if target.excluded
                 else "generated"
                 if target.generated
                 else "not parsed"
-                if target.problem
-                else "excluded or not among the PATHs given"
             )
-            name = file_fix.path.name
+        if why:
+            where = package.locate(file_fix.path)
             return replace(
-                finding, fix=None, message=f"{finding.message} (no fix: {name} is {why})"
+                finding, fix=None, message=f"{finding.message} (no fix: {where} is {why})"
             )
     return finding
 
@@ -203,7 +241,7 @@ def _guard_fix(finding: Finding, by_path: Mapping[Path, GoFile]) -> Finding:
 def run(
     jobs: Iterable[DirectoryJob],
     options: RuleOptions,
-    excluded: frozenset[Path] = frozenset(),
+    reach: Reach = Reach(),
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> Report:
@@ -214,12 +252,12 @@ def run(
     workers = workers or os.cpu_count() or 1
     if workers == 1 or n_files < _INLINE_FILES or len(jobs) == 1:
         for job in jobs:
-            total.merge(analyze(job, options, excluded))
+            total.merge(analyze(job, options, reach))
             if progress:
                 progress(len(job.files))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(analyze, job, options, excluded): job for job in jobs}
+            futures = {pool.submit(analyze, job, options, reach): job for job in jobs}
             for future in as_completed(futures):
                 total.merge(future.result())
                 if progress:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 
 class GoToolError(Exception):
@@ -169,12 +169,14 @@ class Overlay:
         self._names: dict[str, Path] = {}
         replace: dict[str, str] = {}
         for i, (path, data) in enumerate(sorted(contents.items())):
+            # go matches overlay paths as it sees them, symlinks resolved: give both.
+            keys = {str(path), str(path.resolve())}
             if data is None:
-                replace[str(path)] = ""
+                replace.update(dict.fromkeys(keys, ""))
                 continue
             tmp = Path(self._dir.name) / f"{i}_{path.name}"
             tmp.write_bytes(data)
-            replace[str(path)] = str(tmp)
+            replace.update(dict.fromkeys(keys, str(tmp)))
             self._names[str(tmp)] = path
         self.file = Path(self._dir.name) / "overlay.json"
         self.file.write_text(json.dumps({"Replace": replace}))
@@ -239,3 +241,75 @@ def build_binary(
 ) -> Result:
     """`go build -o output [flags] package`, run in `directory`."""
     return run(["build", "-o", str(output), *flags, package], cwd=directory, env=env)
+
+
+# ---------------------------------------------------------------------------- workspaces
+
+
+def work_file(directory: Path) -> Path | None:
+    """The go.work in effect in `directory` (`go env GOWORK`: GOWORK, else the nearest
+    go.work above), or None for none or GOWORK=off."""
+    value = run(["env", "GOWORK"], cwd=directory).stdout.strip()
+    return Path(value) if value and value != "off" else None
+
+
+def work_uses(gowork: Path) -> frozenset[Path]:
+    """The module roots a go.work `use`s, resolved (`go work edit -json`)."""
+    doc = _edit_json(["work", "edit", "-json", str(gowork)], gowork)
+    return frozenset((gowork.parent / u["DiskPath"]).resolve() for u in doc.get("Use") or [])
+
+
+def local_replacements(module_root: Path) -> dict[str, Path]:
+    """Module path -> directory, for each `replace` of the go.mod by a local directory
+    (`go mod edit -json`), resolved."""
+    doc = _edit_json(["mod", "edit", "-json"], module_root / "go.mod")
+    return {
+        r["Old"]["Path"]: (module_root / r["New"]["Path"]).resolve()
+        for r in doc.get("Replace") or []
+        if not r["New"].get("Version")  # a version means a module, not a directory
+    }
+
+
+def _edit_json(args: list[str], file: Path) -> dict[str, Any]:
+    result = run(args, cwd=file.parent)
+    if not result.ok:
+        raise _failure(file, args, result)
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def _failure(file: Path, args: list[str], result: Result) -> GoToolError:
+    """One line naming the file: go's last line says what is wrong with it."""
+    lines = [ln.strip() for ln in result.stderr.splitlines() if ln.strip()]
+    return GoToolError(f"{file}: {lines[-1] if lines else 'go ' + ' '.join(args) + ' failed'}")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A package of a module as `go list` sees it (the workspace in effect)."""
+
+    import_path: str
+    dir: Path
+    deps: frozenset[str]  # every package it builds against, and its tests' imports
+
+
+_LIST_FORMAT = (
+    '{{.ImportPath}}\t{{.Dir}}\t{{join .Deps " "}} {{join .TestImports " "}} '
+    '{{join .XTestImports " "}}'
+)
+
+
+def list_packages(module_root: Path, flags: Sequence[str] = ()) -> list[Listed]:
+    """Every package of the module (`go list -e ./...`), listed with the build `flags`
+    (e.g. -mod=vendor). Raises when go cannot list it."""
+    args = ["list", "-e", *flags, "-f", _LIST_FORMAT, "./..."]
+    result = run(args, cwd=module_root)
+    if not result.ok:
+        raise _failure(module_root / "go.mod", args, result)
+    listed = []
+    for line in result.stdout.splitlines():
+        import_path, directory, deps = [*line.split("\t"), "", ""][:3]
+        if not directory:  # a pattern or import go could not resolve: nothing to build
+            continue
+        listed.append(Listed(import_path, Path(directory), frozenset(deps.split())))
+    return listed

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +48,14 @@ class Module:
         rel = directory.relative_to(self.root).as_posix()
         return self.path if rel == "." else f"{self.path}/{rel}"
 
+    def locate(self, path: Path) -> str:
+        """`dir/file.go in module example.com/m`: a file named for a reader of any module."""
+        try:
+            rel = path.relative_to(self.root).as_posix()
+        except ValueError:
+            rel = str(path)
+        return f"{rel} in module {self.path}"
+
     @classmethod
     def read(cls, gomod: Path) -> Module:
         try:
@@ -85,6 +93,40 @@ class ModuleFinder:
         return found
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """Which other modules build against a module's directory, and so may import its
+    packages: the modules `use`d by the same go.work, and modules whose go.mod
+    `replace`s it with that directory. Empty when no toolchain could be asked."""
+
+    dependents: Mapping[Path, tuple[Module, ...]] = field(default_factory=dict)  # resolved root
+
+    def importers_of(self, module: Module) -> tuple[Module, ...]:
+        """The module itself first, then the others that may import its packages."""
+        return (module, *self.dependents.get(module.root.resolve(), ()))
+
+    @classmethod
+    def link(
+        cls,
+        modules: Iterable[Module],
+        uses: Mapping[Path, frozenset[Path]],
+        replaces: Mapping[Path, Mapping[str, Path]],
+    ) -> Workspace:
+        """Tie modules together from what the toolchain said: `uses` maps a module root
+        to the roots its go.work uses (itself among them), `replaces` a module root to
+        its local replacements (module path -> directory). Roots compare resolved."""
+        by_root = {m.root.resolve(): m for m in modules}
+        dependents: dict[Path, tuple[Module, ...]] = {}
+        for root, module in by_root.items():
+            others = set(uses.get(root, frozenset()))
+            others |= {r for r, local in replaces.items() if local.get(module.path) == root}
+            others.discard(root)
+            found = tuple(by_root[r] for r in sorted(others) if r in by_root)
+            if found:
+                dependents[root] = found
+        return cls(dependents)
+
+
 # ---------------------------------------------------------------------------- files
 
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.M)
@@ -99,7 +141,8 @@ class GoFile:
     problem: syntax.SyntaxProblem | None
     constraint: Constraint | None
     generated: bool
-    selected: bool = True  # named by the user's PATH arguments (directly or by a parent)
+    selected: bool = True  # named by the user's PATH arguments: findings are reported here
+    excluded: bool = False  # matched by an `exclude` glob: neither reported nor edited
 
     @property
     def is_test(self) -> bool:
@@ -113,8 +156,14 @@ class GoFile:
 
     @property
     def rewritable(self) -> bool:
-        """Whether a fix may change this file: parsed cleanly, selected, not generated."""
-        return self.selected and not self.generated and self.problem is None
+        """Whether a fix may change this file: parsed cleanly, not generated, not excluded.
+
+        Not `selected`: PATHs choose where findings are reported, but a fix edits every
+        reference it must (the package's other files, its importers in the module and the
+        workspace) so that the program still builds, as a rename would; it is refused when
+        one of those files may not be edited.
+        """
+        return not self.excluded and not self.generated and self.problem is None
 
     @property
     def root(self) -> syntax.Node:
@@ -186,6 +235,10 @@ class Package:
     @property
     def is_external_test(self) -> bool:
         return self.name.endswith("_test") and all(f.is_test for f in self.files)
+
+    def locate(self, path: Path) -> str:
+        """A file of the package, named with its module (importers may be in another)."""
+        return self.module.locate(path) if self.module else path.name
 
     @property
     def broken_files(self) -> list[GoFile]:

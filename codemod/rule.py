@@ -130,10 +130,10 @@ class Pass:
         return self._importers
 
     @property
-    def loaded_files(self) -> list[GoFile]:
-        """The package's files and those of any importers loaded so far: every file this
-        pass's fixes may touch."""
-        return self.package.files + [f for p in self._importers or [] for f in p.files]
+    def loaded_packages(self) -> list[Package]:
+        """The package and any importers loaded so far: every package this pass's fixes
+        may touch."""
+        return [self.package, *(self._importers or [])]
 
     def report(
         self, file: GoFile, node: syntax.Node, message: str, fix: Fix | None = None

@@ -1,10 +1,13 @@
 """The build gate: `go build` and `go vet` (and with `--verify-tests`, `go test`) of every
-changed package, before anything is written.
+changed package, and `go build` and `go vet` of every package that builds against one (in
+its module, the other modules of its go.work, and modules that `replace` it with its
+directory), before anything is written.
 
 The toolchain sees the new contents through an overlay, so the work tree is untouched
 while checking. A package whose result fails loses its edits (with the compiler's
-message, and whether the package failed before the change too) and the rest is checked
-again, until what remains passes. The report says what was built, how, and with which Go.
+message, and whether the package failed before the change too; an importer's failure is
+blamed on the changed packages it builds against) and the rest is checked again, until
+what remains passes. The report says what was built, how, and with which Go.
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ import difflib
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from codemod import changeset as cs
 from codemod import gotool
-from codemod.model import Module, ModuleFinder
+from codemod.model import Module, ModuleFinder, Workspace
 from codemod.rule import Finding
 
 _LOCATION = re.compile(r"^(?:vet: )?(\S+?\.go):\d+(?::\d+)?:", re.M)
@@ -74,6 +77,7 @@ def verify(
     rebuild: Callable[[list[Finding]], cs.ChangeSet],
     modules: ModuleFinder | None = None,
     tests: bool = False,
+    workspace: Workspace | None = None,
 ) -> tuple[cs.ChangeSet, Report]:
     """The changes that pass the gate, and what was built to prove it.
 
@@ -87,9 +91,10 @@ def verify(
         raise NothingToBuild(_outside_module(min(outside, key=_is_new(changes))))
     steps: tuple[gotool.Step, ...] = ("build", "vet", "test") if tests else ("build", "vet")
     report = Report(gotool.describe(), steps)
+    importers = _Importers(workspace or Workspace())
     rejected: list[cs.Rejected] = []
     for _ in range(_MAX_ROUNDS):
-        failures, report.builds = _failing_dirs(changes, modules, report.steps)
+        failures, report.builds = _failing_dirs(changes, modules, report.steps, importers)
         if not failures:
             break
         reasons = {p: failures[p.parent] for p in changes.changes if p.parent in failures}
@@ -172,16 +177,21 @@ class Build:
 
 
 def _failing_dirs(
-    changes: cs.ChangeSet, modules: ModuleFinder, steps: tuple[gotool.Step, ...]
+    changes: cs.ChangeSet,
+    modules: ModuleFinder,
+    steps: tuple[gotool.Step, ...],
+    importers: _Importers,
 ) -> tuple[dict[Path, str], list[Build]]:
     """The changed packages that fail (with the reason), and the checks that passed."""
     overlay_content: dict[Path, bytes | None] = {p: c.after for p, c in changes.changes.items()}
     failures: dict[Path, str] = {}
     by_module: dict[Path, set[Path]] = defaultdict(set)
+    module_of: dict[Path, Module] = {}
     for path in changes.changes:
         module = modules.find(path.parent)
         if module is not None:
             by_module[module.root].add(path.parent)
+            module_of[path.parent] = module
         else:
             failures[path.parent] = _outside_module(path.parent)
     targets: dict[Path, set[Target]] = defaultdict(set)
@@ -214,6 +224,18 @@ def _failing_dirs(
                 failed, build = _check(gate, wanted - failures.keys(), target, blame)
                 failures.update(failed)
                 builds += [build] if build else []
+        if failures:  # importers are built once what changed builds, lest it be blamed
+            return failures, builds
+        for module in importers.modules(module_of.values()):
+            used = {
+                path: d
+                for path, d in by_import_path.items()
+                if importers.may_import(module, module_of[d])
+            }
+            failed, build = _check_importers(module, used, overlay, importers)
+            for culprit, reason in failed.items():
+                failures.setdefault(culprit, reason)
+            builds += [build] if build else []
     return failures, builds
 
 
@@ -351,3 +373,82 @@ def _line_before(change: cs.FileChange, line: int) -> int | None:
         if tag == "equal" and j1 < line <= j2:
             return i1 + line - j1
     return None
+
+
+class _Importers:
+    """The unchanged packages that build against changed ones, by module (`go list`,
+    asked once per module and verify run: edits never add imports of the user's own
+    packages)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._listed: dict[Path, list[gotool.Listed] | gotool.GoToolError] = {}
+
+    def modules(self, changed: Iterable[Module]) -> list[Module]:
+        """The changed modules and every module that builds against one, once each."""
+        found = {m.root.resolve(): m for c in changed for m in self.workspace.importers_of(c)}
+        return [found[root] for root in sorted(found)]
+
+    def may_import(self, module: Module, changed: Module) -> bool:
+        """Whether `module` builds against `changed` (roots compare resolved)."""
+        root = module.root.resolve()
+        return any(m.root.resolve() == root for m in self.workspace.importers_of(changed))
+
+    def of(self, module: Module, changed: dict[str, Path]) -> dict[gotool.Listed, set[Path]]:
+        """The module's packages that build against `changed` (import path -> dir) and
+        are not changed themselves, each with the changed dirs it uses."""
+        if module.root not in self._listed:
+            try:
+                self._listed[module.root] = gotool.list_packages(module.root, _module_flags(module))
+            except gotool.GoToolError as exc:
+                self._listed[module.root] = exc
+        listed = self._listed[module.root]
+        if isinstance(listed, gotool.GoToolError):
+            raise listed
+        own = {d.resolve() for d in changed.values()}
+        found: dict[gotool.Listed, set[Path]] = {}
+        for package in listed:
+            hit = {changed[p] for p in package.deps if p in changed}
+            if hit and package.dir.resolve() not in own:
+                found[package] = hit
+        return found
+
+
+def _check_importers(
+    module: Module, used: dict[str, Path], overlay: gotool.Overlay, importers: _Importers
+) -> tuple[dict[Path, str], Build | None]:
+    """Build and vet the module's importers of the changed packages `used`, with the
+    workspace in effect; a failure is blamed on the changed packages the failing
+    importers build against. (Changed dir -> reason, and the check that passed.)"""
+    if not used:
+        return {}, None
+    try:
+        found = importers.of(module, used)
+    except gotool.GoToolError as exc:
+        reason = f"cannot list the packages of {module.path} that may import it: {exc}"
+        return {d: reason for d in used.values()}, None
+    if not found:
+        return {}, None
+    root = module.root.resolve()  # go list gives resolved dirs
+    by_dir = {p.dir: p for p in found}
+    patterns = sorted("./" + os.path.relpath(d, root) if d != root else "." for d in by_dir)
+    flags = _module_flags(module)
+    steps: tuple[gotool.Step, ...] = ("build", "vet")
+    for step in steps:
+        result = gotool.check(step, root, patterns, overlay, flags=flags)
+        if result.ok:
+            continue
+        names = {p.import_path: p.dir for p in found}
+        output = result.stderr + result.stdout
+        failing = [by_dir[d] for d in _Blame(root, set(by_dir), names)(output)] or list(found)
+        before = gotool.check(step, root, patterns, None, flags=flags)
+        who = ", ".join(sorted(p.import_path for p in failing))
+        verb = "no longer builds" if step == "build" else "no longer passes go vet"
+        prefix = (
+            f"{who}: go {step} fails before the change too"
+            if not before.ok
+            else f"{who} imports it and {verb}"
+        )
+        message = f"{prefix}: {_summary(step, result)}"
+        return {culprit: message for p in failing for culprit in found[p]}, None
+    return {}, Build(module.path, root, tuple(patterns), Target(), flags, steps)

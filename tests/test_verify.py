@@ -387,3 +387,38 @@ def test_verify_tests_rejects_a_lazy_value_that_panics(tmp_path: Path) -> None:
     res = run("apply", "--rule", "lazy-init", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert "word()" in bad.read_text()
+
+
+def test_a_broken_change_is_caught_through_a_symlinked_path(tmp_path: Path) -> None:
+    """go sees files with symlinks resolved: the overlay must name them that way too."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    root = tmp_path / "link"
+    (root / "go.mod").write_text("module example.com/sym\n\ngo 1.22\n")
+    a = root / "a.go"
+    a.write_text('package sym\n\nvar Name = "a"\n')
+    result, _ = verify.verify(rebuild([replacing(a, b'"a"', "undefinedName")]), rebuild)
+    assert result.changes == {}
+    (rejected,) = result.rejected
+    assert "undefined: undefinedName" in rejected.reason
+
+
+def test_an_importer_of_a_broken_and_a_good_package_blames_only_the_broken_one(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/imp\n\ngo 1.22\n")
+    for name in ("x", "y", "p"):
+        (tmp_path / name).mkdir()
+    x, y = tmp_path / "x" / "x.go", tmp_path / "y" / "y.go"
+    x.write_text('package x\n\nvar Name = "x"\n')
+    y.write_text('package y\n\nvar Name = "y"\n')
+    (tmp_path / "p" / "p.go").write_text(
+        'package p\n\nimport (\n\t"example.com/imp/x"\n\t"example.com/imp/y"\n)\n\n'
+        "var Both = x.Name + y.Name\n"
+    )
+    breaks_x = replacing(x, b'"x"', "undefinedName")
+    fine_y = replacing(y, b'"y"', '"why"')
+    result, _ = verify.verify(rebuild([breaks_x, fine_y]), rebuild)
+    assert list(result.changes) == [y]
+    (rejected,) = result.rejected
+    assert rejected.finding is breaks_x
