@@ -87,6 +87,8 @@ def run(
         )
     except subprocess.TimeoutExpired as exc:
         raise GoToolError(f"go {' '.join(args)}: timed out after {timeout:.0f}s") from exc
+    except OSError as exc:  # CODEMOD_GO names no program, or not an executable one
+        raise GoToolError(f"{binary}: cannot run the Go toolchain: {exc.strerror}") from None
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -111,7 +113,10 @@ def gofmt(source: bytes) -> tuple[bytes | None, str]:
     binary = _gofmt_binary()
     if binary is None:
         raise GoToolError("gofmt not found")
-    proc = subprocess.run([binary], input=source, capture_output=True, timeout=120)
+    try:
+        proc = subprocess.run([binary], input=source, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GoToolError(f"{binary}: cannot run gofmt: {exc}") from None
     if proc.returncode != 0:
         return None, proc.stderr.decode(errors="replace").strip()
     return proc.stdout, ""
@@ -192,3 +197,13 @@ def build_binary(
 ) -> Result:
     """`go build -o output [flags] package`, run in `directory`."""
     return run(["build", "-o", str(output), *flags, package], cwd=directory, env=env)
+
+
+def package_name(
+    directory: Path, package: str, flags: Sequence[str] = (), env: Mapping[str, str] | None = None
+) -> str | None:
+    """The package clause of `package` (`go list -f {{.Name}}`); None when go list fails
+    (the build that follows reports why)."""
+    result = run(["list", "-f", "{{.Name}}", *flags, package], cwd=directory, env=env)
+    names = result.stdout.split()
+    return names[0] if result.ok and len(names) == 1 else None
