@@ -80,6 +80,9 @@ def analyze(
             if file.problem and file.selected:
                 p = file.problem
                 report.errors.append(FileError(file.path, p.line, p.column, p.reason))
+            for mark in suppress.bare(file) if file.selected else []:
+                report.errors.append(FileError(file.path, mark.line, mark.column, suppress.BARE))
+                file.selected = False  # skipped like a file that does not parse: no fix edits it
         found: list[Finding] = []
         for rule in rules:
             pass_ = Pass(

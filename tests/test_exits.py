@@ -216,3 +216,19 @@ def test_ctrl_c_after_writing_says_what_was_written(tmp_path: Path) -> None:
     last = err.strip().splitlines()[-1]
     assert last.startswith("codemod: interrupted: 2 file(s) were written (")
     assert "main.go" in last and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- suppression comments
+
+
+@pytest.mark.parametrize("directive", ["//codemod:ignore", "// codemod:ignore -- too slow"])
+def test_ignore_without_a_rule_id_is_an_error(tmp_path: Path, directive: str) -> None:
+    mod = make_module(tmp_path / "m", "m", repo=False)
+    source = LAZY.replace("var re", f"{directive}\nvar re")
+    (mod / "main.go").write_text(source)
+    scan = run("scan", cwd=mod)
+    assert scan.returncode == 2, scan.stdout + scan.stderr
+    assert "codemod: main.go:5:1: //codemod:ignore without a rule id" in scan.stderr
+    res = run("apply", "--rule", "lazy-init", cwd=mod)
+    assert res.returncode == 2 and "main.go:5:1" in res.stderr
+    assert (mod / "main.go").read_text() == source  # the line it meant to protect is kept
