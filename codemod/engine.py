@@ -11,13 +11,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from codemod import imports, registry, suppress
+from codemod import gotool, imports, registry, suppress
 from codemod.model import (
     DirectoryJob,
     GoFile,
+    ImportGraph,
     InputError,
     Package,
     discover,
@@ -86,10 +88,16 @@ def analyze(
         found: list[Finding] = []
         for rule in rules:
             pass_ = Pass(
-                rule, package, options[rule.id], load_importers=_importer_loader(package, packages)
+                rule,
+                package,
+                options[rule.id],
+                load_importers=_importer_loader(package, packages),
+                load_import_graph=partial(_import_graph, package),
             )
             try:
                 rule.run(pass_)
+            except gotool.GoToolError:
+                raise  # the environment's failure, not the rule's: the whole run stops
             except Exception as exc:  # a rule's bug must not lose the rest of the run
                 where = package.files[0].path if package.files else package.dir
                 report.errors.append(
@@ -140,6 +148,14 @@ def _importer_loader(package: Package, siblings: list[Package]) -> Callable[[], 
         return found
 
     return load
+
+
+def _import_graph(package: Package) -> ImportGraph | None:
+    """What the package links, as the toolchain sees it; None without one."""
+    if package.module is None or not gotool.available():
+        return None
+    found = gotool.import_graph(package.dir)
+    return ImportGraph(*found) if found else None
 
 
 def _imports(package: Package, import_path: str) -> bool:

@@ -207,3 +207,28 @@ def package_name(
     result = run(["list", "-f", "{{.Name}}", *flags, package], cwd=directory, env=env)
     names = result.stdout.split()
     return names[0] if result.ok and len(names) == 1 else None
+
+
+def import_graph(directory: Path) -> tuple[str, dict[str, tuple[str, ...]]] | None:
+    """(the package in `directory`, import edges of it and of everything it links), from
+    `go list -deps -json`; None when go list cannot load all of it (a module missing from
+    the cache, a broken package): a partial graph would hide import paths."""
+    result = run(["list", "-deps", "-json=ImportPath,Imports,Error,DepsErrors", "."], directory)
+    if not result.ok:
+        return None
+    decoder, text, at = json.JSONDecoder(), result.stdout, 0
+    edges: dict[str, tuple[str, ...]] = {}
+    root = ""
+    while (at := _skip_space(text, at)) < len(text):
+        package, at = decoder.raw_decode(text, at)
+        if package.get("Error") or package.get("DepsErrors"):
+            return None
+        root = package["ImportPath"]  # -deps lists the named package last
+        edges[root] = tuple(package.get("Imports") or ())
+    return (root, edges) if root else None
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at

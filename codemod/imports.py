@@ -117,7 +117,7 @@ def add(source: bytes, path: str, name: str | None = None) -> bytes:
         if is_std(old.path) != is_std(path):  # keep std and others in separate runs
             lines = [_spec_line(old), "", line] if is_std(old.path) else [line, "", _spec_line(old)]
         body = "".join(f"\t{ln}\n" if ln else "\n" for ln in lines)
-        comment = _trailing_comment(source, old.node)
+        comment = trailing_comment(source, old.node)
         if comment:  # keep the comment on its spec
             body = body.replace(f"\t{_spec_line(old)}\n", f"\t{_spec_line(old)} {comment}\n")
             end = source.index(comment.encode(), old.node.end_byte) + len(comment.encode())
@@ -139,7 +139,7 @@ def _is_group(decl: syntax.Node) -> bool:
     return any(c.type == "import_spec_list" for c in decl.children)
 
 
-def _trailing_comment(source: bytes, node: syntax.Node) -> str:
+def trailing_comment(source: bytes, node: syntax.Node) -> str:
     rest = source[node.end_byte : syntax.line_end(source, node.end_byte)].decode()
     m = re.match(r"[ \t]*(//.*?)\s*$", rest)
     return m.group(1) if m else ""

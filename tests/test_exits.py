@@ -117,6 +117,9 @@ def test_go_that_cannot_run_is_one_line(tmp_path: Path) -> None:
         res = subprocess.run([CODEMOD, *args], cwd=mod, env=env, capture_output=True, text=True)
         assert_one_line_error(res, "no-such-go", "cannot run the Go toolchain")
     assert (mod / "main.go").read_text() == LAZY
+    (mod / "debug.go").write_text('package main\n\nimport _ "expvar"\n')  # needs go list
+    res = subprocess.run([CODEMOD, "scan"], cwd=mod, env=env, capture_output=True, text=True)
+    assert_one_line_error(res, "no-such-go", "cannot run the Go toolchain")
 
 
 def test_bench_of_a_library_package_is_one_line(tmp_path: Path) -> None:
