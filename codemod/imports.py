@@ -139,10 +139,14 @@ def _is_group(decl: syntax.Node) -> bool:
     return any(c.type == "import_spec_list" for c in decl.children)
 
 
+_TRAILING = re.compile(r"[ \t]*((?:/\*.*?\*/[ \t]*)*(?://.*?)?)\s*$")
+
+
 def trailing_comment(source: bytes, node: syntax.Node) -> str:
+    """The comments after `node` to the end of its line (`// x`, `/* x */`, or both)."""
     rest = source[node.end_byte : syntax.line_end(source, node.end_byte)].decode()
-    m = re.match(r"[ \t]*(//.*?)\s*$", rest)
-    return m.group(1) if m else ""
+    m = _TRAILING.match(rest)
+    return m.group(1).strip() if m else ""
 
 
 def _insert_into_group(source: bytes, decl: syntax.Node, path: str, line: str) -> bytes:
@@ -206,7 +210,7 @@ def _delete_spec(source: bytes, root: syntax.Node, spec: ImportSpec) -> bytes:
     rest_of_line = source[spec.node.end_byte : end].strip()
     only_spec_on_line = (
         source[start : spec.node.start_byte].strip() == b""
-        and (not rest_of_line or rest_of_line.startswith(b"//"))
+        and (not rest_of_line or bool(trailing_comment(source, spec.node)))
         and not any(
             s.node.start_byte != spec.node.start_byte
             and syntax.line_start(source, s.node.start_byte) == start
