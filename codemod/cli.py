@@ -251,6 +251,7 @@ def apply(
     command = "codemod " + shlex.join(sys.argv[1:])
     original = gitops.current_ref(repo) if repo and changes else None
     if writes and changes and repo and branch:
+        gitops.require_inside(repo, list(changes.changes))
         gitops.start_branch(repo, branch)
         journal.other.append(f"switched to the new branch {branch}")
     if writes:

@@ -131,13 +131,19 @@ def start_branch(path: Path, name: str) -> None:
         repo.git.checkout("-b", name)
 
 
+def require_inside(top: Path, files: list[Path]) -> None:
+    """Refuse files outside the work tree `top`: one branch cannot hold their change."""
+    outside = [f for f in files if not f.resolve().is_relative_to(top)]
+    if outside:
+        more = f" (and {len(outside) - 1} more)" if len(outside) > 1 else ""
+        raise GitError(f"{outside[0]}{more}: not in the git work tree {top} of the PATHs")
+
+
 def commit(path: Path, files: list[Path], message: str) -> str:
     """Commit exactly `files` (new ones added) with `message`; returns the commit id."""
     repo = _require(path)
     top = Path(repo.working_tree_dir or ".").resolve()
-    outside = [str(f) for f in files if not f.resolve().is_relative_to(top)]
-    if outside:
-        raise GitError(f"{outside[0]}: not in the git work tree {top}; nothing committed")
+    require_inside(top, files)
     rel = [str(f.resolve().relative_to(top)) for f in files]
     with _one_line():
         repo.git.add("--", *rel)

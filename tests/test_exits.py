@@ -235,3 +235,24 @@ def test_ignore_without_a_rule_id_is_an_error(tmp_path: Path, directive: str) ->
     res = run("apply", "--rule", "lazy-init", cwd=mod)
     assert res.returncode == 2 and "main.go:5:1" in res.stderr
     assert (mod / "main.go").read_text() == source  # the line it meant to protect is kept
+
+
+def test_branch_refuses_a_change_that_reaches_outside_the_work_tree(tmp_path: Path) -> None:
+    """PATH is a nested repository, but the fix also rewrites its importer in the outer
+    one: one branch cannot hold that change, so nothing is written or branched."""
+    outer = make_module(tmp_path / "outer", "outer", repo=False)
+    (outer / "main.go").write_text(
+        'package main\n\nimport "example.com/outer/lib"\n\n'
+        "func main() { println(lib.Pattern.String()) }\n"
+    )
+    (outer / "lib").mkdir()
+    (outer / "lib" / "lib.go").write_text(
+        'package lib\n\nimport "regexp"\n\n// Pattern matches x.\nvar Pattern = regexp.MustCompile("x+")\n'
+    )
+    init_repo(outer / "lib")
+    init_repo(outer)
+    before = tree_digest(outer)
+    res = run("apply", "lib", "--rule", "lazy-init", "--unsafe-fixes", "--branch", "x", cwd=outer)
+    assert_one_line_error(res, "main.go", "not in the git work tree")
+    assert tree_digest(outer) == before
+    assert branches(outer / "lib") == ["main"]
