@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+import signal
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -237,11 +239,31 @@ def run(
             if progress:
                 progress(len(job.files))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _sigint_blocked():  # the workers, forked here, inherit the blocked mask
+            pool = ProcessPoolExecutor(max_workers=workers)
             futures = {pool.submit(analyze, job, options, excluded): job for job in jobs}
+        try:
             for future in as_completed(futures):
                 total.merge(future.result())
                 if progress:
                     progress(len(futures[future].files))
+        except BaseException:  # Ctrl-C, or a toolchain that cannot run: drop what is queued
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     total.sort()
     return total
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Ctrl-C goes to the whole process group; only this process should act on it (the
+    CLI says what was written), so worker processes never see SIGINT."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

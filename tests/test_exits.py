@@ -256,3 +256,45 @@ def test_branch_refuses_a_change_that_reaches_outside_the_work_tree(tmp_path: Pa
     assert_one_line_error(res, "main.go", "not in the git work tree")
     assert tree_digest(outer) == before
     assert branches(outer / "lib") == ["main"]
+
+
+def workers(pid: int) -> list[str]:
+    """Forked copies of the codemod process (git and go children have other command
+    lines once they exec)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    out = []
+    for child in children:
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"codemod" in cmdline:
+            out.append(child)
+    return out
+
+
+def test_ctrl_c_during_a_parallel_scan_is_one_line(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group, worker processes included."""
+    mod = make_module(tmp_path / "m", "m", repo=False)
+    for i in range(1500):  # enough files for the process pool, and a few seconds of work
+        (mod / f"p{i}").mkdir()
+        (mod / f"p{i}" / "a.go").write_text(f"package p{i}\n\n" + LAZY.split("\n\n", 1)[1])
+    proc = subprocess.Popen(
+        [CODEMOD, "scan", "--rule", "lazy-init"], cwd=mod, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    seen: set[str] = set()
+    while proc.poll() is None:  # wait for the pool: the same worker seen twice, 50 ms apart
+        now = set(workers(proc.pid))
+        if now & seen:
+            break
+        seen = now
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines() == [
+        "codemod: interrupted: nothing was written"
+    ]
