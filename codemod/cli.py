@@ -55,7 +55,7 @@ class Journal:
     """What this run has put on disk or in git, so that Ctrl-C can say so truthfully."""
 
     planned: dict[Path, bytes] = field(default_factory=dict)  # file -> content to write
-    other: list[str] = field(default_factory=list)  # e.g. "commit 1a2b3c on branch x"
+    other: list[str] = field(default_factory=list)  # e.g. "committed 1a2b3c4d5e6f"
 
     def written(self) -> str:
         """Checked on disk: the writer replaces files all at once or not at all."""
@@ -247,7 +247,7 @@ def apply(
         render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
     if diff_file:
         Path(diff_file).write_text(text)
-        journal.other.append(f"the diff to {diff_file}")
+        journal.other.append(f"wrote the diff to {diff_file}")
     command = "codemod " + shlex.join(sys.argv[1:])
     original = gitops.current_ref(repo) if repo and changes else None
     if writes and changes and repo and branch:
@@ -258,15 +258,15 @@ def apply(
         journal.planned = {c.path: c.after for c in changes.changes.values()}
         workflow.write(changes)
     _apply_summary(plan, writes)
-    if writes and changes and do_commit:
+    if writes and changes and do_commit and repo:
         message = summary.commit_message(
             changes.applied, len(changes.changes), command, plan.verified
         )
-        sha = gitops.commit(repo or Path.cwd(), list(changes.changes), message)
+        sha = gitops.commit(repo, list(changes.changes), message)
         journal.other.append(f"committed {sha[:12]}")
         render.err.print(f"committed {sha[:12]} on branch {branch}", markup=False)
         if push_remote:
-            gitops.push(repo or Path.cwd(), push_remote, branch or "")
+            gitops.push(repo, push_remote, branch or "")
             render.err.print(f"pushed {branch} to {push_remote}", markup=False)
     bench_md = ""
     if bench_pkg and changes and original and repo:
@@ -288,7 +288,7 @@ def apply(
         )
         text = summary.pr_body(changes.applied, left, command, plan.verified, bench_md)
         Path(pr_body).write_text(text)
-        journal.other.append(f"the pull-request body to {pr_body}")
+        journal.other.append(f"wrote the pull-request body to {pr_body}")
     if result.report.errors:
         sys.exit(EXIT_ERROR)
     # Left-over findings are reported above, not an error: only --check fails on pending work.
