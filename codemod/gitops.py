@@ -71,6 +71,9 @@ def top_level(path: Path) -> Path:
 def common_work_tree(paths: list[Path]) -> Path:
     """The one work tree that holds every path: the repository a branch and commit of a
     change to them belong in, wherever the command runs from."""
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise GitError(f"{missing[0]}: no such file or directory")
     tops = {path: top_level(path.absolute()) for path in paths}
     if len(set(tops.values())) > 1:
         shown = ", ".join(f"{p} is in {t}" for p, t in tops.items())

@@ -299,3 +299,10 @@ def test_ctrl_c_during_a_parallel_scan_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in err and err.strip().splitlines() == [
         "codemod: interrupted: nothing was written"
     ]
+
+
+def test_branch_with_a_missing_path_names_it(tmp_path: Path) -> None:
+    mod = make_module(tmp_path / "m", "m")
+    missing = str(tmp_path / "nosuch" / "pkg")  # outside any work tree, too
+    res = run("apply", missing, "--rule", "lazy-init", "--branch", "x", cwd=mod)
+    assert_one_line_error(res, f"{missing}: no such file or directory")
