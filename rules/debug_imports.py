@@ -186,15 +186,23 @@ def run(pass_: Pass) -> None:
 class Reach:
     """Whether the package links a debug package without its own import of it."""
 
-    known: bool  # False without an import graph (no toolchain, or go list failed)
+    unknown: str = ""  # why it could not be checked; "" when the graph answers
     chain: tuple[str, ...] = ()  # the imports that still link it; empty when it leaves
+
+    @property
+    def known(self) -> bool:
+        return not self.unknown
 
 
 def _reach(pass_: Pass, path: str) -> Reach:
     graph = pass_.import_graph()
     if graph is None:
-        return Reach(known=False)
-    return Reach(True, tuple(graph.path_to(path, without=(graph.root, path)) or ()))
+        return Reach("no import graph from the Go toolchain")
+    if path not in graph.imports.get(graph.root, ()):
+        # The graph is the host's build, which does not compile this import (its file is
+        # for another GOOS, say): what that build links was not seen.
+        return Reach("the host's build, whose import graph was read, does not include it")
+    return Reach(chain=tuple(graph.path_to(path, without=(graph.root, path)) or ()))
 
 
 def _linked_message(debug: DebugPackage, reach: Reach) -> str | None:
@@ -202,7 +210,7 @@ def _linked_message(debug: DebugPackage, reach: Reach) -> str | None:
     if not reach.known:
         return (
             f"blank import of {debug.path} runs its init on every start: {debug.cost}, unless "
-            "another import links it too (not checked: no import graph from the Go toolchain)"
+            f"another import links it too (not checked: {reach.unknown})"
         )
     if reach.chain:
         return (

@@ -60,3 +60,11 @@ def test_import_graph_paths() -> None:
     assert graph.path_to("t", without=("a", "t")) == ["a", "b", "c", "t"]
     assert graph.path_to("t") == ["a", "t"]
     assert ImportGraph("a", {"a": ("t",), "t": ()}).path_to("t", without=("a", "t")) is None
+
+
+def test_an_import_the_host_build_does_not_compile_is_not_claimed() -> None:
+    """The graph is the host's build; a file for another GOOS is not in it."""
+    graph = ImportGraph("example.com/m", {"example.com/m": ("fmt",), "fmt": ()})
+    (finding,) = findings(graph)
+    assert "not checked: the host's build" in finding.message
+    assert "// import expvar here (whether another" in created(finding)
