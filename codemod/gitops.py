@@ -49,7 +49,7 @@ def _one_line() -> Iterator[None]:
         argv = exc.command if isinstance(exc.command, list) else str(exc.command).split()
         command = " ".join(str(a) for a in argv[:2])  # "git commit", not the whole message
         detail = " ".join(str(exc.stderr).replace("stderr:", "").split()).strip("'\" ")
-        raise GitError(f"{command} failed: {detail[:300]}") from None
+        raise GitError(f"{command} failed: {detail[:300] or f'exit status {exc.status}'}") from None
     except git.GitError as exc:
         raise GitError(" ".join(str(exc).split())) from None
 

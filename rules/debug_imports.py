@@ -50,7 +50,8 @@ them to a mux that did not serve them.
 
 Another import can link the package too (a metrics library that imports `expvar`, say).
 So before claiming that anything leaves the binary, the rule reads the package's import
-graph (`go list -deps`; for package main, the program's). When the package stays linked
+graph (`go list -deps` of the host's default build; for package main, the program's).
+When the package stays linked
 without this import, the finding says so, names the chain of imports that pulls it in,
 and offers no build-tag move: it would change nothing. Without a Go toolchain, or when
 `go list` cannot load the package, the finding and the generated comment say that this
