@@ -164,10 +164,20 @@ def _checkout(stack: ExitStack, directory: Path, spec: VariantSpec) -> tuple[Pat
 
 
 def _build(source: Path, spec: VariantSpec, pkg: str, binary: Path) -> None:
+    name = gotool.package_name(source, pkg, spec.build_flags, spec.env)
+    if name is not None and name != "main":
+        raise BenchError(f"{pkg} is package {name}, not a main package: bench runs a program")
     result = gotool.build_binary(source, pkg, binary, spec.build_flags, spec.env)
     if not result.ok:
         tail = " ".join(result.stderr.strip().splitlines()[-3:])
         raise BenchError(f"{spec.label} ({spec.ref}): go build {pkg} failed: {tail}")
+
+
+# --ready exit measures a run to its exit, which only works for a program that ends well.
+_READY_HINT = (
+    '--ready exit needs a program that exits with status 0 (e.g. with --args "-version"); '
+    "for a server use --ready stdout:REGEX or --ready tcp:PORT"
+)
 
 
 def run_once(binary: Path, cwd: Path, spec: VariantSpec, settings: Settings) -> Run:
@@ -192,10 +202,10 @@ def run_once(binary: Path, cwd: Path, spec: VariantSpec, settings: Settings) -> 
         finally:
             if ready.kind != "exit":
                 _stop(proc)
-        if ready.kind == "exit" and proc.returncode != 0:
+        if ready.kind == "exit" and proc.returncode != 0:  # fail at the first run
             raise BenchError(
                 f"{spec.label}: {shlex.join([settings.pkg, *settings.args])} exited with status "
-                f"{proc.returncode}{_tail(err)}"
+                f"{proc.returncode}{_tail(err)}; {_READY_HINT}"
             )
         err.seek(0)
         trace = inittrace.parse(err.read().decode(errors="replace"))
@@ -206,7 +216,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], ready: Ready, start: float, timeo
     deadline = start + timeout
     if ready.kind == "exit":
         if not _wait_exit(proc, timeout):
-            raise BenchError(f"did not exit within {timeout:g}s")
+            raise BenchError(f"did not exit within {timeout:g}s; {_READY_HINT}")
         return time.perf_counter() - start
     if ready.kind == "tcp":
         while time.perf_counter() < deadline:

@@ -1,7 +1,11 @@
 """The `codemod` command: flags in, rendering out; the work is in `workflow`.
 
-Exit codes: 0 nothing found / nothing to change; 1 findings, or changes pending
-(--check, --dry-run, --diff), or findings left unfixed; 2 usage or input error.
+Exit codes (DESIGN.md's CLI contract): `scan` 0 nothing found, 1 findings; `apply` 0
+when it wrote what it could (findings left unfixed are reported, not an error, so
+`apply --branch --commit --push` works under `set -e`), and `--dry-run` / `--diff` exit
+as `apply` would; `apply --check` 1 when changes are pending; `bench` 1 when a gate
+fails. Everywhere: 2 for usage, input, toolchain, git or file-system errors, with one
+line on stderr; 130 on Ctrl-C, with a line saying whether anything was written.
 """
 
 from __future__ import annotations
@@ -9,9 +13,8 @@ from __future__ import annotations
 import shlex
 import signal
 import sys
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import click
 
@@ -31,8 +34,7 @@ from codemod import (
 from codemod import changeset as cs
 from codemod.rule import Finding
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-T = TypeVar("T")
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class InputFailure(click.ClickException):
@@ -44,15 +46,66 @@ class InputFailure(click.ClickException):
         render.err.print(f"codemod: {self.message}", markup=False)
 
 
-def _scan(paths: tuple[str, ...], rules: tuple[str, ...]) -> workflow.ScanResult:
+class Interrupted(InputFailure):
+    exit_code = EXIT_INTERRUPTED
+
+
+@dataclass
+class Journal:
+    """What this run has put on disk or in git, so that Ctrl-C can say so truthfully."""
+
+    planned: dict[Path, bytes] = field(default_factory=dict)  # file -> content to write
+    other: list[str] = field(default_factory=list)  # e.g. "committed 1a2b3c4d5e6f"
+
+    def written(self) -> str:
+        """Checked on disk: the writer replaces files all at once or not at all."""
+        files = [render.rel(path) for path, data in self.planned.items() if _holds(path, data)]
+        done = list(self.other)
+        if files:
+            shown = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+            done.insert(0, f"{len(files)} file(s) were written ({shown})")
+        return "; ".join(done) if done else "nothing was written"
+
+
+def _holds(path: Path, data: bytes) -> bool:
     try:
-        with render.progress_bar("scanning", min_total=200) as progress:
-            return workflow.scan(list(paths) or ["."], rules, progress=progress)
-    except (model.InputError, OSError) as exc:
-        raise InputFailure(str(exc)) from None
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _journal(ctx: click.Context | None = None) -> Journal:
+    meta = (ctx or click.get_current_context()).find_root().meta
+    journal: Journal = meta.setdefault("codemod.journal", Journal())
+    return journal
+
+
+def _one_line(exc: OSError) -> str:
+    reason = exc.strerror or " ".join(str(exc).split())
+    return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
+class _Group(click.Group):
+    """The one error boundary: whatever the environment does wrong (toolchain, git, file
+    system, Ctrl-C) ends as one line on stderr and exit 2 (130), never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, click.Abort):  # click.prompt turns Ctrl-C into Abort
+            raise Interrupted(f"interrupted: {_journal(ctx).written()}") from None
+        except (gotool.GoToolError, gitops.GitError, bench.BenchError, model.InputError) as exc:
+            raise InputFailure(" ".join(str(exc).split())) from None
+        except OSError as exc:
+            raise InputFailure(_one_line(exc)) from None
+
+
+def _scan(paths: tuple[str, ...], rules: tuple[str, ...]) -> workflow.ScanResult:
+    with render.progress_bar("scanning", min_total=200) as progress:
+        return workflow.scan(list(paths) or ["."], rules, progress=progress)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codemod")
 def cli() -> None:
     """Find and rewrite Go code that slows down program start-up."""
@@ -180,11 +233,11 @@ def apply(
     if interactive and not sys.stdin.isatty():
         raise InputFailure("--interactive needs a terminal on standard input")
     scan_paths = [Path(p) for p in (paths or (".",))]
+    # The repository to branch, commit and measure is the one holding the PATHs.
+    repo = gitops.common_work_tree(scan_paths) if branch or bench_pkg else None
     if writes and not allow_dirty:
-        try:
-            workflow.refuse_dirty(scan_paths)
-        except model.InputError as exc:
-            raise InputFailure(str(exc)) from None
+        workflow.refuse_dirty(scan_paths)
+    journal = _journal()
     result = _scan(paths, rules)
     render.errors(result.report.errors)
     try:
@@ -208,26 +261,31 @@ def apply(
         render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
     if diff_file:
         Path(diff_file).write_text(text)
+        journal.other.append(f"wrote the diff to {diff_file}")
     command = "codemod " + shlex.join(sys.argv[1:])
-    original = _head_commit() if writes and (bench_pkg or branch) and changes else None
-    if writes and changes and branch:
-        _git(lambda: gitops.start_branch(Path.cwd(), branch))
+    original = gitops.current_ref(repo) if repo and changes else None
+    if writes and changes and repo and branch:
+        gitops.require_inside(repo, list(changes.changes))
+        gitops.start_branch(repo, branch)
+        journal.other.append(f"switched to the new branch {branch}")
     if writes:
+        journal.planned = {c.path: c.after for c in changes.changes.values()}
         workflow.write(changes)
     _apply_summary(plan, writes)
-    if writes and changes and do_commit:
+    if writes and changes and do_commit and repo:
         message = summary.commit_message(
             changes.applied, len(changes.changes), command, plan.verification
         )
-        sha = _git(lambda: gitops.commit(Path.cwd(), list(changes.changes), message))
+        sha = gitops.commit(repo, list(changes.changes), message)
+        journal.other.append(f"committed {sha[:12]}")
         render.err.print(f"committed {sha[:12]} on branch {branch}", markup=False)
         if push_remote:
-            _git(lambda: gitops.push(Path.cwd(), push_remote, branch or ""))
+            gitops.push(repo, push_remote, branch or "")
             render.err.print(f"pushed {branch} to {push_remote}", markup=False)
     bench_md = ""
-    if bench_pkg and changes and original:
+    if bench_pkg and changes and original and repo:
         measured = _measure(
-            Path.cwd(),
+            _inside(Path.cwd(), repo),
             bench.VariantSpec("base", original),
             bench.VariantSpec("head", bench.WORKTREE),
             bench.Settings(bench_pkg, tuple(shlex.split(bench_args)), bench_runs),
@@ -244,12 +302,17 @@ def apply(
         )
         text = summary.pr_body(changes.applied, left, command, plan.verification, bench_md)
         Path(pr_body).write_text(text)
+        journal.other.append(f"wrote the pull-request body to {pr_body}")
     if result.report.errors:
         sys.exit(EXIT_ERROR)
-    if not writes:
-        sys.exit(EXIT_FINDINGS if changes else EXIT_CLEAN)
-    left = plan.unsafe_skipped or plan.unfixable or plan.declined or changes.rejected
-    sys.exit(EXIT_FINDINGS if left else EXIT_CLEAN)
+    # Left-over findings are reported above, not an error: only --check fails on pending work.
+    sys.exit(EXIT_FINDINGS if check and changes else EXIT_CLEAN)
+
+
+def _inside(directory: Path, repo: Path) -> Path:
+    """`directory` if it is in the work tree `repo` (so --bench PKG reads as the user
+    typed it), else the work tree's root."""
+    return directory if directory.resolve().is_relative_to(repo) else repo
 
 
 def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:
@@ -427,28 +490,12 @@ def _bench(
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
-def _head_commit() -> str:
-    """What HEAD is before the change: a branch name (it stays where it is when --branch
-    moves on), or a commit id."""
-    return _git(lambda: gitops.current_ref(Path.cwd()))
-
-
-def _git(action: Callable[[], T]) -> T:
-    try:
-        return action()
-    except gitops.GitError as exc:
-        raise InputFailure(str(exc)) from None
-
-
 def _measure(
     directory: Path, base: bench.VariantSpec, head: bench.VariantSpec, settings: bench.Settings
 ) -> bench.Result:
     signal.signal(signal.SIGTERM, _interrupt)  # worktrees are removed on SIGTERM too
-    try:
-        with render.progress_bar("benchmarking") as progress:
-            return bench.run(directory, base, head, settings, progress)
-    except bench.BenchError as exc:
-        raise InputFailure(str(exc)) from None
+    with render.progress_bar("benchmarking") as progress:
+        return bench.run(directory, base, head, settings, progress)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+import signal
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from codemod import imports, registry, suppress
+from codemod import gotool, imports, registry, suppress
 from codemod.config import Config
 from codemod.model import (
     DirectoryJob,
     GoFile,
+    ImportGraph,
     InputError,
     Package,
     Workspace,
@@ -92,6 +96,9 @@ def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> 
             if file.problem and file.selected:
                 p = file.problem
                 report.errors.append(FileError(file.path, p.line, p.column, p.reason))
+            for mark in suppress.bare(file) if file.selected else []:
+                report.errors.append(FileError(file.path, mark.line, mark.column, suppress.BARE))
+                file.selected = False  # skipped like a file that does not parse: no fix edits it
         found: list[Finding] = []
         for rule in rules:
             pass_ = Pass(
@@ -99,9 +106,12 @@ def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> 
                 package,
                 options[rule.id],
                 load_importers=_importer_loader(package, packages, reach),
+                load_import_graph=partial(_import_graph, package),
             )
             try:
                 rule.run(pass_)
+            except gotool.GoToolError:
+                raise  # the environment's failure, not the rule's: the whole run stops
             except Exception as exc:  # a rule's bug must not lose the rest of the run
                 where = package.files[0].path if package.files else package.dir
                 report.errors.append(
@@ -166,6 +176,14 @@ def _load_importer(path: Path, reach: Reach) -> GoFile:
     file = GoFile.load(path, selected=False)
     file.excluded = reach.excluded(path)
     return file
+
+
+def _import_graph(package: Package) -> ImportGraph | None:
+    """What the package links, as the toolchain sees it; None without one."""
+    if package.module is None or not gotool.available():
+        return None
+    found = gotool.import_graph(package.dir)
+    return ImportGraph(*found) if found else None
 
 
 def _imports(package: Package, import_path: str) -> bool:
@@ -256,11 +274,31 @@ def run(
             if progress:
                 progress(len(job.files))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _sigint_blocked():  # the workers, forked here, inherit the blocked mask
+            pool = ProcessPoolExecutor(max_workers=workers)
             futures = {pool.submit(analyze, job, options, reach): job for job in jobs}
+        try:
             for future in as_completed(futures):
                 total.merge(future.result())
                 if progress:
                     progress(len(futures[future].files))
+        except BaseException:  # Ctrl-C, or a toolchain that cannot run: drop what is queued
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     total.sort()
     return total
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Ctrl-C goes to the whole process group; only this process should act on it (the
+    CLI says what was written), so worker processes never see SIGINT."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

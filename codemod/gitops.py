@@ -30,13 +30,28 @@ def dirty_paths(paths: list[Path]) -> list[str]:
             continue
         root = Path(repo.working_tree_dir or ".").resolve()
         rel = path.resolve().relative_to(root).as_posix()
-        status = repo.git.status("--porcelain", "--untracked-files=all", "--", rel or ".")
+        with _one_line():
+            status = repo.git.status("--porcelain", "--untracked-files=all", "--", rel or ".")
         dirty += [line[3:] for line in status.splitlines() if line.strip()]
     return sorted(set(dirty))
 
 
 class GitError(Exception):
-    pass
+    """A git operation failed; the message is one line (exit code 2)."""
+
+
+@contextmanager
+def _one_line() -> Iterator[None]:
+    """Turn gitpython's multi-line errors into a GitError with one line."""
+    try:
+        yield
+    except git.GitCommandError as exc:
+        argv = exc.command if isinstance(exc.command, list) else str(exc.command).split()
+        command = " ".join(str(a) for a in argv[:2])  # "git commit", not the whole message
+        detail = " ".join(str(exc.stderr).replace("stderr:", "").split()).strip("'\" ")
+        raise GitError(f"{command} failed: {detail[:300] or f'exit status {exc.status}'}") from None
+    except git.GitError as exc:
+        raise GitError(" ".join(str(exc).split())) from None
 
 
 def _require(path: Path) -> git.Repo:
@@ -51,6 +66,19 @@ def top_level(path: Path) -> Path:
     if repo is None or repo.working_tree_dir is None:
         raise GitError(f"{path}: not inside a git work tree")
     return Path(repo.working_tree_dir).resolve()
+
+
+def common_work_tree(paths: list[Path]) -> Path:
+    """The one work tree that holds every path: the repository a branch and commit of a
+    change to them belong in, wherever the command runs from."""
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise GitError(f"{missing[0]}: no such file or directory")
+    tops = {path: top_level(path.absolute()) for path in paths}
+    if len(set(tops.values())) > 1:
+        shown = ", ".join(f"{p} is in {t}" for p, t in tops.items())
+        raise GitError(f"the PATHs are in different git work trees ({shown}): give one at a time")
+    return next(iter(tops.values()))
 
 
 def resolve(path: Path, ref: str) -> str:
@@ -71,7 +99,8 @@ def worktree(path: Path, ref: str) -> Iterator[Path]:
     parent = Path(tempfile.mkdtemp(prefix="codemod-worktree-"))
     target = parent / "tree"
     try:
-        repo.git.worktree("add", "--detach", "--quiet", str(target), commit)
+        with _one_line():
+            repo.git.worktree("add", "--detach", "--quiet", str(target), commit)
         yield target
     finally:
         with suppress(git.GitCommandError):  # not created, or already gone
@@ -101,17 +130,28 @@ def start_branch(path: Path, name: str) -> None:
         repo.git.check_ref_format("--branch", name)
     except git.GitCommandError:
         raise GitError(f"{name}: not a valid branch name") from None
-    repo.git.checkout("-b", name)
+    with _one_line():
+        repo.git.checkout("-b", name)
+
+
+def require_inside(top: Path, files: list[Path]) -> None:
+    """Refuse files outside the work tree `top`: one branch cannot hold their change."""
+    outside = [f for f in files if not f.resolve().is_relative_to(top)]
+    if outside:
+        more = f" (and {len(outside) - 1} more)" if len(outside) > 1 else ""
+        raise GitError(f"{outside[0]}{more}: not in the git work tree {top} of the PATHs")
 
 
 def commit(path: Path, files: list[Path], message: str) -> str:
     """Commit exactly `files` (new ones added) with `message`; returns the commit id."""
     repo = _require(path)
     top = Path(repo.working_tree_dir or ".").resolve()
+    require_inside(top, files)
     rel = [str(f.resolve().relative_to(top)) for f in files]
-    repo.git.add("--", *rel)
-    repo.git.commit("-m", message, "--", *rel)
-    return repo.head.commit.hexsha
+    with _one_line():
+        repo.git.add("--", *rel)
+        repo.git.commit("-m", message, "--", *rel)
+        return repo.head.commit.hexsha
 
 
 def push(path: Path, remote: str, branch: str) -> None:
@@ -126,6 +166,9 @@ def push(path: Path, remote: str, branch: str) -> None:
 def current_ref(path: Path) -> str:
     """The checked-out branch's name, or the commit id on a detached HEAD."""
     repo = _require(path)
-    if repo.head.is_detached:
-        return repo.head.commit.hexsha
-    return repo.active_branch.name
+    with _one_line():
+        if repo.head.is_detached:
+            return repo.head.commit.hexsha
+        if not repo.head.is_valid():
+            raise GitError(f"{repo.working_tree_dir}: the repository has no commit yet")
+        return repo.active_branch.name

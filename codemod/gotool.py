@@ -112,8 +112,8 @@ def run(
         )
     except subprocess.TimeoutExpired as exc:
         raise GoToolError(f"go {' '.join(args)}: timed out after {timeout:.0f}s") from exc
-    except OSError as exc:
-        raise GoToolError(f"{binary}: cannot run: {exc.strerror}") from exc
+    except OSError as exc:  # CODEMOD_GO names no program, or not an executable one
+        raise GoToolError(f"{binary}: cannot run the Go toolchain: {exc.strerror}") from None
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -152,7 +152,10 @@ def gofmt(source: bytes) -> tuple[bytes | None, str]:
     binary = _gofmt_binary()
     if binary is None:
         raise GoToolError("gofmt not found")
-    proc = subprocess.run([binary], input=source, capture_output=True, timeout=120)
+    try:
+        proc = subprocess.run([binary], input=source, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GoToolError(f"{binary}: cannot run gofmt: {exc}") from None
     if proc.returncode != 0:
         return None, proc.stderr.decode(errors="replace").strip()
     return proc.stdout, ""
@@ -313,3 +316,38 @@ def list_packages(module_root: Path, flags: Sequence[str] = ()) -> list[Listed]:
             continue
         listed.append(Listed(import_path, Path(directory), frozenset(deps.split())))
     return listed
+
+
+def package_name(
+    directory: Path, package: str, flags: Sequence[str] = (), env: Mapping[str, str] | None = None
+) -> str | None:
+    """The package clause of `package` (`go list -f {{.Name}}`); None when go list fails
+    (the build that follows reports why)."""
+    result = run(["list", "-f", "{{.Name}}", *flags, package], cwd=directory, env=env)
+    names = result.stdout.split()
+    return names[0] if result.ok and len(names) == 1 else None
+
+
+def import_graph(directory: Path) -> tuple[str, dict[str, tuple[str, ...]]] | None:
+    """(the package in `directory`, import edges of it and of everything it links), from
+    `go list -deps -json`; None when go list cannot load all of it (a module missing from
+    the cache, a broken package): a partial graph would hide import paths."""
+    result = run(["list", "-deps", "-json=ImportPath,Imports,Error,DepsErrors", "."], directory)
+    if not result.ok:
+        return None
+    decoder, text, at = json.JSONDecoder(), result.stdout, 0
+    edges: dict[str, tuple[str, ...]] = {}
+    root = ""
+    while (at := _skip_space(text, at)) < len(text):
+        package, at = decoder.raw_decode(text, at)
+        if package.get("Error") or package.get("DepsErrors"):
+            return None
+        root = package["ImportPath"]  # -deps lists the named package last
+        edges[root] = tuple(package.get("Imports") or ())
+    return (root, edges) if root else None
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at

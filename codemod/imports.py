@@ -138,7 +138,7 @@ def add(source: bytes, path: str, name: str | None = None) -> bytes:
         if is_std(old.path) != is_std(path):  # keep std and others in separate runs
             lines = [_spec_line(old), "", line] if is_std(old.path) else [line, "", _spec_line(old)]
         body = "".join(f"\t{ln}\n" if ln else "\n" for ln in lines)
-        comment = _trailing_comment(source, old.node)
+        comment = trailing_comment(source, old.node)
         if comment:  # keep the comment on its spec
             body = body.replace(f"\t{_spec_line(old)}\n", f"\t{_spec_line(old)} {comment}\n")
             end = source.index(comment.encode(), old.node.end_byte) + len(comment.encode())
@@ -160,10 +160,14 @@ def _is_group(decl: syntax.Node) -> bool:
     return any(c.type == "import_spec_list" for c in decl.children)
 
 
-def _trailing_comment(source: bytes, node: syntax.Node) -> str:
+_TRAILING = re.compile(r"[ \t]*((?:/\*.*?\*/[ \t]*)*(?://.*?)?)\s*$")
+
+
+def trailing_comment(source: bytes, node: syntax.Node) -> str:
+    """The comments after `node` to the end of its line (`// x`, `/* x */`, or both)."""
     rest = source[node.end_byte : syntax.line_end(source, node.end_byte)].decode()
-    m = re.match(r"[ \t]*(//.*?)\s*$", rest)
-    return m.group(1) if m else ""
+    m = _TRAILING.match(rest)
+    return m.group(1).strip() if m else ""
 
 
 def _insert_into_group(source: bytes, decl: syntax.Node, path: str, line: str) -> bytes:
@@ -233,7 +237,7 @@ def _delete_spec(source: bytes, root: syntax.Node, spec: ImportSpec) -> bytes:
     rest_of_line = source[spec.node.end_byte : end].strip()
     only_spec_on_line = (
         source[start : spec.node.start_byte].strip() == b""
-        and (not rest_of_line or rest_of_line.startswith(b"//"))
+        and (not rest_of_line or bool(trailing_comment(source, spec.node)))
         and not any(
             s.node.start_byte != spec.node.start_byte
             and syntax.line_start(source, s.node.start_byte) == start

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -125,6 +126,36 @@ class Workspace:
             if found:
                 dependents[root] = found
         return cls(dependents)
+
+
+# ---------------------------------------------------------------------------- import graph
+
+
+@dataclass(frozen=True)
+class ImportGraph:
+    """Who imports whom in the default build of `root` and everything it links (from
+    `go list -deps`): what a rule needs to say whether a package leaves the binary."""
+
+    root: str
+    imports: Mapping[str, tuple[str, ...]]
+
+    def path_to(self, target: str, without: tuple[str, str] | None = None) -> list[str] | None:
+        """The shortest import chain from the root to `target` that does not use the edge
+        `without` (importer, imported); None when there is none."""
+        parents: dict[str, str] = {self.root: ""}
+        queue = deque([self.root])
+        while queue:
+            current = queue.popleft()
+            if current == target:
+                chain = [current]
+                while parents[chain[-1]]:
+                    chain.append(parents[chain[-1]])
+                return chain[::-1]
+            for imported in self.imports.get(current, ()):
+                if (current, imported) != without and imported not in parents:
+                    parents[imported] = current
+                    queue.append(imported)
+        return None
 
 
 # ---------------------------------------------------------------------------- files

