@@ -305,6 +305,8 @@ def apply(
         journal.other.append(f"wrote the pull-request body to {pr_body}")
     if result.report.errors:
         sys.exit(EXIT_ERROR)
+    if plan.unverifiable:  # a preview exits as apply would: it refuses to write this
+        raise InputFailure(f"{plan.unverifiable}; apply would refuse it without --no-verify")
     # Left-over findings are reported above, not an error: only --check fails on pending work.
     sys.exit(EXIT_FINDINGS if check and changes else EXIT_CLEAN)
 

