@@ -6,6 +6,7 @@ Exit codes: 0 nothing found / nothing to change; 1 findings, or changes pending
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import signal
 import sys
@@ -171,9 +172,12 @@ def apply(
     if interactive and not sys.stdin.isatty():
         raise InputFailure("--interactive needs a terminal on standard input")
     scan_paths = [Path(p) for p in (paths or (".",))]
-    if writes and not allow_dirty:
+    held = contextlib.ExitStack()  # the tree lock, from scan to write and commit
+    if writes:
         try:
-            workflow.refuse_dirty(scan_paths)
+            held.enter_context(workflow.lock(scan_paths))
+            if not allow_dirty:
+                workflow.refuse_dirty(scan_paths)
         except model.InputError as exc:
             raise InputFailure(str(exc)) from None
     result = _scan(paths, rules)
@@ -192,13 +196,16 @@ def apply(
     if not writes:
         render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
     if diff_file:
-        Path(diff_file).write_text(text)
+        _write_text(diff_file, text)
     command = "codemod " + shlex.join(sys.argv[1:])
     original = _head_commit() if writes and (bench_pkg or branch) and changes else None
     if writes and changes and branch:
         _git(lambda: gitops.start_branch(Path.cwd(), branch))
     if writes:
-        workflow.write(changes)
+        try:
+            workflow.write(changes)
+        except model.InputError as exc:
+            raise InputFailure(str(exc)) from None
     _apply_summary(plan, writes)
     if writes and changes and do_commit:
         message = summary.commit_message(
@@ -209,6 +216,7 @@ def apply(
         if push_remote:
             _git(lambda: gitops.push(Path.cwd(), push_remote, branch or ""))
             render.err.print(f"pushed {branch} to {push_remote}", markup=False)
+    held.close()
     bench_md = ""
     if bench_pkg and changes and original:
         measured = _measure(
@@ -228,13 +236,20 @@ def apply(
             + [r.finding for r in changes.rejected]
         )
         text = summary.pr_body(changes.applied, left, command, plan.verified, bench_md)
-        Path(pr_body).write_text(text)
+        _write_text(pr_body, text)
     if result.report.errors:
         sys.exit(EXIT_ERROR)
     if not writes:
         sys.exit(EXIT_FINDINGS if changes else EXIT_CLEAN)
     left = plan.unsafe_skipped or plan.unfixable or plan.declined or changes.rejected
     sys.exit(EXIT_FINDINGS if left else EXIT_CLEAN)
+
+
+def _write_text(path: str, text: str) -> None:
+    try:
+        Path(path).write_bytes(text.encode("utf-8", "surrogateescape"))
+    except OSError as exc:
+        raise InputFailure(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,9 +87,12 @@ def plan(
         declined = [f for f in wanted if f not in chosen]
         wanted = chosen
     formatter = cs.default_formatter()
+    # Every rebuild sees the bytes first read: `before` is what the edits were made for,
+    # and what `write` checks the file against.
+    read: cs.Reader = functools.cache(Path.read_bytes)
 
     def rebuild(findings: list[Finding]) -> cs.ChangeSet:
-        return cs.build(findings, formatter=formatter)
+        return cs.build(findings, read=read, formatter=formatter)
 
     changes = rebuild(wanted)
     verified = False
@@ -108,4 +113,24 @@ def refuse_dirty(paths: Sequence[Path]) -> None:
 
 
 def write(changes: cs.ChangeSet) -> None:
-    writer.write_all({c.path: c.after for c in changes.changes.values()})
+    """Write all files of the change set or none (raises writer.WriteError, an InputError)."""
+    writer.write_all(changes.changes.values())
+
+
+def lock(paths: Sequence[Path]) -> AbstractContextManager[None]:
+    """Keep other `apply` runs off the trees of `paths` from scan to write (and commit).
+
+    A tree is the git work tree a path is in, else its module, else its directory: two
+    runs on different PATHs of one tree still exclude each other.
+    """
+    return writer.locked(_tree_root(Path(p).absolute()) for p in paths if Path(p).exists())
+
+
+def _tree_root(path: Path) -> Path:
+    directory = path if path.is_dir() else path.parent
+    try:
+        return gitops.top_level(directory)
+    except gitops.GitError:
+        pass
+    module = model.ModuleFinder().find(directory.resolve())
+    return module.root if module else directory.resolve()

@@ -7,8 +7,10 @@ import os
 import subprocess
 from pathlib import Path
 
-from codemod import workflow
-from tests.test_cli import git, go, init_repo, run, tree_digest
+import pytest
+
+from codemod import changeset, verify, workflow, writer
+from tests.test_cli import CODEMOD, git, go, init_repo, run, tree_digest
 
 _MAIN = (
     "package main\n\n"
@@ -39,6 +41,203 @@ def one_line_error(res: subprocess.CompletedProcess[str], *words: str) -> None:
     assert "Traceback" not in res.stderr
     for word in words:
         assert word in res.stderr, res.stderr
+
+
+# ---------------------------------------------------------------------------- item 2
+
+
+def test_file_edited_between_plan_and_write_is_refused(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    plan = lazy_init_plan(root)
+    assert {p.name for p in plan.changes.changes} >= {"main.go", "lib.go"}
+    (root / "main.go").write_text(_MAIN + "\n// someone else's edit\n")
+    before = tree_digest(root)
+    with pytest.raises(writer.WriteError, match=r"main\.go: changed since codemod read it"):
+        workflow.write(plan.changes)
+    assert tree_digest(root) == before  # lib.go was not written either
+    assert not list(root.glob(".*codemod-tmp"))
+
+
+def test_file_created_by_someone_else_meanwhile_is_refused(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    plan = lazy_init_plan(root)
+    (root / "codemod_lazyinit_test.go").write_text("package main\n")
+    before = tree_digest(root)
+    with pytest.raises(writer.WriteError, match=r"codemod_lazyinit_test\.go: created by someone"):
+        workflow.write(plan.changes)
+    assert tree_digest(root) == before
+
+
+def test_rebuilds_during_verification_edit_the_bytes_first_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild after a failed build must not apply the scan's offsets to a newer text."""
+    root = module(tmp_path / "m")
+    original = (root / "main.go").read_bytes()
+
+    def edit_then_rebuild(changes: changeset.ChangeSet, rebuild, modules=None):  # type: ignore[no-untyped-def]
+        (root / "main.go").write_text("// moved\n" + _MAIN)
+        return rebuild(changes.applied)
+
+    monkeypatch.setattr(verify, "verify", edit_then_rebuild)
+    plan = workflow.plan(workflow.scan([root], ["lazy-init"]))
+    assert plan.changes.changes[root / "main.go"].before == original
+    with pytest.raises(writer.WriteError, match=r"main\.go: changed since codemod read it"):
+        workflow.write(plan.changes)
+
+
+def test_a_second_apply_is_refused_while_the_tree_is_locked(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    init_repo(root)
+    before = tree_digest(root)
+    with workflow.lock([root / "main.go"]):
+        assert git("status", "--porcelain", "--ignored", cwd=root) == ""
+        res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=root)
+        dry = run("apply", "--rule", "lazy-init", "--dry-run", "--no-verify", cwd=root)
+    one_line_error(res, str(root.resolve()), "another codemod apply", f"pid {os.getpid()}")
+    assert tree_digest(root) == before
+    assert dry.returncode == 1, dry.stderr  # reading needs no lock
+    again = run("apply", "--rule", "lazy-init", "--no-verify", cwd=root)
+    assert again.returncode == 0, again.stderr
+
+
+def test_two_concurrent_applies_keep_both_results_or_refuse_one(tmp_path: Path) -> None:
+    args = {
+        "lazy": ["apply", "--rule", "lazy-init"],
+        "debug": ["apply", "--rule", "debug-imports", "--unsafe-fixes"],
+    }
+    expected = {}
+    for order in (("lazy", "debug"), ("debug", "lazy"), ("lazy",), ("debug",)):
+        root = module(tmp_path / "-".join(order))
+        for name in order:
+            assert run(*args[name], cwd=root).returncode == 0
+        expected[order] = tree_digest(root)
+    root = module(tmp_path / "both")
+    procs = {
+        name: subprocess.Popen(
+            [CODEMOD, *argv], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for name, argv in args.items()
+    }
+    results = {name: (p.wait(timeout=300), p.stderr.read()) for name, p in procs.items()}  # type: ignore[union-attr]
+    for p in procs.values():
+        p.stdout.close()  # type: ignore[union-attr]
+        p.stderr.close()  # type: ignore[union-attr]
+    refused = [name for name, (code, _) in results.items() if code == 2]
+    for name in refused:
+        assert "another codemod apply is running" in results[name][1]
+    assert all(code == 0 for name, (code, _) in results.items() if name not in refused), results
+    if refused:
+        (kept,) = set(args) - set(refused)
+        assert tree_digest(root) == expected[(kept,)]
+    else:
+        assert tree_digest(root) in {expected[("lazy", "debug")], expected[("debug", "lazy")]}
+    go("build", "-o", os.devnull, "./...", cwd=root)
+
+
+# ---------------------------------------------------------------------------- also: errors
+
+
+def test_read_only_file_is_refused(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    os.chmod(root / "lib.go", 0o444)
+    before = tree_digest(root)
+    res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=root)
+    one_line_error(res, "lib.go: read-only (mode 0444)")
+    assert tree_digest(root) == before
+
+
+def test_read_only_directory_is_refused(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    os.chmod(root, 0o555)
+    try:
+        before = tree_digest(root)
+        res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=root)
+        one_line_error(res, "is read-only", "nothing written")
+        assert tree_digest(root) == before
+    finally:
+        os.chmod(root, 0o755)
+
+
+def test_any_os_error_while_writing_is_one_line_and_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while staging, or a rename that fails half way: nothing stays written."""
+    root = module(tmp_path / "m")
+    plan = lazy_init_plan(root)
+    before = tree_digest(root)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(writer.os, "fsync", full)
+        with pytest.raises(writer.WriteError, match="No space left on device"):
+            workflow.write(plan.changes)
+    assert tree_digest(root) == before and not list(root.glob(".*codemod-tmp"))
+
+    real_replace, calls = os.replace, []
+
+    def second_fails(src: str, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(1, "Operation not permitted")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(writer.os, "replace", second_fails)
+        with pytest.raises(writer.WriteError, match="Operation not permitted; nothing written"):
+            workflow.write(plan.changes)
+    assert tree_digest(root) == before and not list(root.glob(".*codemod-tmp"))
+
+
+@pytest.mark.parametrize("option", ["--diff", "--pr-body"])
+def test_unwritable_diff_or_pr_body_file_is_one_line(tmp_path: Path, option: str) -> None:
+    root = module(tmp_path / "m")
+    target = tmp_path / "no" / "such" / "dir" / "out.txt"
+    res = run("apply", "--rule", "lazy-init", "--no-verify", option, str(target), cwd=root)
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+    assert (
+        res.stderr.splitlines()[-1] == f"codemod: {target}: cannot write: No such file or directory"
+    )
+    if option == "--diff":
+        one_line_error(res)
+
+
+# ---------------------------------------------------------------------------- item 8
+
+
+def test_symlinked_file_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    (root / "shared").mkdir()
+    (root / "lib.go").rename(root / "shared" / "lib.go.txt")
+    (root / "lib.go").symlink_to(Path("shared") / "lib.go.txt")
+    res = run("apply", "--rule", "lazy-init", cwd=root)
+    assert res.returncode == 0, res.stderr
+    assert (root / "lib.go").is_symlink()
+    assert os.readlink(root / "lib.go") == str(Path("shared") / "lib.go.txt")
+    assert "sync.OnceValue" in (root / "shared" / "lib.go.txt").read_text()
+    assert not list(root.rglob(".*codemod-tmp"))
+    go("build", "-o", os.devnull, "./...", cwd=root)
+
+
+def test_dangling_symlink_in_the_way_of_a_new_file_is_refused(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    (root / "debug_pprof.go").symlink_to(tmp_path / "gone.go")
+    before = tree_digest(root)
+    res = run("apply", "--rule", "debug-imports", "--unsafe-fixes", "--no-verify", cwd=root)
+    one_line_error(res, "debug_pprof.go: a dangling symlink; not replaced")
+    assert tree_digest(root) == before
+    assert (root / "debug_pprof.go").is_symlink() and not (tmp_path / "gone.go").exists()
+
+
+def test_hard_linked_file_is_refused(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    os.link(root / "lib.go", tmp_path / "backup.go")
+    before = tree_digest(root)
+    res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=root)
+    one_line_error(res, "lib.go: has 2 hard links")
+    assert tree_digest(root) == before
 
 
 # ---------------------------------------------------------------------------- item 9
