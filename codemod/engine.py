@@ -22,6 +22,7 @@ from codemod.model import (
     Package,
     discover,
     group_packages,
+    link_problem,
     load_job,
 )
 from codemod.rule import Finding, Pass
@@ -133,6 +134,8 @@ def _importer_loader(package: Package, siblings: list[Package]) -> Callable[[], 
             if directory == package.dir:
                 continue  # the external test package is among the siblings already
             parsed = [GoFile.load(path) for path in files]
+            for file in parsed:
+                file.unwritable = link_problem(file.path, package.module.root, "the module")
             found += group_packages(directory, parsed, package.module)
         return found
 
@@ -187,6 +190,8 @@ def _guard_fix(finding: Finding, by_path: Mapping[Path, GoFile]) -> Finding:
             why = (
                 "not part of this run"
                 if target is None
+                else target.unwritable
+                if target.unwritable
                 else "generated"
                 if target.generated
                 else "not parsed"

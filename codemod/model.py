@@ -94,6 +94,7 @@ class GoFile:
     constraint: Constraint | None
     generated: bool
     selected: bool = True  # named by the user's PATH arguments (directly or by a parent)
+    unwritable: str = ""  # why no fix may write the file though it parsed, e.g. a link out
 
     @property
     def is_test(self) -> bool:
@@ -107,8 +108,9 @@ class GoFile:
 
     @property
     def rewritable(self) -> bool:
-        """Whether a fix may change this file: parsed cleanly, selected, not generated."""
-        return self.selected and not self.generated and self.problem is None
+        """Whether a fix may change this file: parsed cleanly, selected, not generated,
+        and not a link to a file codemod may not write (see `link_problem`)."""
+        return self.selected and not self.generated and self.problem is None and not self.unwritable
 
     @property
     def root(self) -> syntax.Node:
@@ -272,4 +274,31 @@ def _go_files(directory: Path) -> list[Path]:
 
 def load_job(job: DirectoryJob) -> list[Package]:
     files = [GoFile.load(p, selected=p in job.selected) for p in job.files]
+    boundary = job.module.root if job.module else job.dir
+    for file in files:
+        file.unwritable = link_problem(
+            file.path, boundary, "the module" if job.module else "its directory"
+        )
     return group_packages(job.dir, files, job.module)
+
+
+def link_problem(path: Path, boundary: Path, where: str) -> str:
+    """Why a file reached through a symlink may not be written through it, or "".
+
+    The writer replaces a link's target, so the target must be a file codemod would
+    rewrite anyway: inside the module, and not in vendor/, testdata/ or a hidden directory
+    (unless the link itself is in one).
+    """
+    real, root = path.resolve(), boundary.resolve()
+    if real == path.absolute():
+        return ""
+    if not real.is_relative_to(root):
+        return f"a link to {real}, outside {where}"
+    skipped = [d for d in real.relative_to(root).parts[:-1] if _skip_dir(d)]
+    link, top = path.absolute(), boundary.absolute()
+    # A link that is itself in a skipped directory was named by the user: allowed.
+    if link.is_relative_to(top) and any(_skip_dir(d) for d in link.relative_to(top).parts[:-1]):
+        skipped = []
+    if skipped:
+        return f"a link into {skipped[0]}/, which codemod never rewrites"
+    return ""

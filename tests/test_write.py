@@ -3,6 +3,7 @@ a time, and with each file's line endings."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -221,6 +222,19 @@ def test_symlinked_file_is_written_through_and_stays_a_link(tmp_path: Path) -> N
     go("build", "-o", os.devnull, "./...", cwd=root)
 
 
+def test_symlink_into_testdata_is_not_rewritten(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    (root / "testdata").mkdir()
+    (root / "lib.go").rename(root / "testdata" / "lib.go")
+    (root / "lib.go").symlink_to(Path("testdata") / "lib.go")
+    scan = json.loads(run("scan", "--format", "json", cwd=root).stdout)
+    (finding,) = [f for f in scan["findings"] if f["path"] == "lib.go"]
+    assert (
+        "(no fix: lib.go is a link into testdata/, which codemod never rewrites)"
+        in finding["message"]
+    )
+
+
 def test_dangling_symlink_in_the_way_of_a_new_file_is_refused(tmp_path: Path) -> None:
     root = module(tmp_path / "m")
     (root / "debug_pprof.go").symlink_to(tmp_path / "gone.go")
@@ -229,6 +243,44 @@ def test_dangling_symlink_in_the_way_of_a_new_file_is_refused(tmp_path: Path) ->
     one_line_error(res, "debug_pprof.go: a dangling symlink; not replaced")
     assert tree_digest(root) == before
     assert (root / "debug_pprof.go").is_symlink() and not (tmp_path / "gone.go").exists()
+
+
+def test_symlink_to_a_file_outside_the_module_is_not_rewritten(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "lib.go"
+    outside.parent.mkdir()
+    outside.write_text(_LIB)
+    root = module(tmp_path / "m")
+    (root / "lib.go").unlink()
+    (root / "lib.go").symlink_to(outside)
+    scan = json.loads(run("scan", "--format", "json", cwd=root).stdout)
+    (finding,) = [f for f in scan["findings"] if f["path"] == "lib.go"]
+    assert finding["fix"] is None
+    assert (
+        f"(no fix: lib.go is a link to {outside.resolve()}, outside the module)"
+        in finding["message"]
+    )
+    res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=root)
+    assert res.returncode == 1, res.stderr  # the other fixes apply; this one is reported
+    assert "1 finding(s) have no fix" in res.stderr
+    assert outside.read_text() == _LIB and (root / "lib.go").is_symlink()
+    assert "sync.OnceValue" in (root / "main.go").read_text()
+
+
+def test_symlinked_directory(tmp_path: Path) -> None:
+    """Not followed when walking the tree (as `./...`); named, its real files are written."""
+    root = module(tmp_path / "m")
+    real = module(root / "pkg", **{"main.go": _LIB.replace("main", "pkg"), "lib.go": ""})
+    (real / "go.mod").unlink()
+    (real / "lib.go").unlink()
+    (root / "alias").symlink_to("pkg")
+    res = run("apply", "--rule", "lazy-init", "--no-verify", "--dry-run", cwd=root)
+    assert "alias/" not in res.stdout and "pkg/main.go" in res.stdout
+    res = run("apply", "--rule", "lazy-init", "--no-verify", "alias", cwd=root)
+    assert res.returncode == 0, res.stderr
+    assert (root / "alias").is_symlink() and os.readlink(root / "alias") == "pkg"
+    assert "sync.OnceValue" in (real / "main.go").read_text()
+    assert not (real / "main.go").is_symlink()
+    go("build", "-o", os.devnull, "./...", cwd=root)
 
 
 def test_hard_linked_file_is_refused(tmp_path: Path) -> None:
