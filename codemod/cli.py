@@ -182,12 +182,15 @@ def apply(
             raise InputFailure(str(exc)) from None
     result = _scan(paths, rules)
     render.errors(result.report.errors)
-    plan = workflow.plan(
-        result,
-        unsafe_fixes=unsafe_fixes,
-        verify_build=not no_verify,
-        choose=_ask if interactive else None,
-    )
+    try:
+        plan = workflow.plan(
+            result,
+            unsafe_fixes=unsafe_fixes,
+            verify_build=not no_verify,
+            choose=_ask if interactive else None,
+        )
+    except model.InputError as exc:
+        raise InputFailure(str(exc)) from None
     changes = plan.changes
     render.rejected(changes.rejected)
     text = diffs.unified(changes.changes.values())

@@ -6,6 +6,7 @@ worker, and only plain data (findings with their edits) comes back.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -46,10 +47,13 @@ class Report:
     errors: list[FileError] = field(default_factory=list)
     files: int = 0
     packages: int = 0
+    # sha256 of each file's text as the rules saw it: the fixes' offsets are into that text
+    digests: dict[Path, bytes] = field(default_factory=dict)
 
     def merge(self, other: Report) -> None:
         self.findings += other.findings
         self.errors += other.errors
+        self.digests.update(other.digests)
         self.files += other.files
         self.packages += other.packages
 
@@ -100,6 +104,9 @@ def analyze(
                 )
                 continue
             by_path = {f.path: f for f in pass_.loaded_files}
+            report.digests.update(
+                (p, hashlib.sha256(f.source).digest()) for p, f in by_path.items()
+            )
             found += [_guard_fix(f, by_path) for f in pass_.findings]
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:

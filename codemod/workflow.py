@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -71,6 +72,8 @@ def plan(
 ) -> Plan:
     """Work out the file changes for the scan's fixes, passing every gate, writing nothing.
 
+    Raises model.InputError if a file changed since the scan read it.
+
     `choose` lets an interactive front end pick which fixes to keep.
     """
     wanted, unsafe_skipped, unfixable = [], [], []
@@ -87,9 +90,7 @@ def plan(
         declined = [f for f in wanted if f not in chosen]
         wanted = chosen
     formatter = cs.default_formatter()
-    # Every rebuild sees the bytes first read: `before` is what the edits were made for,
-    # and what `write` checks the file against.
-    read: cs.Reader = functools.cache(Path.read_bytes)
+    read = _reader(result.report.digests)
 
     def rebuild(findings: list[Finding]) -> cs.ChangeSet:
         return cs.build(findings, read=read, formatter=formatter)
@@ -100,6 +101,26 @@ def plan(
         changes = verify.verify(changes, rebuild)
         verified = True
     return Plan(changes, unsafe_skipped, unfixable, declined, verified)
+
+
+def _reader(digests: dict[Path, bytes]) -> cs.Reader:
+    """Read each file once, and only as the scan saw it: the fixes' offsets are into that
+    text, every rebuild must edit the same bytes, and `write` checks the file against them.
+
+    Raises model.InputError naming a file that changed since the scan read it.
+    """
+
+    @functools.cache
+    def read(path: Path) -> bytes:
+        data = path.read_bytes()
+        seen = digests.get(path)
+        if seen is not None and hashlib.sha256(data).digest() != seen:
+            raise model.InputError(
+                f"{path}: changed while codemod was scanning it; nothing written (run again)"
+            )
+        return data
+
+    return read
 
 
 def refuse_dirty(paths: Sequence[Path]) -> None:

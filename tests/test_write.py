@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod import changeset, verify, workflow, writer
+from codemod import changeset, model, verify, workflow, writer
 from tests.test_cli import CODEMOD, git, go, init_repo, run, tree_digest
 
 _MAIN = (
@@ -67,6 +67,15 @@ def test_file_created_by_someone_else_meanwhile_is_refused(tmp_path: Path) -> No
     with pytest.raises(writer.WriteError, match=r"codemod_lazyinit_test\.go: created by someone"):
         workflow.write(plan.changes)
     assert tree_digest(root) == before
+
+
+def test_file_edited_between_scan_and_plan_is_refused(tmp_path: Path) -> None:
+    """The fixes' offsets are into the scanned text: they must not land in a newer one."""
+    root = module(tmp_path / "m")
+    result = workflow.scan([root], ["lazy-init"])
+    (root / "main.go").write_text("// moved down a line\n" + _MAIN)
+    with pytest.raises(model.InputError, match=r"main\.go: changed while codemod was scanning"):
+        workflow.plan(result, verify_build=False)
 
 
 def test_rebuilds_during_verification_edit_the_bytes_first_read(
