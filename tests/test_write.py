@@ -201,6 +201,17 @@ def test_any_os_error_while_writing_is_one_line_and_nothing_written(
     assert tree_digest(root) == before and not list(root.glob(".*codemod-tmp"))
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_written_file_keeps_its_owner(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    os.chown(root / "lib.go", 1234, 5678)
+    res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=root)
+    assert res.returncode == 0, res.stderr
+    st = (root / "lib.go").stat()
+    assert (st.st_uid, st.st_gid) == (1234, 5678)
+    assert "sync.OnceValue" in (root / "lib.go").read_text()
+
+
 @pytest.mark.parametrize("option", ["--diff", "--pr-body"])
 def test_unwritable_diff_or_pr_body_file_is_one_line(tmp_path: Path, option: str) -> None:
     root = module(tmp_path / "m")
