@@ -58,7 +58,8 @@ def write_all(changes: Iterable[FileChange]) -> None:
 
 
 def _targets(changes: Iterable[FileChange]) -> list[_Target]:
-    targets, seen = [], {}
+    targets: list[_Target] = []
+    seen: dict[Path, Path] = {}
     for change in changes:
         real = Path(os.path.realpath(change.path))
         if real in seen:

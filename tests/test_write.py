@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from codemod import changeset, model, verify, workflow, writer
+from codemod.rule import Finding
 from tests.test_cli import CODEMOD, git, go, init_repo, run, tree_digest
 
 _MAIN = (
@@ -85,7 +87,11 @@ def test_rebuilds_during_verification_edit_the_bytes_first_read(
     root = module(tmp_path / "m")
     original = (root / "main.go").read_bytes()
 
-    def edit_then_rebuild(changes: changeset.ChangeSet, rebuild, modules=None):  # type: ignore[no-untyped-def]
+    def edit_then_rebuild(
+        changes: changeset.ChangeSet,
+        rebuild: Callable[[list[Finding]], changeset.ChangeSet],
+        modules: object = None,
+    ) -> changeset.ChangeSet:
         (root / "main.go").write_text("// moved\n" + _MAIN)
         return rebuild(changes.applied)
 
@@ -129,10 +135,8 @@ def test_two_concurrent_applies_keep_both_results_or_refuse_one(tmp_path: Path) 
         )
         for name, argv in args.items()
     }
-    results = {name: (p.wait(timeout=300), p.stderr.read()) for name, p in procs.items()}  # type: ignore[union-attr]
-    for p in procs.values():
-        p.stdout.close()  # type: ignore[union-attr]
-        p.stderr.close()  # type: ignore[union-attr]
+    errors = {name: p.communicate(timeout=300)[1] for name, p in procs.items()}
+    results = {name: (p.returncode, errors[name]) for name, p in procs.items()}
     refused = [name for name, (code, _) in results.items() if code == 2]
     for name in refused:
         assert "another codemod apply is running" in results[name][1]
@@ -188,11 +192,11 @@ def test_any_os_error_while_writing_is_one_line_and_nothing_written(
 
     real_replace, calls = os.replace, []
 
-    def second_fails(src: str, dst: object) -> None:
+    def second_fails(src: str, dst: Path) -> None:
         calls.append(dst)
         if len(calls) == 2:
             raise OSError(1, "Operation not permitted")
-        real_replace(src, dst)  # type: ignore[arg-type]
+        real_replace(src, dst)
 
     with monkeypatch.context() as patch:
         patch.setattr(writer.os, "replace", second_fails)
