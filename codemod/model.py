@@ -220,6 +220,7 @@ class DirectoryJob:
     files: tuple[Path, ...]
     selected: frozenset[Path]
     module: Module | None
+    roots: tuple[Path, ...] = ()  # the PATHs, links resolved: what a link may write into
 
 
 def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list[DirectoryJob]:
@@ -231,6 +232,8 @@ def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list
     """
     modules = modules or ModuleFinder()
     selected: dict[Path, set[Path]] = {}
+    paths = list(paths)
+    roots = tuple(Path(os.path.realpath(p)) for p in paths)
     for raw in paths:
         path = Path(os.path.abspath(raw))
         if not path.exists():
@@ -248,7 +251,11 @@ def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list
         if files:
             jobs.append(
                 DirectoryJob(
-                    directory, files, frozenset(selected[directory]), modules.find(directory)
+                    directory,
+                    files,
+                    frozenset(selected[directory]),
+                    modules.find(directory),
+                    roots,
                 )
             )
     return jobs
@@ -277,23 +284,26 @@ def load_job(job: DirectoryJob) -> list[Package]:
     boundary = job.module.root if job.module else job.dir
     for file in files:
         file.unwritable = link_problem(
-            file.path, boundary, "the module" if job.module else "its directory"
+            file.path, boundary, "the module" if job.module else "its directory", job.roots
         )
     return group_packages(job.dir, files, job.module)
 
 
-def link_problem(path: Path, boundary: Path, where: str) -> str:
+def link_problem(path: Path, boundary: Path, where: str, roots: Iterable[Path] = ()) -> str:
     """Why a file reached through a symlink may not be written through it, or "".
 
     The writer replaces a link's target, so the target must be a file codemod would
-    rewrite anyway: inside the module, and not in vendor/, testdata/ or a hidden directory
-    (unless the link itself is in one).
+    rewrite anyway: inside the module and the PATHs given (`roots`, resolved, if any),
+    and not in vendor/, testdata/ or a hidden directory (unless the link itself is in one).
     """
     real, root = path.resolve(), boundary.resolve()
     if real == path.absolute():
         return ""
     if not real.is_relative_to(root):
         return f"a link to {real}, outside {where}"
+    roots = list(roots)
+    if roots and not any(real.is_relative_to(r) for r in roots):
+        return f"a link to {real}, outside the PATHs given"
     skipped = [d for d in real.relative_to(root).parts[:-1] if _skip_dir(d)]
     link, top = path.absolute(), boundary.absolute()
     # A link that is itself in a skipped directory was named by the user: allowed.

@@ -246,6 +246,20 @@ def test_symlinked_file_is_written_through_and_stays_a_link(tmp_path: Path) -> N
     go("build", "-o", os.devnull, "./...", cwd=root)
 
 
+def test_symlink_to_a_file_outside_the_paths_given_is_not_rewritten(tmp_path: Path) -> None:
+    root = module(tmp_path / "m")
+    (root / "a").mkdir()
+    (root / "b").mkdir()
+    (root / "b" / "lib.go").write_text(_LIB.replace("package main", "package b"))
+    (root / "a" / "lib.go").symlink_to(Path("..") / "b" / "lib.go")
+    res = run("scan", "--format", "json", "a", cwd=root)
+    (finding,) = json.loads(res.stdout)["findings"]
+    real = (root / "b" / "lib.go").resolve()
+    assert f"(no fix: lib.go is a link to {real}, outside the PATHs given)" in finding["message"]
+    res = run("scan", "--format", "json", "a", "b", cwd=root)
+    assert all(f["fix"] for f in json.loads(res.stdout)["findings"])
+
+
 def test_symlink_into_testdata_is_not_rewritten(tmp_path: Path) -> None:
     root = module(tmp_path / "m")
     (root / "testdata").mkdir()
