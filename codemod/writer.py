@@ -204,6 +204,9 @@ def _sigint_deferred() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
+_CANNOT_LOCK = {errno.ENOLCK, errno.EBADF, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
 @contextmanager
 def locked(directories: Iterable[Path]) -> Iterator[None]:
     """Hold an exclusive lock on each directory (flock(2) on the directory itself).
@@ -214,6 +217,11 @@ def locked(directories: Iterable[Path]) -> Iterator[None]:
     build gate, which takes seconds to minutes, so a brief wait would mostly end in the
     same refusal, and a long one would leave a script hanging without saying why. The
     refusal names the holder; running again afterwards scans the result afresh.
+
+    Where the file system cannot lock a directory (NFS emulates flock with POSIX locks,
+    which need a file open for writing), the run goes on unlocked: the lock only keeps
+    runs apart, while `write_all`'s check that each file is still what was read is what
+    guarantees that no edit is lost.
     """
     fds: list[int] = []
     try:
@@ -227,7 +235,8 @@ def locked(directories: Iterable[Path]) -> Iterator[None]:
                         f"{directory}: another codemod apply is running on this tree "
                         f"({_holder(directory)}); try again when it has finished"
                     ) from None
-                raise WriteError(f"{directory}: cannot lock: {exc.strerror or exc}") from None
+                if exc.errno not in _CANNOT_LOCK:
+                    raise WriteError(f"{directory}: cannot lock: {exc.strerror or exc}") from None
         yield
     finally:
         for fd in fds:

@@ -3,6 +3,7 @@ a time, and with each file's line endings."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -115,6 +116,26 @@ def test_a_second_apply_is_refused_while_the_tree_is_locked(tmp_path: Path) -> N
     assert dry.returncode == 1, dry.stderr  # reading needs no lock
     again = run("apply", "--rule", "lazy-init", "--no-verify", cwd=root)
     assert again.returncode == 0, again.stderr
+
+
+def test_lock_is_skipped_where_the_file_system_cannot_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on NFS: the run goes on (the content check still guards); other errors stop it."""
+
+    def fails_with(code: int) -> Callable[..., None]:
+        def fail(*args: object) -> None:
+            raise OSError(code, os.strerror(code))
+
+        return fail
+
+    monkeypatch.setattr(writer.fcntl, "flock", fails_with(errno.ENOLCK))
+    with workflow.lock([tmp_path]):
+        pass
+    monkeypatch.setattr(writer.fcntl, "flock", fails_with(errno.EIO))
+    refused = pytest.raises(writer.WriteError, match="cannot lock: Input/output error")
+    with refused, workflow.lock([tmp_path]):
+        pass
 
 
 def test_two_concurrent_applies_keep_both_results_or_refuse_one(tmp_path: Path) -> None:
