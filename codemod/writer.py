@@ -30,7 +30,8 @@ from codemod.model import InputError
 
 
 class WriteError(InputError):
-    """Nothing was written: the message names the file and the reason."""
+    """The write stopped, leaving the tree as it was unless the message says otherwise;
+    the message names the file and the reason."""
 
 
 @dataclass(frozen=True)
