@@ -364,6 +364,13 @@ def test_crlf_package_stays_crlf(tmp_path: Path) -> None:
     patch = tmp_path / "fix.patch"
     res = run("apply", "--rule", "all", "--unsafe-fixes", "--diff", str(patch), cwd=root)
     assert res.returncode == 1, res.stderr
+    dry = subprocess.run(
+        [CODEMOD, "apply", "--rule", "all", "--unsafe-fixes", "--dry-run"],
+        cwd=root,
+        capture_output=True,
+        timeout=300,
+    )
+    assert dry.stdout == patch.read_bytes() and b"\r\n" in dry.stdout  # the same, CRs kept
     res = run("apply", "--rule", "all", "--unsafe-fixes", cwd=root)
     assert res.returncode == 0, res.stderr
     for name in ("main.go", "lib.go", "codemod_lazyinit_test.go", "debug_pprof.go"):
