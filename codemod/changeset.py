@@ -130,11 +130,14 @@ def _render(
         else:
             before = read(path)
             after = edits.apply_edits(before, text_edits)
+        crlf = _is_crlf(before) if before is not None else _crlf_beside(path, per_file, read)
         try:
             after = apply_imports(after, import_changes)
         except imports.ImportEditError as exc:
             failures[path] = str(exc)
             continue
+        if crlf:  # edits and imports bring LF lines; gofmt would also make them LF
+            after = _lf(after)
         problem = syntax.syntax_problem(syntax.parse(after))
         if problem:
             failures[path] = f"result does not parse at line {problem.line}: {problem.reason}"
@@ -146,12 +149,41 @@ def _render(
                     f"gofmt rejects the result: {error.splitlines()[0] if error else ''}"
                 )
                 continue
-            # Keep a hand-formatted file's layout; otherwise the result is gofmt's.
-            if before is None or create is not None or formatter(before)[0] == before:
+            # Keep a hand-formatted file's layout; otherwise the result is gofmt's. Line
+            # endings are not layout: gofmt writes LF, and they are restored below.
+            if before is None or create is not None or _gofmt_clean(before, crlf, formatter):
                 after = formatted
+        if crlf:
+            after = after.replace(b"\n", b"\r\n")
         if after != before:
             changes[path] = FileChange(path, before, after)
     return changes, failures
+
+
+def _is_crlf(source: bytes | None) -> bool:
+    """Whether every line of `source` ends in CRLF: then the result's lines all do too.
+
+    A file that mixes endings has no convention to keep; its new lines get LF.
+    """
+    return source is not None and source.count(b"\r\n") == source.count(b"\n") > 0
+
+
+def _crlf_beside(
+    path: Path, per_file: Mapping[Path, tuple[object, object, str | None]], read: Reader
+) -> bool:
+    """A new file follows the files edited beside it: CRLF if every one of them is."""
+    beside = [p for p, entry in per_file.items() if p.parent == path.parent and entry[2] is None]
+    return bool(beside) and all(_is_crlf(read(p)) for p in beside)
+
+
+def _gofmt_clean(source: bytes, crlf: bool, formatter: Formatter) -> bool:
+    text = _lf(source) if crlf else source
+    return formatter(text)[0] == text
+
+
+def _lf(source: bytes) -> bytes:
+    """CRLF to LF. In Go this changes no value: raw strings drop their carriage returns."""
+    return source.replace(b"\r\n", b"\n")
 
 
 def apply_imports(source: bytes, changes: Iterable[ImportChange]) -> bytes:

@@ -10,6 +10,7 @@ line on stderr; 130 on Ctrl-C, with a line saying whether anything was written.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import signal
 import sys
@@ -235,21 +236,21 @@ def apply(
     scan_paths = [Path(p) for p in (paths or (".",))]
     # The repository to branch, commit and measure is the one holding the PATHs.
     repo = gitops.common_work_tree(scan_paths) if branch or bench_pkg else None
-    if writes and not allow_dirty:
-        workflow.refuse_dirty(scan_paths)
+    held = contextlib.ExitStack()  # the tree lock, from scan to write and commit
+    if writes:
+        held.enter_context(workflow.lock(scan_paths))
+        if not allow_dirty:
+            workflow.refuse_dirty(scan_paths)
     journal = _journal()
     result = _scan(paths, rules)
     render.errors(result.report.errors)
-    try:
-        plan = workflow.plan(
-            result,
-            unsafe_fixes=unsafe_fixes,
-            verify_build=not no_verify,
-            choose=_ask if interactive else None,
-            verify_tests=verify_tests,
-        )
-    except gotool.GoToolError as exc:
-        raise InputFailure(str(exc)) from None
+    plan = workflow.plan(
+        result,
+        unsafe_fixes=unsafe_fixes,
+        verify_build=not no_verify,
+        choose=_ask if interactive else None,
+        verify_tests=verify_tests,
+    )
     if writes and plan.unverifiable:
         raise InputFailure(f"{plan.unverifiable}; pass --no-verify to write it unverified")
     changes = plan.changes
@@ -260,12 +261,13 @@ def apply(
     if not writes:
         render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
     if diff_file:
-        Path(diff_file).write_text(text)
+        _write_text(diff_file, text)
         journal.other.append(f"wrote the diff to {diff_file}")
     command = "codemod " + shlex.join(sys.argv[1:])
     original = gitops.current_ref(repo) if repo and changes else None
     if writes and changes and repo and branch:
         gitops.require_inside(repo, list(changes.changes))
+        workflow.check_writable(changes)  # never leave the user on an empty new branch
         gitops.start_branch(repo, branch)
         journal.other.append(f"switched to the new branch {branch}")
     if writes:
@@ -282,6 +284,7 @@ def apply(
         if push_remote:
             gitops.push(repo, push_remote, branch or "")
             render.err.print(f"pushed {branch} to {push_remote}", markup=False)
+    held.close()
     bench_md = ""
     if bench_pkg and changes and original and repo:
         measured = _measure(
@@ -301,7 +304,7 @@ def apply(
             + [r.finding for r in changes.rejected]
         )
         text = summary.pr_body(changes.applied, left, command, plan.verification, bench_md)
-        Path(pr_body).write_text(text)
+        _write_text(pr_body, text)
         journal.other.append(f"wrote the pull-request body to {pr_body}")
     if result.report.errors:
         sys.exit(EXIT_ERROR)
@@ -315,6 +318,13 @@ def _inside(directory: Path, repo: Path) -> Path:
     """`directory` if it is in the work tree `repo` (so --bench PKG reads as the user
     typed it), else the work tree's root."""
     return directory if directory.resolve().is_relative_to(repo) else repo
+
+
+def _write_text(path: str, text: str) -> None:
+    try:
+        Path(path).write_bytes(text.encode("utf-8", "surrogateescape"))
+    except OSError as exc:
+        raise InputFailure(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:

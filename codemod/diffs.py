@@ -15,7 +15,10 @@ _NO_EOL = "\\ No newline at end of file\n"
 def _lines(data: bytes | None) -> list[str]:
     if not data:
         return []
-    lines = data.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+    # Only LF ends a line for git; str.splitlines would also split at a lone CR, a form
+    # feed or U+2028, which git reads as content of the line.
+    lines = data.decode("utf-8", errors="surrogateescape").split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     if not lines[-1].endswith("\n"):
         lines[-1] += "\n" + _NO_EOL
     return lines

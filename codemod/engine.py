@@ -6,6 +6,7 @@ worker, and only plain data (findings with their edits) comes back.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
@@ -28,6 +29,7 @@ from codemod.model import (
     Workspace,
     discover,
     group_packages,
+    link_problem,
     load_job,
 )
 from codemod.rule import Finding, Pass
@@ -51,10 +53,13 @@ class Report:
     errors: list[FileError] = field(default_factory=list)
     files: int = 0
     packages: int = 0
+    # sha256 of each file's text as the rules saw it: the fixes' offsets are into that text
+    digests: dict[Path, bytes] = field(default_factory=dict)
 
     def merge(self, other: Report) -> None:
         self.findings += other.findings
         self.errors += other.errors
+        self.digests.update(other.digests)
         self.files += other.files
         self.packages += other.packages
 
@@ -124,6 +129,9 @@ def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> 
                 )
                 continue
             by_path = {f.path: (f, p) for p in pass_.loaded_packages for f in p.files}
+            report.digests.update(
+                (path, hashlib.sha256(f.source).digest()) for path, (f, _) in by_path.items()
+            )
             found += [_guard_fix(f, by_path, package, reach) for f in pass_.findings]
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
@@ -165,6 +173,8 @@ def _importer_loader(
                 if directory == package.dir:
                     continue  # the external test package is among the siblings already
                 parsed = [_load_importer(path, reach) for path in files]
+                for file in parsed:
+                    file.unwritable = link_problem(file.path, module.root, "the module")
                 found += group_packages(directory, parsed, module)
         return found
 
@@ -244,6 +254,8 @@ def _guard_fix(
             why = (
                 "excluded in .codemod.toml"
                 if target.excluded
+                else target.unwritable
+                if target.unwritable
                 else "generated"
                 if target.generated
                 else "not parsed"

@@ -174,6 +174,7 @@ class GoFile:
     generated: bool
     selected: bool = True  # named by the user's PATH arguments: findings are reported here
     excluded: bool = False  # matched by an `exclude` glob: neither reported nor edited
+    unwritable: str = ""  # why no fix may write the file though it parsed, e.g. a link out
 
     @property
     def is_test(self) -> bool:
@@ -187,14 +188,20 @@ class GoFile:
 
     @property
     def rewritable(self) -> bool:
-        """Whether a fix may change this file: parsed cleanly, not generated, not excluded.
+        """Whether a fix may change this file: parsed cleanly, not generated, not excluded,
+        and not a link to a file codemod may not write (see `link_problem`).
 
         Not `selected`: PATHs choose where findings are reported, but a fix edits every
         reference it must (the package's other files, its importers in the module and the
         workspace) so that the program still builds, as a rename would; it is refused when
         one of those files may not be edited.
         """
-        return not self.excluded and not self.generated and self.problem is None
+        return (
+            not self.excluded
+            and not self.generated
+            and self.problem is None
+            and not self.unwritable
+        )
 
     @property
     def root(self) -> syntax.Node:
@@ -308,6 +315,7 @@ class DirectoryJob:
     files: tuple[Path, ...]
     selected: frozenset[Path]
     module: Module | None
+    roots: tuple[Path, ...] = ()  # the PATHs, links resolved: what a link may write into
 
 
 def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list[DirectoryJob]:
@@ -319,6 +327,8 @@ def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list
     """
     modules = modules or ModuleFinder()
     selected: dict[Path, set[Path]] = {}
+    paths = list(paths)
+    roots = tuple(Path(os.path.realpath(p)) for p in paths)
     for raw in paths:
         path = Path(os.path.abspath(raw))
         if not path.exists():
@@ -336,7 +346,11 @@ def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list
         if files:
             jobs.append(
                 DirectoryJob(
-                    directory, files, frozenset(selected[directory]), modules.find(directory)
+                    directory,
+                    files,
+                    frozenset(selected[directory]),
+                    modules.find(directory),
+                    roots,
                 )
             )
     return jobs
@@ -362,4 +376,34 @@ def _go_files(directory: Path) -> list[Path]:
 
 def load_job(job: DirectoryJob) -> list[Package]:
     files = [GoFile.load(p, selected=p in job.selected) for p in job.files]
+    boundary = job.module.root if job.module else job.dir
+    for file in files:
+        file.unwritable = link_problem(
+            file.path, boundary, "the module" if job.module else "its directory", job.roots
+        )
     return group_packages(job.dir, files, job.module)
+
+
+def link_problem(path: Path, boundary: Path, where: str, roots: Iterable[Path] = ()) -> str:
+    """Why a file reached through a symlink may not be written through it, or "".
+
+    The writer replaces a link's target, so the target must be a file codemod would
+    rewrite anyway: inside the module and the PATHs given (`roots`, resolved, if any),
+    and not in vendor/, testdata/ or a hidden directory (unless the link itself is in one).
+    """
+    real, root = path.resolve(), boundary.resolve()
+    if real == path.absolute():
+        return ""
+    if not real.is_relative_to(root):
+        return f"a link to {real}, outside {where}"
+    roots = list(roots)
+    if roots and not any(real.is_relative_to(r) for r in roots):
+        return f"a link to {real}, outside the PATHs given"
+    skipped = [d for d in real.relative_to(root).parts[:-1] if _skip_dir(d)]
+    link, top = path.absolute(), boundary.absolute()
+    # A link that is itself in a skipped directory was named by the user: allowed.
+    if link.is_relative_to(top) and any(_skip_dir(d) for d in link.relative_to(top).parts[:-1]):
+        skipped = []
+    if skipped:
+        return f"a link into {skipped[0]}/, which codemod never rewrites"
+    return ""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +127,7 @@ def plan(
 
     `choose` lets an interactive front end pick which fixes to keep. When nothing can
     be built (no toolchain, no module), `unverifiable` says so: the caller must not write.
+    Raises model.InputError if a file changed since the scan read it.
     """
     wanted, unsafe_skipped, unfixable = [], [], []
     for finding in result.report.findings:
@@ -139,9 +143,10 @@ def plan(
         declined = [f for f in wanted if f not in chosen]
         wanted = chosen
     formatter = cs.default_formatter()
+    read = _reader(result.report.digests)
 
     def rebuild(findings: list[Finding]) -> cs.ChangeSet:
-        return cs.build(findings, formatter=formatter)
+        return cs.build(findings, read=read, formatter=formatter)
 
     changes = rebuild(wanted)
     planned = Plan(changes, unsafe_skipped, unfixable, declined)
@@ -161,6 +166,26 @@ def plan(
     return planned
 
 
+def _reader(digests: dict[Path, bytes]) -> cs.Reader:
+    """Read each file once, and only as the scan saw it: the fixes' offsets are into that
+    text, every rebuild must edit the same bytes, and `write` checks the file against them.
+
+    Raises model.InputError naming a file that changed since the scan read it.
+    """
+
+    @functools.cache
+    def read(path: Path) -> bytes:
+        data = path.read_bytes()
+        seen = digests.get(path)
+        if seen is not None and hashlib.sha256(data).digest() != seen:
+            raise model.InputError(
+                f"{path}: changed while codemod was scanning it; nothing written (run again)"
+            )
+        return data
+
+    return read
+
+
 def refuse_dirty(paths: Sequence[Path]) -> None:
     dirty = gitops.dirty_paths([p.absolute() for p in paths])
     if dirty:
@@ -172,4 +197,29 @@ def refuse_dirty(paths: Sequence[Path]) -> None:
 
 
 def write(changes: cs.ChangeSet) -> None:
-    writer.write_all({c.path: c.after for c in changes.changes.values()})
+    """Write all files of the change set or none (raises writer.WriteError, an InputError)."""
+    writer.write_all(changes.changes.values())
+
+
+def check_writable(changes: cs.ChangeSet) -> None:
+    """Raise writer.WriteError now if `write` would refuse the change set."""
+    writer.check_all(changes.changes.values())
+
+
+def lock(paths: Sequence[Path]) -> AbstractContextManager[None]:
+    """Keep other `apply` runs off the trees of `paths` from scan to write (and commit).
+
+    A tree is the git work tree a path is in, else its module, else its directory: two
+    runs on different PATHs of one tree still exclude each other.
+    """
+    return writer.locked(_tree_root(Path(p).absolute()) for p in paths if Path(p).exists())
+
+
+def _tree_root(path: Path) -> Path:
+    directory = path if path.is_dir() else path.parent
+    try:
+        return gitops.top_level(directory)
+    except gitops.GitError:
+        pass
+    module = model.ModuleFinder().find(directory.resolve())
+    return module.root if module else directory.resolve()

@@ -103,6 +103,7 @@ def test_write_all_stages_everything_before_replacing(
 ) -> None:
     """A failure while staging (a full disk, say) leaves every target as it was."""
     from codemod import writer
+    from codemod.changeset import FileChange
 
     a, b = tmp_path / "a.go", tmp_path / "b.go"
     a.write_bytes(b"old a")
@@ -110,19 +111,21 @@ def test_write_all_stages_everything_before_replacing(
     real_stage = writer._stage
     calls = []
 
-    def failing_stage(path: Path, data: bytes) -> str:
-        calls.append(path)
+    def failing_stage(target: writer._Target) -> str:
+        calls.append(target)
         if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        return real_stage(path, data)
+            raise writer.WriteError(f"{target.change.path}: cannot write: No space left on device")
+        return real_stage(target)
 
     monkeypatch.setattr(writer, "_stage", failing_stage)
-    with pytest.raises(OSError):
-        writer.write_all({a: b"new a", b: b"new b"})
+    with pytest.raises(writer.WriteError):
+        writer.write_all([FileChange(a, b"old a", b"new a"), FileChange(b, b"old b", b"new b")])
     assert a.read_bytes() == b"old a" and b.read_bytes() == b"old b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.go", "b.go"]
     monkeypatch.setattr(writer, "_stage", real_stage)
-    writer.write_all({a: b"new a", tmp_path / "c.go": b"new c"})
+    writer.write_all(
+        [FileChange(a, b"old a", b"new a"), FileChange(tmp_path / "c.go", None, b"new c")]
+    )
     assert a.read_bytes() == b"new a" and (tmp_path / "c.go").read_bytes() == b"new c"
 
 
