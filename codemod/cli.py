@@ -253,6 +253,8 @@ def apply(
     )
     if writes and plan.unverifiable:
         raise InputFailure(f"{plan.unverifiable}; pass --no-verify to write it unverified")
+    if writes and not allow_dirty:  # a fix may edit importers outside the PATHs too
+        workflow.refuse_dirty(list(plan.changes.changes))
     changes = plan.changes
     render.rejected(changes.rejected)
     text = diffs.unified(changes.changes.values())

@@ -21,17 +21,21 @@ def repository(path: Path) -> git.Repo | None:
 def dirty_paths(paths: list[Path]) -> list[str]:
     """Uncommitted changes (tracked or untracked) under `paths`, relative to the repo root.
 
-    Empty when the paths are not in a git work tree: there is nothing to protect then.
+    One `git status` per repository, however many paths. Empty when the paths are not in
+    a git work tree: there is nothing to protect then.
     """
-    dirty: list[str] = []
+    by_repo: dict[Path, tuple[git.Repo, list[str]]] = {}
     for path in paths:
         repo = repository(path)
         if repo is None or repo.bare:
             continue
         root = Path(repo.working_tree_dir or ".").resolve()
         rel = path.resolve().relative_to(root).as_posix()
+        by_repo.setdefault(root, (repo, []))[1].append(rel or ".")
+    dirty: list[str] = []
+    for repo, rels in by_repo.values():
         with _one_line():
-            status = repo.git.status("--porcelain", "--untracked-files=all", "--", rel or ".")
+            status = repo.git.status("--porcelain", "--untracked-files=all", "--", *rels)
         dirty += [line[3:] for line in status.splitlines() if line.strip()]
     return sorted(set(dirty))
 

@@ -101,6 +101,28 @@ def test_references_outside_the_paths_given_are_rewritten(tmp_path: Path) -> Non
     builds(tmp_path)
 
 
+def test_an_uncommitted_edit_in_an_importer_outside_the_paths_is_refused(tmp_path: Path) -> None:
+    """The dirty check covers every file the change writes, not only the PATHs: otherwise
+    `--commit` would commit the user's own unfinished edit with the fix."""
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            "a/a.go": PKG_A,
+            "user/user.go": user("user", "example.com/m/a"),
+        },
+    )
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "initial"]):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+    importer = tmp_path / "user" / "user.go"
+    importer.write_text(importer.read_text() + "\n// work in progress\n")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*.go")}
+    res = codemod("apply", "a", "--rule", "lazy-init", "--unsafe-fixes", cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert "user/user.go: uncommitted changes" in res.stderr and "--allow-dirty" in res.stderr
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.go")} == before
+
+
 # ---------------------------------------------------------------------------- workspaces
 
 MAIN_B = (
