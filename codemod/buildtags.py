@@ -1,11 +1,12 @@
-"""Build constraints: `//go:build` expressions (parse, print, ask what a default build
-sees) and the GOOS/GOARCH a file name implies."""
+"""Build constraints: `//go:build` expressions and the older `// +build` lines (parse,
+print, ask what a default build sees), read from a file's header as go/build reads them,
+and the GOOS/GOARCH a file name implies. The one place that reads constraints."""
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[A-Za-z0-9_.]+)")
@@ -26,7 +27,9 @@ KNOWN_ARCH = frozenset({
 
 
 class ConstraintError(ValueError):
-    pass
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line  # 1-based line of the header that holds it; 0 when unknown
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,101 @@ class Constraint:
             self.source if re.fullmatch(r"!?[A-Za-z0-9_.]+", self.source) else f"({self.source})"
         )
         return f"{tag} && {inner}"
+
+
+def header_constraint(source: bytes) -> Constraint | None:
+    """The constraint in a file's header, as go/build's shouldBuild reads it.
+
+    A `//go:build` line before the first non-comment text rules. Without one, every
+    `// +build` line of the leading `//` comments counts (the lines AND together), but only
+    above the last blank line before the package clause, so a package doc comment's
+    `// +build` does not. The result reads as a `//go:build` expression (`source`), so a
+    file written from it says the same in today's syntax.
+    """
+    go_build: tuple[int, str] | None = None
+    seen: list[bytes] = []  # the header's lines, up to the first non-comment text
+    end, ended, in_block = 0, False, False
+    for number, raw in enumerate(_lines(source), 1):
+        line = raw.strip()
+        seen.append(line)
+        if not line and not ended:
+            end = number  # +build lines count only above the last blank line
+            continue
+        ended = ended or not line.startswith(b"//")
+        if not in_block and re.fullmatch(rb"//go:build(?:[ \t].*)?", line):
+            if go_build is not None:
+                raise ConstraintError("more than one //go:build line", number)
+            go_build = (number, line[len(b"//go:build") :].decode(errors="replace"))
+        code, in_block = _strip_comments(line, in_block)
+        if code:
+            break
+    if go_build is not None:
+        number, expr = go_build
+        try:
+            return Constraint.parse(expr)
+        except ConstraintError as exc:
+            raise ConstraintError(str(exc), number) from None
+    plus = [e for e in map(_plus_build_expr, seen[:end]) if e is not None]
+    if not plus:
+        return None
+    return Constraint.parse(" && ".join(_wrap(e, "||") if len(plus) > 1 else e for e in plus))
+
+
+def _lines(source: bytes) -> Iterator[bytes]:
+    start = 0
+    while start < len(source):
+        stop = source.find(b"\n", start)
+        stop = len(source) if stop < 0 else stop
+        yield source[start:stop]
+        start = stop + 1
+
+
+def _strip_comments(line: bytes, in_block: bool) -> tuple[bytes, bool]:
+    """What of the (stripped) header line is not comment, and whether a /* runs on."""
+    while line:
+        if in_block:
+            close = line.find(b"*/")
+            if close < 0:
+                return b"", True
+            line, in_block = line[close + 2 :].strip(), False
+        elif line.startswith(b"//"):
+            return b"", False
+        elif line.startswith(b"/*"):
+            line, in_block = line[2:].strip(), True
+        else:
+            return line, False
+    return b"", in_block
+
+
+def _plus_build_expr(raw: bytes) -> str | None:
+    """A `// +build` line as a //go:build expression: spaces OR, commas AND, `!` negates;
+    a word that is no tag (or `!!x`) reads as `ignore`, as go/build/constraint has it."""
+    line = raw.strip()
+    if not line.startswith(b"//"):
+        return None
+    rest = line[2:].strip()
+    if not rest.startswith(b"+build") or rest[6:7] not in (b"", b" ", b"\t"):
+        return None
+    clauses = [
+        " && ".join(map(_plus_build_literal, clause.split(",")))
+        for clause in rest[6:].decode(errors="replace").split()
+    ]
+    if not clauses:
+        return "ignore"
+    return " || ".join(_wrap(c, "&&") if len(clauses) > 1 else c for c in clauses)
+
+
+def _plus_build_literal(literal: str) -> str:
+    negated = literal.startswith("!") and not literal.startswith("!!")
+    word = literal[1:] if negated else literal
+    if not re.fullmatch(r"[A-Za-z0-9_.]+", word):
+        return "ignore"
+    return f"!{word}" if negated else word
+
+
+def _wrap(expr: str, operator: str) -> str:
+    """Parenthesise `expr` when it joins terms with `operator`, as gofmt prints."""
+    return f"({expr})" if f" {operator} " in expr else expr
 
 
 def file_name_tags(name: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from codemod import syntax
-from codemod.buildtags import Constraint, ConstraintError
+from codemod.buildtags import Constraint, ConstraintError, header_constraint
 
 
 class InputError(Exception):
@@ -182,8 +182,8 @@ class GoFile:
 
     @property
     def never_built(self) -> bool:
-        """`//go:build ignore` (or any constraint that needs the tag): a standalone
-        program or generator kept beside the package, not part of any build."""
+        """`//go:build ignore` or `// +build ignore` (any constraint that needs the tag):
+        a standalone program or generator kept beside the package, not part of any build."""
         return self.constraint is not None and self.constraint.needs("ignore")
 
     @property
@@ -221,13 +221,10 @@ class GoFile:
         header = source[: clause.start_byte] if clause else source[:4096]
         problem = syntax.syntax_problem(tree)
         constraint = None
-        match = re.search(rb"^//go:build[ \t]+(.+)$", header, re.M)
-        if match:
-            try:
-                constraint = Constraint.parse(match.group(1).decode())
-            except ConstraintError as exc:
-                line = header[: match.start()].count(b"\n") + 1
-                problem = problem or syntax.SyntaxProblem(line, 1, str(exc))
+        try:
+            constraint = header_constraint(source)
+        except ConstraintError as exc:
+            problem = problem or syntax.SyntaxProblem(exc.line, 1, str(exc))
         return cls(
             path=path,
             source=source,

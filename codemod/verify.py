@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codemod import buildtags, gotool
 from codemod import changeset as cs
-from codemod import gotool
 from codemod.model import Module, ModuleFinder, Workspace
 from codemod.rule import Finding
 
@@ -151,13 +151,14 @@ class Target:
 
 
 def _systems(path: Path, content: bytes) -> set[str]:
-    """The GOOS values a file names, in its file name or its //go:build line."""
-    parts = path.stem.split("_")[1:]
-    found = {p for p in parts[-2:] if p in _GOOS_ARCH}
-    match = re.search(rb"^//go:build (.+)$", content, re.M)
-    if match:
-        found |= set(re.findall(r"[a-z0-9]+", match.group(1).decode())) & set(_GOOS_ARCH)
-    return found
+    """The GOOS values a file names, in its file name or its build constraint (an
+    unreadable constraint names none: the build reports it)."""
+    try:
+        constraint = buildtags.header_constraint(content)
+    except buildtags.ConstraintError:
+        constraint = None
+    named = set(buildtags.file_name_tags(path.name)) | (constraint.tags if constraint else set())
+    return named & _GOOS_ARCH.keys()
 
 
 @dataclass(frozen=True)

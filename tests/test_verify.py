@@ -64,6 +64,15 @@ def test_systems_named_by_files() -> None:
     assert verify._systems(Path("x_test.go"), b"package x") == set()
 
 
+def test_systems_read_as_go_build_reads_them() -> None:
+    """Old `// +build` lines name systems too; a GOOS in the middle of a file name does
+    not (go/build reads only the last one or two parts)."""
+    plus = b"// Copyright.\n\n// +build darwin,amd64 openbsd\n\npackage x"
+    assert verify._systems(Path("x.go"), plus) == {"darwin", "openbsd"}
+    assert verify._systems(Path("x_windows_helper.go"), b"package x") == set()
+    assert verify._systems(Path("x_windows_arm64_test.go"), b"package x") == {"windows"}
+
+
 def test_only_the_broken_package_loses_its_edits(tmp_path: Path) -> None:
     (tmp_path / "go.mod").write_text("module example.com/two\n\ngo 1.22\n")
     for name in ("a", "b"):
