@@ -43,7 +43,7 @@ getter before; either way a panicking initializer panics at every use, as with
 `sync.OnceValue`. A generated test (`codemod_lazyinit_test.go`) builds every lazy value,
 so a bad pattern still fails `go test` instead of the first request that needs it;
 values declared in files built only on some systems or with some tags (`x_windows.go`,
-`//go:build !windows`) are forced in a test file with the same constraint
+`//go:build !windows`, `// +build !windows`) are forced in a test file with the same constraint
 (`codemod_not_windows_lazyinit_test.go`).
 
 Unexported vars are a safe fix: only the moment of the work changes. Exported vars
@@ -871,7 +871,7 @@ def _fresh(c: Candidate, base: str) -> str:
 
 def _build_group(file: GoFile) -> str:
     """The constraint under which `file` is built, from its name's GOOS/GOARCH and its
-    //go:build line, as one expression ("" when every build has it)."""
+    //go:build (or old // +build) lines, as one expression ("" when every build has it)."""
     tags = " && ".join(buildtags.file_name_tags(file.path.name))
     if file.constraint is None:
         return tags
