@@ -18,13 +18,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from codemod import gotool, imports, registry, suppress
+from codemod import buildtags, gotool, imports, registry, suppress
 from codemod.config import Config
 from codemod.model import (
     DirectoryJob,
     GoFile,
     ImportGraph,
     InputError,
+    Module,
     Package,
     Workspace,
     discover,
@@ -133,6 +134,8 @@ def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> 
                 (path, hashlib.sha256(f.source).digest()) for path, (f, _) in by_path.items()
             )
             found += [_guard_fix(f, by_path, package, reach) for f in pass_.findings]
+        why = _not_linked(package, reach) if found else ""
+        found = [_mark_not_linked(f, why) for f in found] if why else found
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
             by_file.setdefault(finding.path, []).append(finding)
@@ -203,6 +206,8 @@ def _imports(package: Package, import_path: str) -> bool:
 # Module root -> import path -> the module's files that import it: built once per
 # process from a text scan of import blocks, however many packages ask.
 _MODULE_IMPORTS: dict[Path, dict[str, list[Path]]] = {}
+# Module root -> the modules nested in its tree, found while building its index.
+_NESTED: dict[Path, dict[Path, Module]] = {}
 _IMPORT_BLOCK = re.compile(
     rb"^import\s*\((.*?)^\)|^import\s+(?:[\w.]+\s+)?(\"[^\"]+\")", re.M | re.S
 )
@@ -214,8 +219,11 @@ def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
     path, by directory. The caller parses only these."""
     if root not in _MODULE_IMPORTS:
         index: dict[str, list[Path]] = {}
+        nested = _NESTED.setdefault(root, {})
         for job in discover([root]):
             if job.module is None or job.module.root != root:
+                if job.module is not None:
+                    nested[job.module.root] = job.module
                 continue
             for path in job.files:
                 try:
@@ -230,6 +238,123 @@ def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
     for path in dict.fromkeys(_MODULE_IMPORTS[root].get(import_path, [])):
         out.setdefault(path.parent, []).append(path)
     return out
+
+
+NOT_LINKED = "not linked into any program"
+
+
+def _not_linked(package: Package, reach: Reach) -> str:
+    """Why no program links the package (its init never runs at a start), or "" when
+    one may or it cannot tell.
+
+    Told apart: a package whose files are all behind an `ignore` constraint (a program
+    for `go run`, such as a generator), and an internal package that only tests, files
+    behind `ignore`, and other such packages import, as the import index of its module,
+    the modules nested in it and those that build against it (go.work, local replace)
+    shows. Not seen, so not claimed: importers anywhere else. That is why a package
+    outside internal/ is never judged: another module's program may link a library's
+    package that its own module imports only from tests. A nested module that is not
+    in sight (not below the module's root, nor in its go.work) could still import an
+    internal package through the module cache; that is not seen either.
+    """
+    built = [f for f in package.non_test_files() if not f.never_built]
+    if package.non_test_files() and not built:
+        return "its files are all behind an `ignore` build constraint, so no build includes them"
+    if (
+        not built
+        or package.name == "main"
+        or package.module is None
+        or package.module.path == "std"
+        or package.is_external_test
+    ):
+        return ""
+    return _unlinked_importers(package.module, package.import_path, reach, {package.import_path})
+
+
+def _unlinked_importers(module: Module, import_path: str, reach: Reach, seen: set[str]) -> str:
+    """Why no program links internal package `import_path` of `module`, or ""."""
+    if not _confined(module, import_path):
+        return ""
+    tests: list[str] = []
+    ignored: list[str] = []
+    unlinked: list[str] = []
+    for path, home in _importers_in_sight(module, import_path, reach):
+        role = _role(path)
+        if role == "main":
+            return ""
+        if role in ("test", "ignored"):
+            (tests if role == "test" else ignored).append(home.locate(path))
+            continue
+        importer = home.import_path(path.parent)
+        if importer not in seen:
+            seen.add(importer)
+            if not _unlinked_importers(home, importer, reach, seen):
+                return ""
+            unlinked.append(importer)
+    kinds = [
+        f"{what} ({_some(where)})"
+        for what, where in (
+            ("tests", tests),
+            ("files behind an `ignore` build constraint", ignored),
+            ("packages no program links", unlinked),
+        )
+        if where
+    ]
+    if not kinds:
+        return "an internal package that nothing in its module imports"
+    return "an internal package imported only by " + " and ".join(kinds)
+
+
+def _confined(module: Module, import_path: str) -> bool:
+    """Whether only the module's tree may import the package: an `internal` element after
+    the module's path (`example.com/internal/m/x` is open to all of example.com/...)."""
+    inside = import_path.removeprefix(module.path + "/") if import_path != module.path else ""
+    return inside != import_path and "internal" in inside.split("/")
+
+
+def _some(names: list[str]) -> str:
+    """The first name, and how many more: a finding's message stays one readable line."""
+    names = sorted(set(names))
+    return names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+
+
+def _importers_in_sight(
+    module: Module, import_path: str, reach: Reach
+) -> Iterator[tuple[Path, Module]]:
+    """Files that import the path, with their module, in every module that may import it
+    and that this run can see."""
+    _files_importing(module.root, import_path)  # indexes the module, finding nested ones
+    modules = {m.root: m for m in reach.workspace.importers_of(module)}
+    for nested in _NESTED.get(module.root, {}).values():
+        modules.setdefault(nested.root, nested)
+    for home in modules.values():
+        for files in _files_importing(home.root, import_path).values():
+            yield from ((path, home) for path in files)
+
+
+_PACKAGE_CLAUSE = re.compile(rb"^package[ \t]+(\w+)", re.M)
+
+
+def _role(path: Path) -> str:
+    """What an importing file is, from a cheap read of its header: "test", "ignored"
+    (behind an `ignore` constraint), "main" (part of a program) or "library"."""
+    if path.name.endswith("_test.go"):
+        return "test"
+    try:
+        source = path.read_bytes()
+        constraint = buildtags.header_constraint(source)
+    except (OSError, buildtags.ConstraintError):
+        return "main"  # unknown: assume a program links it, and claim nothing
+    if constraint is not None and constraint.needs("ignore"):
+        return "ignored"
+    clause = _PACKAGE_CLAUSE.search(source)
+    return "main" if clause and clause.group(1) == b"main" else "library"
+
+
+def _mark_not_linked(finding: Finding, why: str) -> Finding:
+    """A finding in a package no program links: reported, but its fix withheld."""
+    held = "; no fix, since its init never runs when a program starts" if finding.fix else ""
+    return replace(finding, fix=None, message=f"{finding.message} ({NOT_LINKED}: {why}{held})")
 
 
 def _guard_fix(
