@@ -7,6 +7,7 @@ from pathlib import Path
 
 from codemod import engine, workflow
 from codemod.model import GoFile, Module, Package
+from codemod.rule import Finding
 
 
 def regexp_package(name: str, imports: tuple[str, ...] = ()) -> str:
@@ -31,7 +32,7 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text)
 
 
-def findings_by_package(root: Path) -> dict[str, engine.Finding]:
+def findings_by_package(root: Path) -> dict[str, Finding]:
     report = workflow.scan([root], ["lazy-init"], workers=1).report
     assert not report.errors
     return {f.path.parent.relative_to(root).as_posix(): f for f in report.findings}
