@@ -924,6 +924,8 @@ class _Helpers:
         t = typeexpr.read(c.result_type, typeexpr.import_names(c.file.root))
         if isinstance(t, str):
             return f"cannot write its type in {HELPER_FILE}: {t}"
+        if imports.CGO in t.paths:
+            return f"cannot write its type in {HELPER_FILE}: a cgo type"
         group = _package_group(self.ctx)
         for name in t.own:
             decl = self.ctx.scope.decls.get(name)

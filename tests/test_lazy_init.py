@@ -71,6 +71,7 @@ def test_before_go118_types_the_helper_file_cannot_write_are_left_eager(tmp_path
         {
             ".codemod.toml": "[rules.lazy-init]\nmin_map_entries = 2\n",
             "dot.go": 'package p\n\nimport . "regexp"\n\nvar d = map[string]*Regexp{"a": nil, "b": nil}\n\nfunc D() *Regexp { return d["a"] }\n',
+            "cgo.go": 'package p\n\n// #include <stdlib.h>\nimport "C"\n\nvar c = map[string]*C.char{"a": nil, "b": nil}\n\nfunc F() *C.char { return c["a"] }\n',
             "w_windows.go": 'package p\n\nimport "regexp"\n\ntype pats []*regexp.Regexp\n\nvar w = pats{regexp.MustCompile(`w`)}\n\nfunc W() *regexp.Regexp { return w[0] }\n',
         },
     )
@@ -79,6 +80,9 @@ def test_before_go118_types_the_helper_file_cannot_write_are_left_eager(tmp_path
     assert all(f.fix is None for f in findings)
     assert by_file["dot.go"].message.endswith(
         "cannot write its type in codemod_oncevalue.go: Regexp is not a type of the package"
+    )
+    assert by_file["cgo.go"].message.endswith(
+        "cannot write its type in codemod_oncevalue.go: a cgo type"
     )
     assert by_file["w_windows.go"].message.endswith(
         "its type pats exists only in builds with windows, but codemod_oncevalue.go, "
