@@ -38,9 +38,10 @@ Every reference in the package becomes a call, resolved by scope: parameters, lo
 range and type-switch bindings, struct fields and method names that share the name are
 left alone; a value used as a key of a literal whose type codemod cannot resolve (a
 struct field name or a map key?) is left eager, with the reason. Modules older than Go 1.21 get the same shape built
-on `sync.Once`: a generated generic `codemodOnceValue` helper from Go 1.18, an inline
-getter before; either way a panicking initializer panics at every use, as with
-`sync.OnceValue`. A generated test (`codemod_lazyinit_test.go`) builds every lazy value,
+on `sync.Once`, from helpers generated in `codemod_oncevalue.go`: the generic
+`codemodOnceValue` from Go 1.18; before, one per result type (`codemodOnceRegexp` for
+`*regexp.Regexp`, whatever each file calls regexp). Either way a panicking initializer
+panics at every use, as with `sync.OnceValue`. A generated test (`codemod_lazyinit_test.go`) builds every lazy value,
 so a bad pattern still fails `go test` instead of the first request that needs it;
 values declared in files built only on some systems or with some tags (`x_windows.go`,
 `//go:build !windows`, `// +build !windows`) are forced in a test file with the same constraint
@@ -72,7 +73,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from codemod import buildtags, imports, syntax
+from codemod import buildtags, imports, syntax, typeexpr
 from codemod.edits import TextEdit
 from codemod.model import GoFile, Package
 from codemod.rule import (
@@ -733,8 +734,8 @@ def _reachable(start: str, calls: dict[str, set[str]]) -> set[str]:
 
 
 def _report(ctx: Context, candidates: list[Candidate]) -> None:
+    helpers = _Helpers.plan(ctx, [c for c in candidates if not c.skip])
     tests = _GeneratedTests.plan(ctx, [c for c in candidates if not c.skip])
-    shared = tests.shared + ([_helper_file(ctx)] if _helper(ctx) == HELPER else [])
     for c in candidates:
         if c.skip:
             ctx.pass_.report(
@@ -743,9 +744,11 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
                 f"{c.name}: {c.what} runs at every start; not made lazy: {c.skip}",
             )
             continue
-        fix = _fix(ctx, c, tests.forcing(c), shared)
+        helper = helpers.name(c) if helpers else "sync.OnceValue"
+        shared = tests.shared + ([helpers.file_fix(c)] if helpers else [])
+        fix = _fix(ctx, c, helper, tests.forcing(c), shared)
         uses = len([r for r in c.refs if r.use is not Use.DECLARE])
-        message = f"{c.name}: {c.what} runs at every start; build it on first use ({_helper(ctx)})"
+        message = f"{c.name}: {c.what} runs at every start; build it on first use ({helper})"
         message += f", {_count(uses, 'reference')} in the package"
         if c.outside:
             packages = len({r.file.path.parent for r in c.outside})
@@ -755,19 +758,11 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
 
 HELPER_FILE = "codemod_oncevalue.go"
 HELPER = "codemodOnceValue"
+_TYPED_HELPER = re.compile(r"codemodOnce\w+")
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _helper(ctx: Context) -> str:
-    """How values are made lazy, by the module's Go version: sync.OnceValue from 1.21; a
-    generated generic helper with the same semantics from 1.18; an inline getter before."""
-    module = ctx.package.module
-    if module is None or module.go_at_least(1, 21):
-        return "sync.OnceValue"
-    return HELPER if module.go_at_least(1, 18) else "a sync.Once getter"
 
 
 def _free_sync_name(taken: set[str]) -> str:
@@ -785,39 +780,13 @@ def _sync_name(ctx: Context, file: GoFile) -> str:
     return _free_sync_name(taken)
 
 
-def _wrap(ctx: Context, c: Candidate, sync: str) -> tuple[str, str]:
-    """The text to put before and after the initializer."""
-    multiline = b"\n" in c.file.source[c.value.start_byte : c.value.end_byte]
-    t = c.result_type
-    helper = _helper(ctx)
-    if helper != "a sync.Once getter":
-        helper = helper.replace("sync.", f"{sync}.")
-        prefix = f"{helper}(func() {t} {{" + ("\n\treturn " if multiline else " return ")
-        return prefix, ("\n})" if multiline else " })")
-    # No generics before Go 1.18: the helper's body, inline. A panic in the initializer
-    # panics every call with the same value, as sync.OnceValue does.
-    once, valid, failure, value = (_fresh(c, n) for n in ("once", "valid", "failure", "value"))
-    prefix = (
-        f"func() func() {t} {{\n"
-        f"\tvar (\n\t\t{once} {sync}.Once\n\t\t{valid} bool\n\t\t{failure} interface{{}}\n\t\t{value} {t}\n\t)\n"
-        f"\treturn func() {t} {{\n"
-        f"\t\t{once}.Do(func() {{\n"
-        f"\t\t\tdefer func() {{\n\t\t\t\tif !{valid} {{\n\t\t\t\t\t{failure} = recover()\n\t\t\t\t\tpanic({failure})\n\t\t\t\t}}\n\t\t\t}}()\n"
-        f"\t\t\t{value} = "
-    )
-    suffix = (
-        f"\n\t\t\t{valid} = true\n\t\t}})\n"
-        f"\t\tif !{valid} {{\n\t\t\tpanic({failure})\n\t\t}}\n"
-        f"\t\treturn {value}\n\t}}\n}}()"
-    )
-    return prefix, suffix
-
-
-def _fix(ctx: Context, c: Candidate, test: FileFix, shared: list[FileFix]) -> Fix:
+def _fix(ctx: Context, c: Candidate, helper: str, test: FileFix, shared: list[FileFix]) -> Fix:
     """The fix of one value: its edits and import, the line of `test` that forces the
     value, and the generated files (`shared`) every fix of the package rewrites."""
-    sync = _sync_name(ctx, c.file)
-    prefix, suffix = _wrap(ctx, c, sync)
+    sync = _sync_name(ctx, c.file) if helper == "sync.OnceValue" else ""
+    multiline = b"\n" in c.file.source[c.value.start_byte : c.value.end_byte]
+    prefix = f"{sync}.OnceValue" if sync else helper
+    prefix += f"(func() {c.result_type} {{" + ("\n\treturn " if multiline else " return ")
     declared = c.decl.spec.child_by_field_name("type") if c.decl.spec else None
     start = c.value.start_byte
     head = (
@@ -825,21 +794,21 @@ def _fix(ctx: Context, c: Candidate, test: FileFix, shared: list[FileFix]) -> Fi
         if declared is not None
         else TextEdit(start, start, prefix)
     )
+    tail = "\n})" if multiline else " })"
     edits_by_file: dict[GoFile, list[TextEdit]] = {
-        c.file: [head, TextEdit(c.value.end_byte, c.value.end_byte, suffix)]
+        c.file: [head, TextEdit(c.value.end_byte, c.value.end_byte, tail)]
     }
     for ref in c.refs + c.outside:
         if ref.use is Use.READ:
             edits_by_file.setdefault(ref.file, []).append(
                 TextEdit(ref.node.end_byte, ref.node.end_byte, "()")
             )
-    needs_sync = _helper(ctx) != HELPER
     files = [
         FileFix(
             f.path,
             tuple(e),
             (ImportChange("add", "sync", None if sync == "sync" else sync),)
-            if f == c.file and needs_sync
+            if f == c.file and sync
             else (),
         )
         for f, e in edits_by_file.items()
@@ -848,7 +817,7 @@ def _fix(ctx: Context, c: Candidate, test: FileFix, shared: list[FileFix]) -> Fi
     files += [g for g in shared if g.path != test.path]
     exported = c.exported and ctx.package.name != "main"
     return Fix(
-        description=f"make {c.name} lazy with {_helper(ctx)} and call it at every use",
+        description=f"make {c.name} lazy with {helper} and call it at every use",
         safety=Safety.UNSAFE if exported else Safety.SAFE,
         reason=(
             f"changes the exported API: {c.name} becomes a func; uses in this module and "
@@ -858,15 +827,6 @@ def _fix(ctx: Context, c: Candidate, test: FileFix, shared: list[FileFix]) -> Fi
         ),
         files=tuple(files),
     )
-
-
-def _fresh(c: Candidate, base: str) -> str:
-    text = syntax.text(c.value)
-    name = base
-    i = 2
-    while re.search(rf"\b{name}\b", text):
-        name, i = f"{base}{i}", i + 1
-    return name
 
 
 def _build_group(file: GoFile) -> str:
@@ -888,25 +848,176 @@ def _build_line(expr: str) -> str:
     return f"//go:build {expr}\n\n" if expr else ""
 
 
-def _helper_file(ctx: Context) -> FileFix:
-    sync = _free_sync_name(set(ctx.scope.decls))
-    template = (
-        f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
-        f"{_build_line(_package_group(ctx))}"
-        f"package {ctx.package.name}\n\n"
-        + (f'import {sync} "sync"\n\n' if sync != "sync" else 'import "sync"\n\n')
-        + f"// {HELPER} returns a function that calls f once and returns its value, as\n"
+def _once_func(name: str, params: str, t: str, sync: str, any_: str) -> str:
+    """A function with sync.OnceValue's semantics, for Go before 1.21."""
+    return (
+        f"\n// {name} returns a function that calls f once and returns its value, as\n"
         "// sync.OnceValue does from Go 1.21: if f panics, every call panics with that value.\n"
-        f"func {HELPER}[T any](f func() T) func() T {{\n"
-        f"\tvar (\n\t\tonce  {sync}.Once\n\t\tvalid bool\n\t\tp     any\n\t\tvalue T\n\t)\n"
-        "\treturn func() T {\n"
+        f"func {name}{params}(f func() {t}) func() {t} {{\n"
+        f"\tvar (\n\t\tonce  {sync}.Once\n\t\tvalid bool\n\t\tp     {any_}\n\t\tvalue {t}\n\t)\n"
+        f"\treturn func() {t} {{\n"
         "\t\tonce.Do(func() {\n"
         "\t\t\tdefer func() {\n\t\t\t\tif !valid {\n\t\t\t\t\tp = recover()\n\t\t\t\t\tpanic(p)\n\t\t\t\t}\n\t\t\t}()\n"
         "\t\t\tvalue = f()\n\t\t\tvalid = true\n\t\t})\n"
         "\t\tif !valid {\n\t\t\tpanic(p)\n\t\t}\n"
         "\t\treturn value\n\t}\n}\n"
     )
-    return FileFix(ctx.package.dir / HELPER_FILE, create=template)
+
+
+def _words(t: typeexpr.TypeExpr) -> str:
+    """A name part for a type: `*regexp.Regexp` -> Regexp, `map[string]kind` -> MapStringKind."""
+    words: list[str] = []
+    for m in re.finditer(r"\x00([^\x00]+)\x00|\[\]|\w+", t.text):
+        word = imports.default_name(m.group(1)) if m.group(1) else m.group()
+        word = "Slice" if word == "[]" else word[:1].upper() + word[1:]
+        if words and words[-1].lower() == word.lower():
+            words[-1] = word  # regexp.Regexp, url.URL: the type's own spelling
+        else:
+            words.append(word)
+    return "".join(words[:5])
+
+
+@dataclass
+class _Helpers:
+    """The functions that make values lazy before Go 1.21, in one generated file: the
+    generic codemodOnceValue from Go 1.18; before, no type parameters, so one function
+    per result type (codemodOnceRegexp), whatever each file calls the type's package.
+    Functions an earlier run generated are kept while a var still calls them."""
+
+    ctx: Context
+    generic: bool
+    sync: str  # the generated file's name for package sync
+    aliases: dict[str, str] = field(default_factory=dict)  # import path -> name there
+    kept: dict[typeexpr.TypeExpr, str] = field(default_factory=dict)  # type -> function
+    names: dict[typeexpr.TypeExpr, str] = field(default_factory=dict)  # every type's function
+    types: dict[str, typeexpr.TypeExpr] = field(default_factory=dict)  # candidate -> its type
+
+    @classmethod
+    def plan(cls, ctx: Context, live: list[Candidate]) -> _Helpers | None:
+        module = ctx.package.module
+        if module is None or module.go_at_least(1, 21):
+            return None
+        old = next((f for f in ctx.package.files if _generated(f, HELPER_FILE)), None)
+        taken = {n for n, d in ctx.scope.decls.items() if d.file is not old}
+        helpers = cls(ctx, module.go_at_least(1, 18), _free_sync_name(taken))
+        helpers.kept = _kept_helpers(ctx, old) if old else {}
+        if not helpers.generic:
+            for c in live:
+                t = helpers._type(c)
+                if isinstance(t, str):
+                    c.skip = t
+                else:
+                    helpers.types[c.name] = t
+        paths = sorted({p for t in [*helpers.kept, *helpers.types.values()] for p in t.paths})
+        used = taken | {helpers.sync}
+        for path in paths:
+            helpers.aliases[path] = _fresh_name(imports.default_name(path), used)
+        used |= {imports.local_name(s) for f in ctx.package.files for s in imports.specs(f.root)}
+        helpers.names = dict(helpers.kept)
+        used |= set(helpers.kept.values())
+        for t in sorted(set(helpers.types.values()) - set(helpers.kept), key=lambda t: t.text):
+            helpers.names[t] = _fresh_name("codemodOnce" + _words(t), used)
+        return helpers
+
+    def _type(self, c: Candidate) -> typeexpr.TypeExpr | str:
+        """The candidate's result type, or why the generated file cannot spell it."""
+        t = typeexpr.read(c.result_type, typeexpr.import_names(c.file.root))
+        if isinstance(t, str):
+            return f"cannot write its type in {HELPER_FILE}: {t}"
+        if imports.CGO in t.paths:
+            return f"cannot write its type in {HELPER_FILE}: a cgo type"
+        group = _package_group(self.ctx)
+        for name in t.own:
+            decl = self.ctx.scope.decls.get(name)
+            if decl is None or decl.kind is not Kind.TYPE:
+                return (
+                    f"cannot write its type in {HELPER_FILE}: {name} is not a type of the package"
+                )
+            only = _build_group(decl.file)
+            if only not in {"", group}:
+                return (
+                    f"its type {name} exists only in builds with {only}, but {HELPER_FILE}, "
+                    f"where its helper would go, is built with {group or 'no constraint'}"
+                )
+        return t
+
+    def name(self, c: Candidate) -> str:
+        return HELPER if self.generic else self.names[self.types[c.name]]
+
+    def _spec(self, path: str) -> tuple[str, str | None]:
+        """(path, alias) of an import of the generated file; non-standard packages are
+        always named, as their package name need not be their path's last element."""
+        alias = self.aliases.get(path, self.sync if path == "sync" else "")
+        plain = imports.is_std(path) and alias == imports.default_name(path)
+        return path, None if plain else alias
+
+    def _function(self, t: typeexpr.TypeExpr) -> str:
+        return _once_func(self.names[t], "", t.spell(self.aliases), self.sync, "interface{}")
+
+    @cached_property
+    def template(self) -> str:
+        """The file without this run's functions: those come with the fixes."""
+        specs = [self._spec(p) for p in sorted({"sync", *(p for t in self.kept for p in t.paths)})]
+        lines = [f'{name} "{path}"' if name else f'"{path}"' for path, name in specs]
+        block = (
+            f"import {lines[0]}\n"
+            if len(lines) == 1
+            else "import (\n" + "".join(f"\t{line}\n" for line in lines) + ")\n"
+        )
+        generic = _once_func(HELPER, "[T any]", "T", self.sync, "any") if self.generic else ""
+        return (
+            f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
+            f"{_build_line(_package_group(self.ctx))}"
+            f"package {self.ctx.package.name}\n\n{block}{generic}"
+            + "".join(self._function(t) for t in self.kept)  # in their order: a stable diff
+            + LINES_MARKER
+        )
+
+    def file_fix(self, c: Candidate) -> FileFix:
+        """The generated file as `c`'s fix needs it: its type's function and imports come
+        with the fix, so a fix that is not applied leaves neither behind."""
+        path = self.ctx.package.dir / HELPER_FILE
+        t = None if self.generic else self.types[c.name]
+        if t is None or t in self.kept:
+            return FileFix(path, create=self.template)
+        return FileFix(
+            path,
+            create=self.template,
+            lines=(self._function(t),),
+            imports=tuple(ImportChange("add", *self._spec(p)) for p in t.paths),
+        )
+
+
+def _generated(file: GoFile, name: str) -> bool:
+    return file.path.name == name and file.source.startswith(GENERATED_HEADER.encode())
+
+
+def _kept_helpers(ctx: Context, old: GoFile) -> dict[typeexpr.TypeExpr, str]:
+    """The per-type functions of an earlier run's generated file that a var still calls."""
+    found: dict[str, typeexpr.TypeExpr] = {}
+    names = typeexpr.import_names(old.root)
+    for func in syntax.top_level(old.root, "function_declaration"):
+        name = syntax.text(func.child_by_field_name("name") or func)
+        result = func.child_by_field_name("result")
+        value = result.child_by_field_name("result") if result is not None else None
+        if _TYPED_HELPER.fullmatch(name) and name != HELPER and value is not None:
+            t = typeexpr.read(syntax.text(value), names)
+            if not isinstance(t, str):
+                found[name] = t
+    called = set()
+    for file in ctx.package.files:
+        if file is not old:
+            called |= set(identifiers_in(file, set(found)))
+    return {t: name for name, t in found.items() if name in called}
+
+
+def _fresh_name(base: str, used: set[str]) -> str:
+    """`base`, or `base2`, `base3`... : the first not in `used`, which it joins."""
+    name, i = base, 2
+    while name in used:
+        name, i = f"{base}{i}", i + 1
+    used.add(name)
+    return name
 
 
 _GENERATED_TEST = re.compile(r"codemod_(?:([a-z0-9_]+)_)?lazyinit_test\.go")

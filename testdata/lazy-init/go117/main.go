@@ -6,7 +6,7 @@ import (
 )
 
 // digits matches numbers.
-var digits = regexp.MustCompile(`^\d+$`) // want "digits: regexp.MustCompile runs at every start; build it on first use \\(a sync.Once getter\\)"
+var digits = regexp.MustCompile(`^\d+$`) // want "digits: regexp.MustCompile runs at every start; build it on first use \\(codemodOnceRegexp\\)"
 
 func main() {
 	fmt.Println(digits.MatchString("42"))

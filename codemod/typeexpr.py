@@ -1,0 +1,94 @@
+"""Type expressions that mean the same in every file of a package.
+
+A file names packages by its own import names (`*re.Regexp` where regexp is imported as
+`re`), so the text of a type says nothing outside its file. With the names replaced by
+import paths, two spellings of one type compare equal, and the type can be written in
+another file under that file's names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from codemod import imports, syntax
+
+PREDECLARED = frozenset(
+    [
+        "any",
+        "bool",
+        "byte",
+        "comparable",
+        "complex64",
+        "complex128",
+        "error",
+        "float32",
+        "float64",
+        "int",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "rune",
+        "string",
+        "uint",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "uintptr",
+    ]
+)
+_QUALIFIERS = """
+(qualified_type package: (package_identifier) @pkg)
+(selector_expression operand: (identifier) @pkg)
+"""
+_PATH = re.compile(r"\x00([^\x00]+)\x00")
+
+
+@dataclass(frozen=True)
+class TypeExpr:
+    """A type whose package qualifiers are import paths (`\\0regexp\\0.Regexp`)."""
+
+    text: str
+    own: tuple[str, ...] = ()  # unqualified names that are not predeclared: the package's
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_PATH.findall(self.text)))
+
+    def spell(self, names: Mapping[str, str]) -> str:
+        """The type as written in a file that imports each path under `names[path]`."""
+        return _PATH.sub(lambda m: names[m.group(1)], self.text)
+
+
+def import_names(root: syntax.Node) -> dict[str, str]:
+    """A file's names for its imports (blank and dot imports have none)."""
+    return {imports.local_name(s): s.path for s in imports.specs(root) if s.name not in {"_", "."}}
+
+
+def read(text: str, names: Mapping[str, str]) -> TypeExpr | str:
+    """The type `text` written in a file with import `names` (name -> path), or why it
+    cannot be read."""
+    source = f"package p\n\nvar _ {text}\n".encode()
+    tree = syntax.parse(source)
+    spec = next(iter(syntax.captures("(var_spec type: (_) @t)", tree.root_node).get("t", [])), None)
+    if spec is None or syntax.syntax_problem(tree) or syntax.text(spec) != text:
+        return f"{text} does not parse as a type"
+    out, at = [], spec.start_byte
+    for pkg in sorted(
+        syntax.captures(_QUALIFIERS, spec).get("pkg", []), key=lambda n: n.start_byte
+    ):
+        name = syntax.text(pkg)
+        if name not in names:
+            return f"{name} in {text} is not a package this file imports"
+        out += [source[at : pkg.start_byte].decode(), f"\x00{names[name]}\x00"]
+        at = pkg.end_byte
+    out.append(source[at : spec.end_byte].decode())
+    own = [
+        syntax.text(n)
+        for n in syntax.captures("(type_identifier) @t", spec).get("t", [])
+        if n.parent is None or n.parent.type != "qualified_type"
+    ]
+    return TypeExpr("".join(out), tuple(dict.fromkeys(n for n in own if n not in PREDECLARED)))

@@ -1,0 +1,3 @@
+module example.com/go117names
+
+go 1.17

@@ -1,0 +1,3 @@
+module example.com/go117types
+
+go 1.17
