@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from codemod import render
+from codemod import diffs, render
+from codemod.changeset import FileChange
 from codemod.rule import Finding, Safety
 
 if TYPE_CHECKING:
@@ -54,6 +57,7 @@ def pr_body(
     command: str,
     report: Report | None,
     bench_markdown: str = "",
+    changes: Iterable[FileChange] = (),
 ) -> str:
     groups = _by_rule(applied)
     unsafe = [f for f in applied if f.fix is not None and f.fix.safety is Safety.UNSAFE]
@@ -68,6 +72,7 @@ def pr_body(
         lines += [f"Checked before writing: {_proof(report)}", ""]
     for rule, findings in groups.items():
         lines += [f"### `{rule}` ({len(findings)})", "", *(f"- `{_line(f)}`" for f in findings), ""]
+    lines += _review(list(changes))
     if unsafe:
         lines += [
             "### Review these: unsafe fixes",
@@ -87,3 +92,52 @@ def pr_body(
     if bench_markdown:
         lines += [bench_markdown.rstrip(), ""]
     return "\n".join(lines)
+
+
+_VIEW_LINES = 80  # per file: the body stays short; the pull request's diff has the rest
+
+
+def _review(changes: list[FileChange]) -> list[str]:
+    """Each file's change with whitespace ignored, and how much of the diff is only
+    re-indentation (wrapping a literal re-indents all of it: gofmt requires that)."""
+    if not changes:
+        return []
+    hidden = sum(diffs.reindented(c) for c in changes)
+    lines = [
+        "### The change without re-indentation",
+        "",
+        "Each file's change with whitespace ignored, as `git diff -w` or GitHub's "
+        "*Hide whitespace* shows it."
+        + (
+            f" The rest of the diff is re-indentation: {hidden} line(s) that change only in "
+            "whitespace (gofmt re-indents a literal wrapped in a function)."
+            if hidden
+            else ""
+        ),
+        "",
+    ]
+    for change in sorted(changes, key=lambda c: str(c.path)):
+        lines += _file_view(change)
+    return lines
+
+
+def _file_view(change: FileChange) -> list[str]:
+    view = diffs.file_diff(change, ignore_space=True).splitlines()[1:]  # no `diff --git`
+    hunks = [line for line in view if not line.startswith(("new file mode", "--- ", "+++ "))]
+    changed = sum(line[:1] in "+-" for line in hunks)
+    summary = f"`{render.rel(change.path)}`: {changed} line(s) changed"
+    if hidden := diffs.reindented(change):
+        summary += f", {hidden} re-indented"
+    if len(hunks) > _VIEW_LINES:
+        hunks = [*hunks[:_VIEW_LINES], f"... {len(hunks) - _VIEW_LINES} more line(s)"]
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall("`+", "\n".join(hunks)))])
+    return [
+        f"<details><summary>{summary}</summary>",
+        "",
+        f"{fence}diff",
+        *hunks,
+        fence,
+        "",
+        "</details>",
+        "",
+    ]
