@@ -14,12 +14,14 @@ from tests.test_cli import git, init_repo, run, tree_digest
 from tests.test_write import lazy_init_plan, module, one_line_error
 
 # A struct gofmt would align differently, and a multi-line map that lazy-init wraps.
-_ODD_STRUCT = (
-    "type Point struct {\n"  # fmt: skip
-    "\tX int // x\n"
-    "\tLonger    string   // odd\n"
-    "\tY  float64\n"
-    "}\n"
+_ODD_STRUCT = "".join(
+    [
+        "type Point struct {\n",
+        "\tX int // x\n",
+        "\tLonger    string   // odd\n",
+        "\tY  float64\n",
+        "}\n",
+    ]
 )
 
 
@@ -164,3 +166,23 @@ def test_inserted_code_is_formatted_in_a_file_that_was_not_gofmt_clean(tmp_path:
     start = formatted.index(b"type Point")
     aligned = formatted[start : formatted.index(b"}\n", start) + 2]
     assert after.replace(_ODD_STRUCT.encode(), aligned) == formatted  # all else is gofmt's
+
+
+def test_only_the_inserted_lines_change_layout_around_unsorted_imports(tmp_path: Path) -> None:
+    """gofmt would sort the imports and re-indent the function: both stay as they were; a
+    reference edited in place keeps its line's layout; the wrapped literal is gofmt's."""
+    imports = 'import (\n\t"strings"\n\t"fmt"\n)\n'
+    func = "".join(
+        [
+            "func show(k string) {\n",
+            "    fmt.Println(strings.ToUpper(k), table[k])\n",
+            "}\n",
+        ]
+    )
+    root = _table_module(tmp_path / "m", imports + "\n" + _big_map(40, odd=True) + "\n" + func)
+    after = lazy_init_plan(root).changes.changes[root / "table.go"].after
+    assert b'import (\n\t"strings"\n\t"fmt"\n\t"sync"\n)\n' in after  # one more line, no sort
+    assert b"    fmt.Println(strings.ToUpper(k), table()[k])\n" in after
+    assert b'\treturn map[string]int{\n\t\t"k000": 0,\n\t\t"k001": 1,\n' in after
+    assert b'\t\t"k039": 39,\n\t}\n})\n' in after
+    assert after.count(b'"strings"') == 1
