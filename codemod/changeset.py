@@ -7,6 +7,7 @@ always the exact result of the fixes reported as applied.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -192,7 +193,7 @@ def _format_touched(before: bytes, after: bytes, formatted: bytes, formatter: Fo
     old, new, tidy = _split(before), _split(after), _split(formatted)
     touched = _touched_lines(old, new, syntax.parse(after).root_node)
     merged: list[bytes] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, new, tidy, False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, new, tidy).get_opcodes():
         if tag == "replace" and i2 - i1 == j2 - j1:  # the same lines, laid out anew
             merged += [tidy[j1 + k] if i1 + k in touched else new[i1 + k] for k in range(i2 - i1)]
         elif tag != "equal" and touched.intersection(range(i1 - (i1 == i2), max(i2, i1 + 1))):
@@ -219,9 +220,10 @@ def _touched_lines(old: list[bytes], new: list[bytes], root: syntax.Node) -> set
     A line edited in place (a reference that became a call) keeps its neighbours' layout.
     """
     touched: set[int] = set()
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
         if tag == "insert" or (tag == "replace" and i2 - i1 != j2 - j1):
             touched.update(range(j1, j2))
+    rows = sorted(touched)
     spans: list[tuple[int, int]] = []
     stack = [root]
     while stack:
@@ -229,7 +231,10 @@ def _touched_lines(old: list[bytes], new: list[bytes], root: syntax.Node) -> set
         first, last = node.start_point[0], node.end_point[0]
         if first in touched and last in touched:
             spans.append((first, last))
-        stack += [c for c in node.children if c.end_point[0] > c.start_point[0]]
+        for child in node.children:  # only into multi-line nodes that hold a touched line
+            start, end = child.start_point[0], child.end_point[0]
+            if end > start and bisect.bisect_right(rows, end) > bisect.bisect_left(rows, start):
+                stack.append(child)
     for first, last in spans:
         touched.update(range(first, last + 1))
     for node in syntax.top_level(root, "import_declaration"):

@@ -70,8 +70,7 @@ def _key(line: str) -> str:
 
 
 def _space_blind(a: list[str], b: list[str]) -> difflib.SequenceMatcher[str]:
-    # No autojunk: lines such as `}` are common in Go and must still anchor the match.
-    return difflib.SequenceMatcher(None, [_key(x) for x in a], [_key(x) for x in b], False)
+    return difflib.SequenceMatcher(None, [_key(x) for x in a], [_key(x) for x in b])
 
 
 def _without_space_changes(a: list[str], b: list[str], fromfile: str, tofile: str) -> str:
