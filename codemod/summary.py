@@ -72,7 +72,6 @@ def pr_body(
         lines += [f"Checked before writing: {_proof(report)}", ""]
     for rule, findings in groups.items():
         lines += [f"### `{rule}` ({len(findings)})", "", *(f"- `{_line(f)}`" for f in findings), ""]
-    lines += _review(list(changes))
     if unsafe:
         lines += [
             "### Review these: unsafe fixes",
@@ -91,6 +90,7 @@ def pr_body(
         ]
     if bench_markdown:
         lines += [bench_markdown.rstrip(), ""]
+    lines += _review(list(changes))
     return "\n".join(lines)
 
 
@@ -124,12 +124,15 @@ def _review(changes: list[FileChange]) -> list[str]:
 def _file_view(change: FileChange) -> list[str]:
     view = diffs.file_diff(change, ignore_space=True).splitlines()[1:]  # no `diff --git`
     hunks = [line for line in view if not line.startswith(("new file mode", "--- ", "+++ "))]
-    changed = sum(line[:1] in "+-" for line in hunks)
-    summary = f"`{render.rel(change.path)}`: {changed} line(s) changed"
+    added, removed = (sum(line[:1] == sign for line in hunks) for sign in "+-")
+    summary = f"`{render.rel(change.path)}`: {added} line(s) added, {removed} removed"
     if hidden := diffs.reindented(change):
-        summary += f", {hidden} re-indented"
+        summary += f", {hidden} only re-indented"
     if len(hunks) > _VIEW_LINES:
-        hunks = [*hunks[:_VIEW_LINES], f"... {len(hunks) - _VIEW_LINES} more line(s)"]
+        hunks = [
+            *hunks[:_VIEW_LINES],
+            f"... {len(hunks) - _VIEW_LINES} more line(s) in the full diff",
+        ]
     fence = "`" * max([3, *(len(run) + 1 for run in re.findall("`+", "\n".join(hunks)))])
     return [
         f"<details><summary>{summary}</summary>",

@@ -114,7 +114,7 @@ def test_pr_body_shows_the_change_without_the_reindentation(tmp_path: Path) -> N
     assert "+var table = sync.OnceValue(func() map[string]int {" in text
     assert '"k100"' not in text  # the re-indented entries are not repeated
     assert "The rest of the diff is re-indentation: 201 line(s)" in text
-    assert "`table.go`: 8 line(s) changed, 201 re-indented" in text
+    assert "`table.go`: 6 line(s) added, 2 removed, 201 only re-indented" in text
     assert "`table.go`" in text
 
 
