@@ -122,12 +122,14 @@ def _review(changes: list[FileChange]) -> list[str]:
 
 
 def _file_view(change: FileChange) -> list[str]:
-    view = diffs.file_diff(change, ignore_space=True).splitlines()[1:]  # no `diff --git`
-    hunks = [line for line in view if not line.startswith(("new file mode", "--- ", "+++ "))]
+    view = diffs.file_diff(change, ignore_space=True).splitlines()
+    hunks = view[next((i for i, line in enumerate(view) if line.startswith("@@")), len(view)) :]
     added, removed = (sum(line[:1] == sign for line in hunks) for sign in "+-")
     summary = f"`{render.rel(change.path)}`: {added} line(s) added, {removed} removed"
     if hidden := diffs.reindented(change):
         summary += f", {hidden} only re-indented"
+    if not hunks:
+        return [f"- {summary}", ""]
     if len(hunks) > _VIEW_LINES:
         hunks = [
             *hunks[:_VIEW_LINES],

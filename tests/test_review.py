@@ -186,3 +186,16 @@ def test_only_the_inserted_lines_change_layout_around_unsorted_imports(tmp_path:
     assert b'\treturn map[string]int{\n\t\t"k000": 0,\n\t\t"k001": 1,\n' in after
     assert b'\t\t"k039": 39,\n\t}\n})\n' in after
     assert after.count(b'"strings"') == 1
+
+
+def test_pr_body_keeps_removed_lines_that_look_like_headers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A removed `-- x` line reads `--- x` in a diff: it is a change, not a header."""
+    monkeypatch.chdir(tmp_path)
+    change = FileChange(tmp_path / "x.go", b"a\n-- x\nb\n", b"a\nb\n")
+    indented = FileChange(tmp_path / "y.go", b"a\nb\n", b"a\n\tb\n")
+    body = summary.pr_body([], [], "codemod apply", None, changes=[change, indented])
+    assert "\n--- x\n" in body and "`x.go`: 0 line(s) added, 1 removed" in body
+    assert "- `y.go`: 0 line(s) added, 0 removed, 1 only re-indented\n" in body
+    assert body.count("```diff") == 1  # nothing to show for y.go but the count
