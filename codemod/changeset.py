@@ -192,6 +192,8 @@ def _format_touched(before: bytes, after: bytes, formatted: bytes, formatter: Fo
     """
     old, new, tidy = _split(before), _split(after), _split(formatted)
     touched = _touched_lines(old, new, syntax.parse(after).root_node)
+    if not touched:  # only removals and edits in place: nothing of gofmt's to take
+        return after
     merged: list[bytes] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, new, tidy).get_opcodes():
         if tag == "replace" and i2 - i1 == j2 - j1:  # the same lines, laid out anew
