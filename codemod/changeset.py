@@ -7,6 +7,8 @@ always the exact result of the fixes reported as applied.
 
 from __future__ import annotations
 
+import bisect
+import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,10 +151,14 @@ def _render(
                     f"gofmt rejects the result: {error.splitlines()[0] if error else ''}"
                 )
                 continue
-            # Keep a hand-formatted file's layout; otherwise the result is gofmt's. Line
-            # endings are not layout: gofmt writes LF, and they are restored below.
+            # A gofmt-clean file stays clean; in another, only what the fixes touched is
+            # laid out as gofmt would. Line endings are not layout: gofmt writes LF, and
+            # they are restored below.
             if before is None or create is not None or _gofmt_clean(before, crlf, formatter):
                 after = formatted
+            else:
+                old = _lf(before) if crlf else before
+                after = _format_touched(old, after, formatted, formatter)
         if crlf:
             after = after.replace(b"\n", b"\r\n")
         if after != before:
@@ -174,6 +180,68 @@ def _crlf_beside(
     """A new file follows the files edited beside it: CRLF if every one of them is."""
     beside = [p for p, entry in per_file.items() if p.parent == path.parent and entry[2] is None]
     return bool(beside) and all(_is_crlf(read(p)) for p in beside)
+
+
+def _format_touched(before: bytes, after: bytes, formatted: bytes, formatter: Formatter) -> bytes:
+    """`after` with gofmt's layout (from `formatted`) on the lines the fixes touched and
+    on the code between them (a wrapped literal), and its own layout everywhere else.
+
+    Import declarations keep `after`'s lines: gofmt would sort the user's imports. If the
+    merge is not `after` laid out anew (gofmt moved a line across a boundary), `after`
+    is kept whole.
+    """
+    old, new, tidy = _split(before), _split(after), _split(formatted)
+    touched = _touched_lines(old, new, syntax.parse(after).root_node)
+    if not touched:  # only removals and edits in place: nothing of gofmt's to take
+        return after
+    merged: list[bytes] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, new, tidy).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:  # the same lines, laid out anew
+            merged += [tidy[j1 + k] if i1 + k in touched else new[i1 + k] for k in range(i2 - i1)]
+        elif tag != "equal" and touched.intersection(range(i1 - (i1 == i2), max(i2, i1 + 1))):
+            merged += tidy[j1:j2]
+        else:
+            merged += new[i1:i2]
+    result = b"".join(merged)
+    # Only blank space may differ from `after`; gofmt alone would not see a doubled import.
+    same_text = b"".join(result.split()) == b"".join(after.split())
+    return result if same_text and formatter(result)[0] == formatted else after
+
+
+def _split(source: bytes) -> list[bytes]:
+    """Lines as tree-sitter counts rows: only LF ends one (not a lone CR)."""
+    lines = [line + b"\n" for line in source.split(b"\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def _touched_lines(old: list[bytes], new: list[bytes], root: syntax.Node) -> set[int]:
+    """Indexes of the lines of `new` that a fix inserted, and of the lines between two
+    such lines that one syntax node spans (the literal inside a wrap).
+
+    A line edited in place (a reference that became a call) keeps its neighbours' layout.
+    """
+    touched: set[int] = set()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if tag == "insert" or (tag == "replace" and i2 - i1 != j2 - j1):
+            touched.update(range(j1, j2))
+    rows = sorted(touched)
+    spans: list[tuple[int, int]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        first, last = node.start_point[0], node.end_point[0]
+        if first in touched and last in touched:
+            spans.append((first, last))
+        for child in node.children:  # only into multi-line nodes that hold a touched line
+            start, end = child.start_point[0], child.end_point[0]
+            if end > start and bisect.bisect_right(rows, end) > bisect.bisect_left(rows, start):
+                stack.append(child)
+    for first, last in spans:
+        touched.update(range(first, last + 1))
+    for node in syntax.top_level(root, "import_declaration"):
+        touched.difference_update(range(node.start_point[0], node.end_point[0] + 1))
+    return touched
 
 
 def _gofmt_clean(source: bytes, crlf: bool, formatter: Formatter) -> bool:

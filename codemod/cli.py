@@ -11,6 +11,7 @@ line on stderr; 130 on Ctrl-C, with a line saying whether anything was written.
 from __future__ import annotations
 
 import contextlib
+import functools
 import shlex
 import signal
 import sys
@@ -167,6 +168,13 @@ def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
 @click.option("--interactive", "-i", is_flag=True, help="Review each fix and choose.")
 @click.option(
+    "--ignore-space",
+    "-w",
+    is_flag=True,
+    help="Leave out of the printed diff the lines that only change indentation "
+    "(as git diff -w); --diff FILE stays the exact patch.",
+)
+@click.option(
     "--diff",
     "diff_file",
     type=click.Path(dir_okay=False),
@@ -204,6 +212,7 @@ def apply(
     dry_run: bool,
     check: bool,
     interactive: bool,
+    ignore_space: bool,
     diff_file: str | None,
     unsafe_fixes: bool,
     no_verify: bool,
@@ -231,6 +240,8 @@ def apply(
         raise InputFailure("--branch needs a clean work tree: not with --allow-dirty")
     if verify_tests and no_verify:
         raise InputFailure("--verify-tests runs after the build gate: not with --no-verify")
+    if ignore_space and not (dry_run or interactive):
+        raise InputFailure("-w/--ignore-space changes a printed diff: use it with --dry-run or -i")
     if interactive and not sys.stdin.isatty():
         raise InputFailure("--interactive needs a terminal on standard input")
     scan_paths = [Path(p) for p in (paths or (".",))]
@@ -248,7 +259,7 @@ def apply(
         result,
         unsafe_fixes=unsafe_fixes,
         verify_build=not no_verify,
-        choose=_ask if interactive else None,
+        choose=functools.partial(_ask, ignore_space=ignore_space) if interactive else None,
         verify_tests=verify_tests,
     )
     if writes and plan.unverifiable:
@@ -257,13 +268,12 @@ def apply(
         workflow.refuse_dirty(list(plan.changes.changes))
     changes = plan.changes
     render.rejected(changes.rejected)
-    text = diffs.unified(changes.changes.values())
     if dry_run:
-        render.diff(text)
+        render.diff_view(changes.changes.values(), ignore_space)
     if not writes:
         render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
     if diff_file:
-        _write_text(diff_file, text)
+        _write_text(diff_file, diffs.unified(changes.changes.values()))  # exact, -w or not
         journal.other.append(f"wrote the diff to {diff_file}")
     command = "codemod " + shlex.join(sys.argv[1:])
     original = gitops.current_ref(repo) if repo and changes else None
@@ -305,7 +315,9 @@ def apply(
             + plan.declined
             + [r.finding for r in changes.rejected]
         )
-        text = summary.pr_body(changes.applied, left, command, plan.verification, bench_md)
+        text = summary.pr_body(
+            changes.applied, left, command, plan.verification, bench_md, changes.changes.values()
+        )
         _write_text(pr_body, text)
         journal.other.append(f"wrote the pull-request body to {pr_body}")
     if result.report.errors:
@@ -350,7 +362,7 @@ def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:
     render.err.print(line, markup=False)
 
 
-def _ask(findings: list[Finding]) -> list[Finding]:
+def _ask(findings: list[Finding], ignore_space: bool = False) -> list[Finding]:
     """Show each fix as its own diff and ask; [a]ll takes the rest, [q]uit drops the rest."""
     chosen: list[Finding] = []
     formatter = cs.default_formatter()
@@ -361,7 +373,7 @@ def _ask(findings: list[Finding]) -> list[Finding]:
             f"{finding.rule}: {finding.fix.description if finding.fix else ''}",
             markup=False,
         )
-        render.diff(diffs.unified(preview.changes.values()))
+        render.diff_view(preview.changes.values(), ignore_space)
         answer = click.prompt(
             "apply this fix?", type=click.Choice(["y", "n", "a", "q"]), default="y", err=True
         )

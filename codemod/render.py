@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,8 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from codemod import __version__
-from codemod.changeset import Rejected
+from codemod import __version__, diffs
+from codemod.changeset import FileChange, Rejected
 from codemod.engine import FileError, Report
 from codemod.rule import Finding, Rule
 
@@ -200,6 +200,20 @@ def diff(text: str) -> None:
     for line in text.splitlines():
         style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), None)
         out.print(line, style=style, markup=False)
+
+
+def diff_view(changes: Iterable[FileChange], ignore_space: bool = False) -> None:
+    """The diff to read: exact, or with -w without the lines that only change indentation
+    (then stderr says how many were left out and where the exact patch is)."""
+    changes = list(changes)
+    diff(diffs.unified(changes, ignore_space=ignore_space))
+    hidden = sum(diffs.reindented(c) for c in changes) if ignore_space else 0
+    if hidden:
+        err.print(
+            f"{hidden} line(s) only re-indented, not shown (-w); "
+            "without -w, or with --diff FILE, the patch has them",
+            markup=False,
+        )
 
 
 def rejected(items: list[Rejected]) -> None:

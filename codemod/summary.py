@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from codemod import render
+from codemod import diffs, render
+from codemod.changeset import FileChange
 from codemod.rule import Finding, Safety
 
 if TYPE_CHECKING:
@@ -54,6 +57,7 @@ def pr_body(
     command: str,
     report: Report | None,
     bench_markdown: str = "",
+    changes: Iterable[FileChange] = (),
 ) -> str:
     groups = _by_rule(applied)
     unsafe = [f for f in applied if f.fix is not None and f.fix.safety is Safety.UNSAFE]
@@ -86,4 +90,59 @@ def pr_body(
         ]
     if bench_markdown:
         lines += [bench_markdown.rstrip(), ""]
+    lines += _review(list(changes))
     return "\n".join(lines)
+
+
+_VIEW_LINES = 80  # per file: the body stays short; the pull request's diff has the rest
+
+
+def _review(changes: list[FileChange]) -> list[str]:
+    """Each file's change with whitespace ignored, and how much of the diff is only
+    re-indentation (wrapping a literal re-indents all of it: gofmt requires that)."""
+    if not changes:
+        return []
+    hidden = sum(diffs.reindented(c) for c in changes)
+    lines = [
+        "### The change without re-indentation",
+        "",
+        "Each file's change with whitespace ignored, as `git diff -w` or GitHub's "
+        "*Hide whitespace* shows it."
+        + (
+            f" The rest of the diff is re-indentation: {hidden} line(s) that change only in "
+            "whitespace (gofmt re-indents a literal wrapped in a function)."
+            if hidden
+            else ""
+        ),
+        "",
+    ]
+    for change in sorted(changes, key=lambda c: str(c.path)):
+        lines += _file_view(change)
+    return lines
+
+
+def _file_view(change: FileChange) -> list[str]:
+    view = diffs.file_diff(change, ignore_space=True).splitlines()
+    hunks = view[next((i for i, line in enumerate(view) if line.startswith("@@")), len(view)) :]
+    added, removed = (sum(line[:1] == sign for line in hunks) for sign in "+-")
+    summary = f"`{render.rel(change.path)}`: {added} line(s) added, {removed} removed"
+    if hidden := diffs.reindented(change):
+        summary += f", {hidden} only re-indented"
+    if not hunks:
+        return [f"- {summary}", ""]
+    if len(hunks) > _VIEW_LINES:
+        hunks = [
+            *hunks[:_VIEW_LINES],
+            f"... {len(hunks) - _VIEW_LINES} more line(s) in the full diff",
+        ]
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall("`+", "\n".join(hunks)))])
+    return [
+        f"<details><summary>{summary}</summary>",
+        "",
+        f"{fence}diff",
+        *hunks,
+        fence,
+        "",
+        "</details>",
+        "",
+    ]
