@@ -260,6 +260,7 @@ def apply(
         render.diff(text)
     if not writes:
         render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
+        workflow.check_links(changes)  # a preview fails as apply would, before any --diff
     if diff_file:
         _write_text(diff_file, text)
         journal.other.append(f"wrote the diff to {diff_file}")
