@@ -7,9 +7,9 @@ files of any package. A library that does this exposes every program that links 
 
 ## Why
 
-The import links the package and runs its `init()` on every start: `net/http/pprof`
-alone adds 8 packages (regexp, html, runtime/pprof, runtime/trace, ...), about 1 MB of
-binary and 0.1-0.2 ms before `main`. Its `init()` also registers `/debug/pprof/*` on
+The import links the package and runs its `init()` on every start: in a program that
+links nothing else, `net/http/pprof` adds 8 packages (regexp, html, runtime/pprof,
+runtime/trace, ...), about 1 MB of binary and 0.1-0.2 ms before `main`. Its `init()` also registers `/debug/pprof/*` on
 `http.DefaultServeMux`, so any server on the default mux exposes profiles, command line
 and traces (gosec G108). Importing the package by name still registers them; only not
 linking it avoids that.
@@ -51,9 +51,11 @@ them to a mux that did not serve them.
 Another import can link the package too (a metrics library that imports `expvar`, say).
 So before claiming that anything leaves the binary, the rule reads the package's import
 graph (`go list -deps` of the host's default build; for package main, the program's).
-When the package stays linked
-without this import, the finding says so, names the chain of imports that pulls it in,
-and offers no build-tag move: it would change nothing. Without a Go toolchain, or when
+When the package leaves, the finding
+names the packages that leave with it (in a real program regexp and html are usually
+linked anyway). When the package stays linked without this import, the finding says so,
+names the chain of imports that pulls it in, and offers no build-tag move: it would
+change nothing. Without a Go toolchain, or when
 `go list` cannot load the package, the finding and the generated comment say that this
 was not checked.
 """
@@ -72,12 +74,17 @@ from codemod.rule import FileFix, Fix, ImportChange, Option, Pass, Rule, Safety
 class DebugPackage:
     path: str
     alias: str  # used when the default name is taken in the file
-    cost: str
+    links: str  # what it links in a program that has nothing else (the graph unread)
+    effect: str  # what its init does
     routes: tuple[tuple[str, str, str], ...]  # (method prefix or "", pattern, handler call)
 
     @property
     def name(self) -> str:
         return imports.default_name(self.path)
+
+    @property
+    def cost(self) -> str:
+        return f"{self.links}, and {self.effect}"
 
 
 DEBUG_PACKAGES = {
@@ -87,7 +94,8 @@ DEBUG_PACKAGES = {
             "net/http/pprof",
             "httppprof",
             "links 8 more packages (regexp, html, runtime/pprof, runtime/trace, ...), "
-            "about 1 MB of binary, and registers /debug/pprof/ on http.DefaultServeMux (gosec G108)",
+            "about 1 MB of binary",
+            "registers /debug/pprof/ on http.DefaultServeMux (gosec G108)",
             (
                 ("GET ", "/debug/pprof/", "HandleFunc|{name}.Index"),
                 ("GET ", "/debug/pprof/cmdline", "HandleFunc|{name}.Cmdline"),
@@ -99,15 +107,15 @@ DEBUG_PACKAGES = {
         DebugPackage(
             "expvar",
             "expvar",
-            "links encoding/json (about 1.2 MB of binary), publishes cmdline and memstats, "
-            "and registers /debug/vars on http.DefaultServeMux",
+            "links encoding/json (about 1.2 MB of binary)",
+            "publishes cmdline and memstats and registers /debug/vars on http.DefaultServeMux",
             (("GET ", "/debug/vars", "Handle|{name}.Handler()"),),
         ),
         DebugPackage(
             "golang.org/x/net/trace",
             "nettrace",
-            "links html/template and registers /debug/requests and /debug/events on "
-            "http.DefaultServeMux",
+            "links html/template",
+            "registers /debug/requests and /debug/events on http.DefaultServeMux",
             (
                 ("", "/debug/requests", "HandleFunc|{name}.Traces"),
                 ("", "/debug/events", "HandleFunc|{name}.Events"),
@@ -168,7 +176,7 @@ def run(pass_: Pass) -> None:
                 )
                 continue
             reach = _reach(pass_, path)
-            message = _linked_message(debug, reach) or message
+            message = _linked_message(debug, reach)
             if reach.known and reach.chain and pass_.options["fix"] != "mux":
                 pass_.report(file, spec, message)  # a build tag would gate nothing
                 continue
@@ -189,6 +197,7 @@ class Reach:
 
     unknown: str = ""  # why it could not be checked; "" when the graph answers
     chain: tuple[str, ...] = ()  # the imports that still link it; empty when it leaves
+    leaves: tuple[str, ...] = ()  # when it leaves: it and what only it links
 
     @property
     def known(self) -> bool:
@@ -203,11 +212,13 @@ def _reach(pass_: Pass, path: str) -> Reach:
         # The graph is the host's build, which does not compile this import (its file is
         # for another GOOS, say): what that build links was not seen.
         return Reach("the host's build, whose import graph was read, does not include it")
-    return Reach(chain=tuple(graph.path_to(path, without=(graph.root, path)) or ()))
+    edge = (graph.root, path)
+    chain = tuple(graph.path_to(path, without=edge) or ())
+    return Reach(chain=chain, leaves=() if chain else tuple(graph.only_through(path, edge)))
 
 
-def _linked_message(debug: DebugPackage, reach: Reach) -> str | None:
-    """The finding's message when the savings are not proven; None when they are."""
+def _linked_message(debug: DebugPackage, reach: Reach) -> str:
+    """The finding's message, from what the import graph shows (or that it was not read)."""
     if not reach.known:
         return (
             f"blank import of {debug.path} runs its init on every start: {debug.cost}, unless "
@@ -219,7 +230,14 @@ def _linked_message(debug: DebugPackage, reach: Reach) -> str | None:
             f"({' -> '.join(reach.chain)}), so its init still runs and it still registers "
             f"{debug.routes[0][1]} on http.DefaultServeMux: dropping this import saves nothing"
         )
-    return None
+    # What the program links only through this import, as its graph shows: the fixed
+    # list of a bare program overstates it where regexp or encoding/json stay linked.
+    count = f"{len(reach.leaves)} package{'s' if len(reach.leaves) > 1 else ''}"
+    shown = ", ".join(reach.leaves[:4]) + (", ..." if len(reach.leaves) > 4 else "")
+    return (
+        f"blank import of {debug.path} runs its init on every start: links {count} nothing "
+        f"else in the build imports ({shown}), and {debug.effect}"
+    )
 
 
 def _named_use(package: Package, path: str) -> GoFile | None:
