@@ -62,7 +62,7 @@ was not checked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codemod import imports, syntax
 from codemod.edits import TextEdit
@@ -156,6 +156,9 @@ def run(pass_: Pass) -> None:
             if debug is None:
                 continue
             spec = caps["spec"][0]
+            importers = _blank_importers(package, path, tag)
+            if importers[0] is not file:
+                continue  # reported, and moved, with the first file's import
             message = f"blank import of {path} runs its init on every start: {debug.cost}"
             broken = [f.path.name for f in package.non_test_files() if f.problem]
             if broken:
@@ -176,19 +179,63 @@ def run(pass_: Pass) -> None:
                 )
                 continue
             reach = _reach(pass_, path)
-            message = _linked_message(debug, reach)
+            message = _linked_message(debug, reach) + _also(importers[1:])
+            unmovable = _unmovable(file, importers[1:], pass_.options["fix"])
+            if unmovable:
+                pass_.report(file, spec, f"{message}; no fix: {unmovable}")
+                continue
             if reach.known and reach.chain and pass_.options["fix"] != "mux":
                 pass_.report(file, spec, message)  # a build tag would gate nothing
                 continue
             fix = (
                 _mux_fix(pass_, file, debug)
                 if pass_.options["fix"] == "mux"
-                else _build_tag_fix(file, spec, debug, tag, reach.known)
+                else _build_tag_fix(file, spec, debug, tag, reach.known, importers[1:])
             )
             if isinstance(fix, str):
                 pass_.report(file, spec, f"{message}; no fix: {fix}")
             else:
-                pass_.report(file, spec, message, fix)
+                pass_.report(file, spec, message, _remove_from(fix, importers[1:], path))
+
+
+def _blank_importers(package: Package, path: str, tag: str) -> list[GoFile]:
+    """The package's files that default builds compile with a blank import of `path`:
+    moving one of them gates nothing while another keeps the package linked."""
+    return [
+        f
+        for f in package.non_test_files()
+        if not f.never_built
+        and not (f.constraint is not None and f.constraint.needs(tag))
+        and any(s.name == "_" for s in imports.find(f.root, path))
+    ]
+
+
+def _also(others: list[GoFile]) -> str:
+    if not others:
+        return ""
+    return f" (also imported in {', '.join(f.path.name for f in others)})"
+
+
+def _unmovable(file: GoFile, others: list[GoFile], how: str) -> str:
+    """Why the imports of several files cannot move as one fix; "" when they can."""
+    if not others:
+        return ""
+    if how == "mux":
+        return "several files import it; remove the others and run again"
+    source = file.constraint.source if file.constraint else ""
+    for other in others:
+        if (other.constraint.source if other.constraint else "") != source:
+            return (
+                f"{other.path.name} imports it under another build constraint; "
+                "gate the imports by hand"
+            )
+    return ""
+
+
+def _remove_from(fix: Fix, others: list[GoFile], path: str) -> Fix:
+    """`fix`, also removing the blank imports of `others`, which moved file holds once."""
+    removals = tuple(FileFix(f.path, imports=(ImportChange("remove", path, "_"),)) for f in others)
+    return replace(fix, files=fix.files + removals) if removals else fix
 
 
 @dataclass(frozen=True)
@@ -248,7 +295,12 @@ def _named_use(package: Package, path: str) -> GoFile | None:
 
 
 def _build_tag_fix(
-    file: GoFile, spec: syntax.Node, debug: DebugPackage, tag: str, proven: bool
+    file: GoFile,
+    spec: syntax.Node,
+    debug: DebugPackage,
+    tag: str,
+    proven: bool,
+    others: list[GoFile],
 ) -> Fix:
     """`proven`: the import graph shows the package leaves default builds with this import."""
     target = file.path.parent / f"{tag}_{debug.name}.go"
@@ -259,11 +311,12 @@ def _build_tag_fix(
     content = (
         f"//go:build {constraint}\n\n"
         f"package {file.package}\n\n"
-        f"// Moved from {file.path.name} by codemod debug-imports: default builds no longer\n"
+        f"// Moved from {', '.join(f.path.name for f in (file, *others))} by codemod "
+        "debug-imports: default builds no longer\n// "
         + (
-            f"// link {debug.path}; build with -tags {tag} to serve its endpoints again.\n"
+            f"link {debug.path}; build with -tags {tag} to serve its endpoints again.\n"
             if proven
-            else f"// import {debug.path} here (whether another import links it was not\n"
+            else f"import {debug.path} here (whether another import links it was not\n"
             f"// checked); build with -tags {tag} to import it here again.\n"
         )
         + (f"//\n{doc}" if doc else "")
