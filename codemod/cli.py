@@ -255,7 +255,7 @@ def apply(
         raise InputFailure(f"{plan.unverifiable}; pass --no-verify to write it unverified")
     changes = plan.changes
     render.rejected(changes.rejected)
-    text = diffs.unified(changes.changes.values())
+    text = diffs.unified(changes.changes.values(), _diff_base(scan_paths)) if changes else ""
     if dry_run:
         render.diff(text)
     if not writes:
@@ -313,6 +313,17 @@ def apply(
         raise InputFailure(f"{plan.unverifiable}; apply would refuse it without --no-verify")
     # Left-over findings are reported above, not an error: only --check fails on pending work.
     sys.exit(EXIT_FINDINGS if check and changes else EXIT_CLEAN)
+
+
+def _diff_base(paths: list[Path]) -> Path | None:
+    """The root of the git work tree holding the PATHs: `git apply` reads a patch's paths
+    from there, wherever it runs, and skips (silently) what is not under its directory, so
+    paths relative to a subdirectory, or with `..`, would apply nothing. Outside git, the
+    current directory (`patch -p1`)."""
+    try:
+        return gitops.common_work_tree(paths)
+    except gitops.GitError:
+        return None
 
 
 def _inside(directory: Path, repo: Path) -> Path:

@@ -25,8 +25,15 @@ def _lines(data: bytes | None) -> list[str]:
 
 
 def file_diff(change: FileChange, base: Path | None = None) -> str:
-    base = base or Path.cwd()
-    rel = Path(os.path.relpath(change.path, base)).as_posix()
+    """The diff of one file, its path relative to `base` (a resolved directory: its
+    directory is resolved too, the file itself not, so a symlinked file keeps its name);
+    relative to the current directory without one."""
+    path = change.path.absolute()
+    rel = (
+        Path(os.path.relpath(Path(os.path.realpath(path.parent)) / path.name, base)).as_posix()
+        if base
+        else Path(os.path.relpath(path, Path.cwd())).as_posix()
+    )
     header = f"diff --git a/{rel} b/{rel}\n"
     if change.before is None:
         header += "new file mode 100644\n"
