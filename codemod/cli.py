@@ -268,12 +268,14 @@ def apply(
         workflow.refuse_dirty(list(plan.changes.changes))
     changes = plan.changes
     render.rejected(changes.rejected)
+    base = _diff_base(scan_paths)
     if dry_run:
-        render.diff_view(changes.changes.values(), ignore_space)
+        render.diff_view(changes.changes.values(), ignore_space, base)
     if not writes:
         render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
+        workflow.check_links(changes)  # a preview fails as apply would, before any --diff
     if diff_file:
-        _write_text(diff_file, diffs.unified(changes.changes.values()))  # exact, -w or not
+        _write_text(diff_file, diffs.unified(changes.changes.values(), base))  # exact, -w or not
         journal.other.append(f"wrote the diff to {diff_file}")
     command = "codemod " + shlex.join(sys.argv[1:])
     original = gitops.current_ref(repo) if repo and changes else None
@@ -326,6 +328,17 @@ def apply(
         raise InputFailure(f"{plan.unverifiable}; apply would refuse it without --no-verify")
     # Left-over findings are reported above, not an error: only --check fails on pending work.
     sys.exit(EXIT_FINDINGS if check and changes else EXIT_CLEAN)
+
+
+def _diff_base(paths: list[Path]) -> Path | None:
+    """The root of the git work tree holding the PATHs: `git apply` reads a patch's paths
+    from there, wherever it runs, and skips (silently) what is not under its directory, so
+    paths relative to a subdirectory, or with `..`, would apply nothing. Outside git, the
+    current directory (`patch -p1`)."""
+    try:
+        return gitops.common_work_tree(paths)
+    except gitops.GitError:
+        return None
 
 
 def _inside(directory: Path, repo: Path) -> Path:

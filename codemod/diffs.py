@@ -25,9 +25,16 @@ def _lines(data: bytes | None) -> list[str]:
 
 
 def file_diff(change: FileChange, base: Path | None = None, ignore_space: bool = False) -> str:
-    """The exact patch of `change`; with `ignore_space`, a view for reading, not applying."""
-    base = base or Path.cwd()
-    rel = Path(os.path.relpath(change.path, base)).as_posix()
+    """The exact patch of `change`, its path relative to `base` (a resolved directory: its
+    directory is resolved too, the file itself not, so a symlinked file keeps its name);
+    relative to the current directory without one. With `ignore_space`, a view for
+    reading, not applying."""
+    path = change.path.absolute()
+    rel = (
+        Path(os.path.relpath(Path(os.path.realpath(path.parent)) / path.name, base)).as_posix()
+        if base
+        else Path(os.path.relpath(path, Path.cwd())).as_posix()
+    )
     header = f"diff --git a/{rel} b/{rel}\n"
     if change.before is None:
         header += "new file mode 100644\n"

@@ -219,11 +219,11 @@ def remove(source: bytes, path: str, name: str | None = None, only_if_unused: bo
 
 
 def _delete_spec(source: bytes, root: syntax.Node, spec: ImportSpec) -> bytes:
-    if not spec.grouped:
-        return _delete_lines(source, spec.decl.start_byte, spec.decl.end_byte)
     siblings = [s for s in specs(root) if s.decl == spec.decl]
-    if len(siblings) == 1:
-        return _delete_lines(source, spec.decl.start_byte, spec.decl.end_byte)
+    if not spec.grouped or len(siblings) == 1:
+        # The declaration's doc comment goes with it, as a grouped spec's does: left
+        # behind it would document whatever follows.
+        return _delete_lines(source, doc_start(source, spec.decl), spec.decl.end_byte)
     cgo = any(s.path == CGO for s in siblings)
     if cgo and len(siblings) == 2 and doc_comment(source, spec.decl):
         raise ImportEditError(

@@ -157,6 +157,25 @@ class ImportGraph:
                     queue.append(imported)
         return None
 
+    def only_through(self, target: str, edge: tuple[str, str]) -> list[str]:
+        """The packages linked only because of the import `edge` (importer, imported):
+        `target` and those of its dependencies nothing else in the root's build imports,
+        in breadth-first order from `target`."""
+        kept = self._reachable(self.root, edge)
+        return [p for p in self._reachable(target) if p not in kept]
+
+    def _reachable(self, start: str, without: tuple[str, str] | None = None) -> list[str]:
+        seen, queue = [start], deque([start])
+        found = {start}
+        while queue:
+            current = queue.popleft()
+            for imported in self.imports.get(current, ()):
+                if (current, imported) != without and imported not in found:
+                    found.add(imported)
+                    seen.append(imported)
+                    queue.append(imported)
+        return seen
+
 
 # ---------------------------------------------------------------------------- files
 

@@ -202,11 +202,13 @@ def diff(text: str) -> None:
         out.print(line, style=style, markup=False)
 
 
-def diff_view(changes: Iterable[FileChange], ignore_space: bool = False) -> None:
+def diff_view(
+    changes: Iterable[FileChange], ignore_space: bool = False, base: Path | None = None
+) -> None:
     """The diff to read: exact, or with -w without the lines that only change indentation
     (then stderr says how many were left out and where the exact patch is)."""
     changes = list(changes)
-    diff(diffs.unified(changes, ignore_space=ignore_space))
+    diff(diffs.unified(changes, base, ignore_space=ignore_space))
     hidden = sum(diffs.reindented(c) for c in changes) if ignore_space else 0
     if hidden:
         err.print(

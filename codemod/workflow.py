@@ -206,6 +206,12 @@ def check_writable(changes: cs.ChangeSet) -> None:
     writer.check_all(changes.changes.values())
 
 
+def check_links(changes: cs.ChangeSet) -> None:
+    """Raise writer.WriteError if `write` would refuse the change set because two of its
+    files are one file through a link: a preview must fail as `apply` would."""
+    writer.check_links(changes.changes.values())
+
+
 def lock(paths: Sequence[Path]) -> AbstractContextManager[None]:
     """Keep other `apply` runs off the trees of `paths` from scan to write (and commit).
 

@@ -65,6 +65,14 @@ def check_all(changes: Iterable[FileChange]) -> list[_Target]:
     return targets
 
 
+def check_links(changes: Iterable[FileChange]) -> None:
+    """Raise WriteError if two changes are one file through a symlink: what `write_all`
+    refuses first, and the one refusal a preview can predict without the disk's state of
+    the moment (modes, locks), so that `--dry-run` and `--diff` do not promise a change
+    that `apply` will refuse (a diff that `git apply` cannot apply either)."""
+    _targets(changes)
+
+
 def _targets(changes: Iterable[FileChange]) -> list[_Target]:
     targets: list[_Target] = []
     seen: dict[Path, Path] = {}

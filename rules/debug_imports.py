@@ -7,9 +7,9 @@ files of any package. A library that does this exposes every program that links 
 
 ## Why
 
-The import links the package and runs its `init()` on every start: `net/http/pprof`
-alone adds 8 packages (regexp, html, runtime/pprof, runtime/trace, ...), about 1 MB of
-binary and 0.1-0.2 ms before `main`. Its `init()` also registers `/debug/pprof/*` on
+The import links the package and runs its `init()` on every start: in a program that
+links nothing else, `net/http/pprof` adds 8 packages (regexp, html, runtime/pprof,
+runtime/trace, ...), about 1 MB of binary and 0.1-0.2 ms before `main`. Its `init()` also registers `/debug/pprof/*` on
 `http.DefaultServeMux`, so any server on the default mux exposes profiles, command line
 and traces (gosec G108). Importing the package by name still registers them; only not
 linking it avoids that.
@@ -51,16 +51,18 @@ them to a mux that did not serve them.
 Another import can link the package too (a metrics library that imports `expvar`, say).
 So before claiming that anything leaves the binary, the rule reads the package's import
 graph (`go list -deps` of the host's default build; for package main, the program's).
-When the package stays linked
-without this import, the finding says so, names the chain of imports that pulls it in,
-and offers no build-tag move: it would change nothing. Without a Go toolchain, or when
+When the package leaves, the finding
+names the packages that leave with it (in a real program regexp and html are usually
+linked anyway). When the package stays linked without this import, the finding says so,
+names the chain of imports that pulls it in, and offers no build-tag move: it would
+change nothing. Without a Go toolchain, or when
 `go list` cannot load the package, the finding and the generated comment say that this
 was not checked.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codemod import imports, syntax
 from codemod.edits import TextEdit
@@ -72,12 +74,17 @@ from codemod.rule import FileFix, Fix, ImportChange, Option, Pass, Rule, Safety
 class DebugPackage:
     path: str
     alias: str  # used when the default name is taken in the file
-    cost: str
+    links: str  # what it links in a program that has nothing else (the graph unread)
+    effect: str  # what its init does
     routes: tuple[tuple[str, str, str], ...]  # (method prefix or "", pattern, handler call)
 
     @property
     def name(self) -> str:
         return imports.default_name(self.path)
+
+    @property
+    def cost(self) -> str:
+        return f"{self.links}, and {self.effect}"
 
 
 DEBUG_PACKAGES = {
@@ -87,7 +94,8 @@ DEBUG_PACKAGES = {
             "net/http/pprof",
             "httppprof",
             "links 8 more packages (regexp, html, runtime/pprof, runtime/trace, ...), "
-            "about 1 MB of binary, and registers /debug/pprof/ on http.DefaultServeMux (gosec G108)",
+            "about 1 MB of binary",
+            "registers /debug/pprof/ on http.DefaultServeMux (gosec G108)",
             (
                 ("GET ", "/debug/pprof/", "HandleFunc|{name}.Index"),
                 ("GET ", "/debug/pprof/cmdline", "HandleFunc|{name}.Cmdline"),
@@ -99,15 +107,15 @@ DEBUG_PACKAGES = {
         DebugPackage(
             "expvar",
             "expvar",
-            "links encoding/json (about 1.2 MB of binary), publishes cmdline and memstats, "
-            "and registers /debug/vars on http.DefaultServeMux",
+            "links encoding/json (about 1.2 MB of binary)",
+            "publishes cmdline and memstats and registers /debug/vars on http.DefaultServeMux",
             (("GET ", "/debug/vars", "Handle|{name}.Handler()"),),
         ),
         DebugPackage(
             "golang.org/x/net/trace",
             "nettrace",
-            "links html/template and registers /debug/requests and /debug/events on "
-            "http.DefaultServeMux",
+            "links html/template",
+            "registers /debug/requests and /debug/events on http.DefaultServeMux",
             (
                 ("", "/debug/requests", "HandleFunc|{name}.Traces"),
                 ("", "/debug/events", "HandleFunc|{name}.Events"),
@@ -148,6 +156,9 @@ def run(pass_: Pass) -> None:
             if debug is None:
                 continue
             spec = caps["spec"][0]
+            importers = _blank_importers(package, path, tag)
+            if importers[0] is not file:
+                continue  # reported, and moved, with the first file's import
             message = f"blank import of {path} runs its init on every start: {debug.cost}"
             broken = [f.path.name for f in package.non_test_files() if f.problem]
             if broken:
@@ -168,19 +179,63 @@ def run(pass_: Pass) -> None:
                 )
                 continue
             reach = _reach(pass_, path)
-            message = _linked_message(debug, reach) or message
+            message = _linked_message(debug, reach) + _also(importers[1:])
+            unmovable = _unmovable(file, importers[1:], pass_.options["fix"])
+            if unmovable:
+                pass_.report(file, spec, f"{message}; no fix: {unmovable}")
+                continue
             if reach.known and reach.chain and pass_.options["fix"] != "mux":
                 pass_.report(file, spec, message)  # a build tag would gate nothing
                 continue
             fix = (
                 _mux_fix(pass_, file, debug)
                 if pass_.options["fix"] == "mux"
-                else _build_tag_fix(file, spec, debug, tag, reach.known)
+                else _build_tag_fix(file, spec, debug, tag, reach.known, importers[1:])
             )
             if isinstance(fix, str):
                 pass_.report(file, spec, f"{message}; no fix: {fix}")
             else:
-                pass_.report(file, spec, message, fix)
+                pass_.report(file, spec, message, _remove_from(fix, importers[1:], path))
+
+
+def _blank_importers(package: Package, path: str, tag: str) -> list[GoFile]:
+    """The package's files that default builds compile with a blank import of `path`:
+    moving one of them gates nothing while another keeps the package linked."""
+    return [
+        f
+        for f in package.non_test_files()
+        if not f.never_built
+        and not (f.constraint is not None and f.constraint.needs(tag))
+        and any(s.name == "_" for s in imports.find(f.root, path))
+    ]
+
+
+def _also(others: list[GoFile]) -> str:
+    if not others:
+        return ""
+    return f" (also imported in {', '.join(f.path.name for f in others)})"
+
+
+def _unmovable(file: GoFile, others: list[GoFile], how: str) -> str:
+    """Why the imports of several files cannot move as one fix; "" when they can."""
+    if not others:
+        return ""
+    if how == "mux":
+        return "several files import it; remove the others and run again"
+    source = file.constraint.source if file.constraint else ""
+    for other in others:
+        if (other.constraint.source if other.constraint else "") != source:
+            return (
+                f"{other.path.name} imports it under another build constraint; "
+                "gate the imports by hand"
+            )
+    return ""
+
+
+def _remove_from(fix: Fix, others: list[GoFile], path: str) -> Fix:
+    """`fix`, also removing the blank imports of `others`, which moved file holds once."""
+    removals = tuple(FileFix(f.path, imports=(ImportChange("remove", path, "_"),)) for f in others)
+    return replace(fix, files=fix.files + removals) if removals else fix
 
 
 @dataclass(frozen=True)
@@ -189,6 +244,7 @@ class Reach:
 
     unknown: str = ""  # why it could not be checked; "" when the graph answers
     chain: tuple[str, ...] = ()  # the imports that still link it; empty when it leaves
+    leaves: tuple[str, ...] = ()  # when it leaves: it and what only it links
 
     @property
     def known(self) -> bool:
@@ -203,11 +259,13 @@ def _reach(pass_: Pass, path: str) -> Reach:
         # The graph is the host's build, which does not compile this import (its file is
         # for another GOOS, say): what that build links was not seen.
         return Reach("the host's build, whose import graph was read, does not include it")
-    return Reach(chain=tuple(graph.path_to(path, without=(graph.root, path)) or ()))
+    edge = (graph.root, path)
+    chain = tuple(graph.path_to(path, without=edge) or ())
+    return Reach(chain=chain, leaves=() if chain else tuple(graph.only_through(path, edge)))
 
 
-def _linked_message(debug: DebugPackage, reach: Reach) -> str | None:
-    """The finding's message when the savings are not proven; None when they are."""
+def _linked_message(debug: DebugPackage, reach: Reach) -> str:
+    """The finding's message, from what the import graph shows (or that it was not read)."""
     if not reach.known:
         return (
             f"blank import of {debug.path} runs its init on every start: {debug.cost}, unless "
@@ -219,7 +277,14 @@ def _linked_message(debug: DebugPackage, reach: Reach) -> str | None:
             f"({' -> '.join(reach.chain)}), so its init still runs and it still registers "
             f"{debug.routes[0][1]} on http.DefaultServeMux: dropping this import saves nothing"
         )
-    return None
+    # What the program links only through this import, as its graph shows: the fixed
+    # list of a bare program overstates it where regexp or encoding/json stay linked.
+    count = f"{len(reach.leaves)} package{'s' if len(reach.leaves) > 1 else ''}"
+    shown = ", ".join(reach.leaves[:4]) + (", ..." if len(reach.leaves) > 4 else "")
+    return (
+        f"blank import of {debug.path} runs its init on every start: links {count} nothing "
+        f"else in the build imports ({shown}), and {debug.effect}"
+    )
 
 
 def _named_use(package: Package, path: str) -> GoFile | None:
@@ -230,7 +295,12 @@ def _named_use(package: Package, path: str) -> GoFile | None:
 
 
 def _build_tag_fix(
-    file: GoFile, spec: syntax.Node, debug: DebugPackage, tag: str, proven: bool
+    file: GoFile,
+    spec: syntax.Node,
+    debug: DebugPackage,
+    tag: str,
+    proven: bool,
+    others: list[GoFile],
 ) -> Fix:
     """`proven`: the import graph shows the package leaves default builds with this import."""
     target = file.path.parent / f"{tag}_{debug.name}.go"
@@ -241,11 +311,12 @@ def _build_tag_fix(
     content = (
         f"//go:build {constraint}\n\n"
         f"package {file.package}\n\n"
-        f"// Moved from {file.path.name} by codemod debug-imports: default builds no longer\n"
+        f"// Moved from {', '.join(f.path.name for f in (file, *others))} by codemod "
+        "debug-imports: default builds no longer\n// "
         + (
-            f"// link {debug.path}; build with -tags {tag} to serve its endpoints again.\n"
+            f"link {debug.path}; build with -tags {tag} to serve its endpoints again.\n"
             if proven
-            else f"// import {debug.path} here (whether another import links it was not\n"
+            else f"import {debug.path} here (whether another import links it was not\n"
             f"// checked); build with -tags {tag} to import it here again.\n"
         )
         + (f"//\n{doc}" if doc else "")

@@ -44,8 +44,9 @@ on `sync.Once`, from helpers generated in `codemod_oncevalue.go`: the generic
 panics at every use, as with `sync.OnceValue`. A generated test (`codemod_lazyinit_test.go`) builds every lazy value,
 so a bad pattern still fails `go test` instead of the first request that needs it;
 values declared in files built only on some systems or with some tags (`x_windows.go`,
-`//go:build !windows`, `// +build !windows`) are forced in a test file with the same constraint
-(`codemod_not_windows_lazyinit_test.go`).
+`//go:build !windows`, `// +build !windows`, or cgo files, which import "C") are forced
+in a test file with the same constraint (`codemod_not_windows_lazyinit_test.go`,
+`codemod_cgo_lazyinit_test.go`).
 
 Unexported vars are a safe fix: only the moment of the work changes. Exported vars
 change the package's API (`pkg.Re` becomes `pkg.Re()`): that fix is unsafe; with
@@ -830,9 +831,13 @@ def _fix(ctx: Context, c: Candidate, helper: str, test: FileFix, shared: list[Fi
 
 
 def _build_group(file: GoFile) -> str:
-    """The constraint under which `file` is built, from its name's GOOS/GOARCH and its
-    //go:build (or old // +build) lines, as one expression ("" when every build has it)."""
-    tags = " && ".join(buildtags.file_name_tags(file.path.name))
+    """The constraint under which `file` is built, from its name's GOOS/GOARCH, its
+    //go:build (or old // +build) lines and its `import "C"` (cgo files build only with
+    CGO_ENABLED=1), as one expression ("" when every build has it)."""
+    cgo = ("cgo",) if imports.find(file.root, imports.CGO) else ()
+    if cgo and file.constraint is not None and "cgo" in file.constraint.tags:
+        cgo = ()  # the //go:build line already says what cgo builds do with it
+    tags = " && ".join((*buildtags.file_name_tags(file.path.name), *cgo))
     if file.constraint is None:
         return tags
     return file.constraint.conjoin(tags) if tags else file.constraint.source

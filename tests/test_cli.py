@@ -176,6 +176,28 @@ def test_diff_file_applies_with_git_apply(demo: Path, tmp_path: Path) -> None:
     assert tree_digest(other) == patched
 
 
+def test_diff_file_written_in_a_subdirectory_applies_with_git_apply(
+    demo: Path, tmp_path: Path
+) -> None:
+    """git reads a patch's paths from the work tree's root and silently skips what is not
+    under the directory it runs in: paths relative to a subdirectory applied nothing."""
+    init_repo(demo)
+    render_dir = demo / "internal" / "render"
+    patch = tmp_path / "fix.patch"
+    res = run("apply", "--rule", "lazy-init", "--no-verify", "--diff", str(patch), cwd=render_dir)
+    assert res.returncode == 0, res.stderr
+    assert "diff --git a/internal/render/render.go b/internal/render/render.go" in (
+        patch.read_text()
+    )
+    git("apply", str(patch), cwd=render_dir)
+    patched = tree_digest(demo)
+    git("checkout", "-q", "--", ".", cwd=demo)
+    git("clean", "-qfd", cwd=demo)
+    res = run("apply", "--rule", "lazy-init", "--no-verify", cwd=render_dir)
+    assert res.returncode == 0, res.stderr
+    assert tree_digest(demo) == patched
+
+
 def test_dirty_tree_is_refused(demo: Path) -> None:
     init_repo(demo)
     main = demo / "cmd" / "shortlinkd" / "main.go"

@@ -38,8 +38,28 @@ def test_without_a_toolchain_nothing_is_claimed_to_leave_the_binary() -> None:
 def test_a_graph_without_another_path_proves_it_leaves() -> None:
     graph = ImportGraph("example.com/m", {"example.com/m": ("expvar", "fmt"), "fmt": ()})
     (finding,) = findings(graph)
-    assert "not checked" not in finding.message and "links encoding/json" in finding.message
+    assert "not checked" not in finding.message
+    assert "links 1 package nothing else in the build imports (expvar)" in finding.message
     assert "default builds no longer\n// link expvar;" in created(finding)
+
+
+def test_what_leaves_is_read_from_the_graph_not_assumed() -> None:
+    """A program that already links encoding/json keeps it: the message must not claim
+    that dropping expvar saves it, only what nothing else imports."""
+    graph = ImportGraph(
+        "example.com/m",
+        {
+            "example.com/m": ("expvar", "example.com/m/api"),
+            "example.com/m/api": ("encoding/json",),
+            "expvar": ("encoding/json", "runtime/metrics"),
+            "encoding/json": ("reflect",),
+        },
+    )
+    (finding,) = findings(graph)
+    assert "links 2 packages nothing else in the build imports (expvar, runtime/metrics)" in (
+        finding.message
+    )
+    assert "encoding/json" not in finding.message and "MB" not in finding.message
 
 
 def test_a_graph_with_another_path_offers_no_move() -> None:
@@ -59,6 +79,10 @@ def test_import_graph_paths() -> None:
     graph = ImportGraph("a", {"a": ("b", "t"), "b": ("c",), "c": ("t",), "t": ()})
     assert graph.path_to("t", without=("a", "t")) == ["a", "b", "c", "t"]
     assert graph.path_to("t") == ["a", "t"]
+    assert graph.only_through("t", ("a", "t")) == []
+    assert ImportGraph("a", {"a": ("t", "b"), "t": ("u", "b"), "b": ()}).only_through(
+        "t", ("a", "t")
+    ) == ["t", "u"]
     assert ImportGraph("a", {"a": ("t",), "t": ()}).path_to("t", without=("a", "t")) is None
 
 

@@ -527,6 +527,30 @@ CASES = [
         """,
         id="remove-never-drops-cgo",
     ),
+    # A standalone declaration's doc comment goes with it, as a grouped spec's does;
+    # left behind it reads as the doc of whatever follows.
+    pytest.param(
+        "remove",
+        ("net/http/pprof", "_"),
+        """
+        package p
+
+        import "fmt"
+
+        // Served by the debug listener.
+        import _ "net/http/pprof"
+
+        func f() { fmt.Println() }
+        """,
+        """
+        package p
+
+        import "fmt"
+
+        func f() { fmt.Println() }
+        """,
+        id="remove-standalone-with-its-doc-comment",
+    ),
 ]
 
 

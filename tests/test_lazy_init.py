@@ -114,3 +114,22 @@ def test_before_go118_types_the_helper_file_cannot_write_are_left_eager(tmp_path
         "its type pats exists only in builds with windows, but codemod_oncevalue.go, "
         "where its helper would go, is built with no constraint"
     )
+
+
+def test_a_value_in_a_cgo_file_is_forced_in_a_test_built_only_with_cgo(tmp_path: Path) -> None:
+    """A file that imports "C" builds only with CGO_ENABLED=1: a generated test without
+    the cgo constraint named an undefined value in CGO_ENABLED=0 builds, where the
+    package's pure-Go fallback file builds fine."""
+    write_module(
+        tmp_path,
+        {
+            "with_cgo.go": 'package p\n\n// #include <stdlib.h>\nimport "C"\n\nimport "regexp"\n\n'
+            'var re = regexp.MustCompile("x+")\n\nfunc M() bool { return re.MatchString("x") }\n',
+            "without_cgo.go": "//go:build !cgo\n\npackage p\n\nfunc M() bool { return false }\n",
+        },
+    )
+    result = workflow.scan([tmp_path], ["lazy-init"], workers=1)
+    changes = workflow.plan(result, verify_build=False).changes
+    created = {c.path.name: c.after for c in changes.changes.values() if c.before is None}
+    assert set(created) == {"codemod_cgo_lazyinit_test.go"}
+    assert b"//go:build cgo\n" in created["codemod_cgo_lazyinit_test.go"]

@@ -284,6 +284,26 @@ def test_symlink_to_a_file_outside_the_paths_given_is_not_rewritten(tmp_path: Pa
     assert all(f["fix"] for f in json.loads(res.stdout)["findings"])
 
 
+@pytest.mark.parametrize("preview", [["--dry-run"], ["--check"], ["--diff", "out.diff"]])
+def test_preview_refuses_a_link_to_a_file_also_fixed_as_apply_does(
+    tmp_path: Path, preview: list[str]
+) -> None:
+    """`apply` refuses two changes to one file through a link; a preview that promised
+    them (and a --diff that `git apply` cannot apply) would mislead the user."""
+    root = module(tmp_path / "m")
+    (root / "a").mkdir()
+    (root / "b").mkdir()
+    (root / "b" / "lib.go").write_text(_LIB.replace("package main", "package b"))
+    (root / "a" / "lib.go").symlink_to(Path("..") / "b" / "lib.go")
+    args = ("--rule", "lazy-init", "--no-verify", "a", "b")
+    applied = run("apply", *args, cwd=root)
+    one_line_error(applied, "the same file as", "(a link); not rewritten")
+    previewed = run("apply", *args, *preview, cwd=root)
+    assert previewed.returncode == 2, previewed.stderr
+    assert applied.stderr.strip().splitlines()[-1] in previewed.stderr
+    assert not (root / "out.diff").exists()
+
+
 def test_symlink_into_testdata_is_not_rewritten(tmp_path: Path) -> None:
     root = module(tmp_path / "m")
     (root / "testdata").mkdir()

@@ -1,0 +1,6 @@
+package main
+
+// Handlers are served by the debug listener.
+import _ "net/http/pprof"
+
+func serve() {}
