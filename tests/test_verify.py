@@ -97,7 +97,9 @@ def test_a_build_failure_the_change_causes_says_so(tmp_path: Path) -> None:
     assert rejected.reason.startswith("the change breaks go build: ")
 
 
-def test_vet_failing_before_the_change_is_not_called_a_build_failure(tmp_path: Path) -> None:
+def test_an_old_vet_warning_rejects_neither_its_package_nor_a_sibling(tmp_path: Path) -> None:
+    """A check newer than the code warns before the change: both fixes apply, and the
+    warning is reported once as not the change's."""
     a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
     (tmp_path / "a" / "a_test.go").write_text(
         'package a\n\nimport (\n\t"fmt"\n\t"testing"\n)\n\n'
@@ -105,11 +107,81 @@ def test_vet_failing_before_the_change_is_not_called_a_build_failure(tmp_path: P
     )
     fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]
     result, report = verify.verify(rebuild(fixes), rebuild)
+    assert not result.rejected and sorted(result.changes) == [a, b]
+    assert [str(x) for x in report.builds] == ["./a ./b"]
+    assert report.notes == [
+        "go vet already reports 1 problem in ./a before the change; not the change's"
+    ]
+
+
+def test_a_new_vet_warning_in_a_warned_package_is_rejected(tmp_path: Path) -> None:
+    """The same message on another line, in the file that already has it: one more is new."""
+    warned = (
+        'package a\n\nimport "fmt"\n\nvar Name = "a"\n\nfunc Show(s string) { fmt.Printf(s) }\n'
+    )
+    a, b = two_packages(tmp_path, warned)
+    (tmp_path / "go.mod").write_text("module example.com/two\n\ngo 1.24\n")  # printf's check
+    again = replacing(
+        a, b'var Name = "a"', 'var Name = "a"\n\nfunc Again(s string) { fmt.Printf(s) }'
+    )
+    fine_b = replacing(b, b'"b"', '"bb"')
+    result, report = verify.verify(rebuild([again, fine_b]), rebuild)
     (rejected,) = result.rejected
-    assert rejected.finding is fixes[0]
-    assert rejected.reason.startswith("go vet fails before the change too: ")
-    assert "a/a_test.go:8:" in rejected.reason and "build" not in rejected.reason
-    assert list(result.changes) == [b] and [str(x) for x in report.builds] == ["./b"]
+    assert rejected.finding is again
+    assert rejected.reason == (
+        "the change makes go vet fail: line 7 of the proposed text of a/a.go: "
+        "non-constant format string in call to fmt.Printf"
+    )
+    assert list(result.changes) == [b] and report.notes == []
+    moved = replacing(a, b'var Name = "a"', '// Name is a.\nvar Name = "a"')  # the old one moves
+    result, report = verify.verify(rebuild([moved]), rebuild)
+    assert not result.rejected and list(result.changes) == [a]
+    assert report.notes == [
+        "go vet already reports 1 problem in ./a before the change; not the change's"
+    ]
+
+
+def test_an_unrelated_broken_package_does_not_reject_a_fix(tmp_path: Path) -> None:
+    """p imports a and did not build before: building a's importers fails before and after,
+    and that is not a's change's fault; nor is a broken sibling it does not import."""
+    a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "p.go").write_text(
+        'package p\n\nimport "example.com/two/a"\n\nvar X = a.Name + missing\n'
+    )
+    (tmp_path / "b" / "broken.go").write_text("package b\n\nvar Y int = undefinedY\n")
+    fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]
+    result, report = verify.verify(rebuild(fixes), rebuild)
+    assert list(result.changes) == [a]
+    (rejected,) = result.rejected  # b itself does not build: nothing proves its fix
+    assert rejected.finding is fixes[1]
+    assert (
+        rejected.reason
+        == "go build fails before the change too: b/broken.go:3:13: undefined: undefinedY"
+    )
+    assert report.notes == [
+        "go build already reports 1 problem in importers ./p before the change; not the change's",
+        "go vet already reports 1 problem in importers ./p before the change; not the change's",
+    ]
+    breaks = replacing(a, b"var Name", "var Renamed")  # p now has a new error: a's fault
+    result, _ = verify.verify(rebuild([breaks]), rebuild)
+    (rejected,) = result.rejected
+    assert rejected.reason.startswith("example.com/two/p imports it and no longer builds: ")
+    assert "undefined: a.Name" in rejected.reason and "missing" not in rejected.reason
+
+
+def test_a_package_importing_one_that_does_not_build_is_not_proved(tmp_path: Path) -> None:
+    """a's build never runs: its dependency c fails first, before the change too."""
+    a, _ = two_packages(
+        tmp_path, 'package a\n\nimport "example.com/two/c"\n\nvar Name = "a" + c.X\n'
+    )
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "c.go").write_text("package c\n\nvar X string = missing\n")
+    result, _ = verify.verify(rebuild([replacing(a, b'"a"', "undefinedName")]), rebuild)
+    (rejected,) = result.rejected
+    assert rejected.reason == (
+        "go build fails before the change too: c/c.go:3:16: undefined: missing"
+    )
 
 
 def test_vet_failure_the_change_causes_says_so(tmp_path: Path) -> None:
@@ -133,16 +205,38 @@ def test_a_package_that_did_not_build_before_says_so(tmp_path: Path) -> None:
     )
 
 
-def test_tests_failing_before_the_change_say_so(tmp_path: Path) -> None:
+def test_tests_failing_before_the_change_are_not_its_fault(tmp_path: Path) -> None:
     a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
     (tmp_path / "a" / "a_test.go").write_text(
-        'package a\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) {\n\tt.Fatal("boom")\n}\n'
+        'package a\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) {\n\tt.Fatal("boom")\n}\n\n'
+        'func TestName(t *testing.T) {\n\tif Name != "a" {\n\t\tt.Fatal(Name)\n\t}\n}\n'
+    )
+    fixes = [replacing(a, b'"a"', '"a" + ""'), replacing(b, b'"b"', '"bb"')]
+    result, report = verify.verify(rebuild(fixes), rebuild, tests=True)
+    assert not result.rejected and report.claim == "go build, go vet and go test pass"
+    assert report.notes == [
+        "go test already reports 1 problem in ./a before the change; not the change's"
+    ]
+    fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]  # fails TestName
+    result, report = verify.verify(rebuild(fixes), rebuild, tests=True)
+    (rejected,) = result.rejected
+    assert rejected.finding is fixes[0]
+    assert rejected.reason.startswith("the change makes go test fail: --- FAIL: TestName (")
+    assert list(result.changes) == [b]
+
+
+def test_tests_that_panic_before_the_change_prove_nothing(tmp_path: Path) -> None:
+    """A panic stops the test binary: the tests after it never ran, before or after."""
+    a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
+    (tmp_path / "a" / "a_test.go").write_text(
+        'package a\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) {\n\tpanic("boom")\n}\n'
     )
     fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]
     result, report = verify.verify(rebuild(fixes), rebuild, tests=True)
     (rejected,) = result.rejected
+    assert rejected.finding is fixes[0]
     assert rejected.reason.startswith("go test fails before the change too: --- FAIL: TestBroken (")
-    assert rejected.reason.endswith("s); a_test.go:6: boom")  # (0.00s): the test's time
+    assert rejected.reason.endswith("; panic: boom")
     assert list(result.changes) == [b] and report.claim == "go build, go vet and go test pass"
 
 
@@ -261,6 +355,30 @@ def test_commit_message_and_pr_body_say_what_was_built(tmp_path: Path) -> None:
     assert unverified in summary.commit_message([fix], 1, "codemod apply", None)
     assert unverified in summary.pr_body([fix], [], "codemod apply", None)
     assert "pass" not in summary.commit_message([fix], 1, "codemod apply", None)
+
+
+def warned_module(root: Path) -> tuple[Path, Path]:
+    """Module example.com/warned (go 1.24: vet checks format strings): package enc has a
+    regexp to make lazy and an old vet warning, package clean only the regexp."""
+    root.mkdir(exist_ok=True)
+    gomod(root, "example.com/warned", go="1.24")
+    enc = lazy_package(root / "enc")
+    (root / "enc" / "show.go").write_text(
+        'package enc\n\nimport "fmt"\n\nfunc Show(s string) { fmt.Printf(s) }\n'
+    )
+    return enc, lazy_package(root / "clean")
+
+
+def test_apply_names_an_old_vet_warning_once_and_applies_both_fixes(tmp_path: Path) -> None:
+    enc, clean = warned_module(tmp_path / "m")
+    res = run("apply", "--rule", "lazy-init", cwd=tmp_path / "m")
+    assert res.returncode == 0, res.stderr
+    assert "word()" in enc.read_text() and "word()" in clean.read_text()
+    assert res.stderr.count("already reports") == 1
+    assert (
+        "\ngo vet already reports 1 problem in ./enc before the change; not the change's\n"
+        "applied 2 fix(es) to 4 file(s) (go build and go vet pass)\n"
+    ) in res.stderr
 
 
 # ------------------------------------------------------------------------ vendored modules
