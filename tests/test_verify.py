@@ -3,6 +3,7 @@ the user's Go; rejections say why, and summaries say what was built."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -379,6 +380,54 @@ def test_apply_names_an_old_vet_warning_once_and_applies_both_fixes(tmp_path: Pa
         "\ngo vet already reports 1 problem in ./enc before the change; not the change's\n"
         "applied 2 fix(es) to 4 file(s) (go build and go vet pass)\n"
     ) in res.stderr
+
+
+def test_go_vet_after_a_run_names_no_temporary_file(tmp_path: Path) -> None:
+    """The fixed file has an old vet warning: verification vets its new text through an
+    overlay file. The user's own `go vet` of the written file must name the file, not that
+    overlay (go caches vet output by content), and verification leaves nothing in the
+    user's GOCACHE."""
+    root = tmp_path / "m"
+    warned_module(root)
+    words = root / "enc" / "words.go"
+    words.write_text(
+        words.read_text().replace('import "regexp"', 'import (\n\t"fmt"\n\t"regexp"\n)')
+        + "\nfunc Say(s string) { fmt.Printf(s) }\n"
+    )
+    users = tmp_path / "users-gocache"
+    res = codemod("apply", "--rule", "lazy-init", cwd=root, GOCACHE=str(users))
+    assert res.returncode == 0, res.stderr
+    assert "go vet already reports 2 problems in ./enc before" in res.stderr
+    assert "word()" in words.read_text()
+    assert not users.exists() or not [p for p in users.rglob("*") if p.is_file()]
+    vet = subprocess.run(
+        [gotool.go_binary() or "go", "vet", "./enc"], cwd=root, capture_output=True, text=True,
+        env=gotool.environment({"GOCACHE": str(users)}), timeout=300,
+    )  # fmt: skip
+    assert vet.returncode == 1
+    assert "\nenc/words.go:13:33: non-constant format string" in vet.stderr, vet.stderr
+    assert "codemod-overlay" not in vet.stderr
+
+
+def test_cached_messages_of_an_earlier_runs_overlay_name_the_real_file(tmp_path: Path) -> None:
+    """Verification's own cache keeps vet output that names an earlier run's overlay file:
+    the same check in a later run names the file on disk."""
+    a, _ = two_packages(tmp_path, 'package a\n\nimport "fmt"\n\nvar Name = fmt.Sprint("a")\n')
+    breaks = replacing(a, b'Sprint("a")', 'Sprintf("%d", "a")')
+    for _ in range(2):
+        result, _ = verify.verify(rebuild([breaks]), rebuild)
+        (rejected,) = result.rejected
+        assert "line 5 of the proposed text of a/a.go: fmt.Sprintf format %d" in rejected.reason
+
+
+def test_overlay_files_of_any_run_map_back_to_the_real_file(tmp_path: Path) -> None:
+    real = tmp_path / "m" / "a.go"
+    with gotool.Overlay({real: b"package a\n"}) as overlay:
+        shown = json.loads(overlay.file.read_text())["Replace"][str(real)]
+    earlier = "/tmp/codemod-overlay-gone/root" + str(real)
+    message = f"{shown}:3:1: x; {earlier}:4: y; ../../../{Path(earlier).relative_to('/tmp')}:5: z"
+    assert gotool._unoverlaid(message, tmp_path / "m") == "a.go:3:1: x; a.go:4: y; a.go:5: z"
+    assert gotool._unoverlaid(message, tmp_path / "n").startswith(f"{real}:3:1: x; ")
 
 
 # ------------------------------------------------------------------------ vendored modules
