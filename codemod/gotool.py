@@ -182,7 +182,12 @@ def verification_cache() -> Path:
     override = os.environ.get("CODEMOD_GOCACHE")
     if override:
         return Path(override).absolute()
-    return _user_cache_dir() / "codemod" / "go-build"
+    path = _user_cache_dir() / "codemod" / "go-build"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home: a cache for this run only
+        return _scratch_cache_dir()
+    return path
 
 
 def _user_cache_dir() -> Path:

@@ -31,10 +31,6 @@ from codemod.model import Module, ModuleFinder, Workspace
 from codemod.rule import Finding
 
 _LOCATION = re.compile(r"^(?:vet: )?(\S+?\.go):\d+(?::\d+)?:", re.M)
-# "# example.com/m/pkg" heads a package's errors (vet: "# [example.com/m/pkg]"); import
-# cycles and other package-level errors say "package example.com/m/pkg".
-_PACKAGE = re.compile(r"^(?:# \[?|package )([^\s\]]+)\]?$", re.M)
-_FAILED_TEST = re.compile(r"^FAIL[ \t]+(\S+)[ \t]", re.M)  # "FAIL\texample.com/m/pkg\t0.01s"
 _POSITION = re.compile(r"(?P<file>[^\s:]+\.go):(?P<line>\d+)(?P<col>:\d+)?")
 _MAX_ROUNDS = 8
 
@@ -56,9 +52,11 @@ class Report:
 
     @property
     def claim(self) -> str:
-        """E.g. "go build and go vet pass"; go test is named when it ran."""
+        """E.g. "go build and go vet pass"; go test is named when it ran. With problems
+        that were there before the change: that they find nothing new."""
         names = [f"go {s}" for s in self.steps]
-        return " and ".join([", ".join(names[:-1]), names[-1]]) + " pass"
+        verb = " find nothing new" if self.notes else " pass"
+        return " and ".join([", ".join(names[:-1]), names[-1]]) + verb
 
     @property
     def notes(self) -> list[str]:
@@ -413,6 +411,7 @@ _DIAGNOSTIC = re.compile(
 # "# example.com/m/a", vet's "# [example.com/m/a]", go test's "# p [p.test]"
 _HEADER = re.compile(r"^# \[?(?P<pkg>[^\s\]]+)")
 _TEST_RESULT = re.compile(r"^(?P<status>ok|FAIL|\?)\s+(?P<pkg>\S+)(?P<rest>.*)$")
+_PROGRESS = ("go: downloading ", "go: extracting ", "go: finding ")  # not problems
 _TEST_FAILED = re.compile(r"^\s*--- FAIL: (?P<name>\S+)")
 
 
@@ -444,12 +443,14 @@ def _problems(
             elif not raw[:1].isspace() and (d := _DIAGNOSTIC.match(line)):
                 found.append(_diagnostic(d, root, benign=False))
             continue  # test output and stack traces
-        if raw[:1].isspace():  # a continuation: "\tother declaration of x"
+        if raw[:1].isspace() or line.startswith(_PROGRESS):  # "\tother declaration of x"
             continue
         if m := _DIAGNOSTIC.match(line):
             found.append(_diagnostic(m, root, benign=step == "vet" and not m["vet"]))
-        else:
-            found.append(_Problem(current, None, 0, _unplaced(line), line, False))
+        else:  # a package-level error ("package p: import cycle", "package p\n\timports q")
+            named = packages.get(line.removeprefix("package ").split(":")[0])
+            where = named.resolve() if named and line.startswith("package ") else current
+            found.append(_Problem(where, None, 0, _unplaced(line), line, False))
     return found + [_Problem(None, None, 0, key, text, False) for key, text, _ in pending]
 
 
@@ -637,6 +638,7 @@ def _check_importers(
     flags = _module_flags(module)
     steps: tuple[gotool.Step, ...] = ("build", "vet")
     notes: list[str] = []
+    noted: set[Path] = set()
     for step in steps:
         result = gotool.check(step, root, patterns, overlay, flags=flags)
         if result.ok:
@@ -646,11 +648,14 @@ def _check_importers(
         earlier = [] if before.ok else _problems(step, before.stderr + before.stdout, root, names)
         fresh = _fresh(after, earlier, cs.ChangeSet())
         if not fresh:
-            notes.append(
-                f"go {step} already reports {_count(after)} in importers "
-                f"{' '.join(_patterns(root, {p.where for p in after if p.where in by_dir}) or patterns)}"
-                " before the change; not the change's"
-            )
+            where = {p.where for p in after if p.where in by_dir} - noted
+            if where or not noted:  # vet of an importer that does not build: said already
+                shown = " ".join(_patterns(root, where) or patterns)
+                notes.append(
+                    f"go {step} already reports {_count(after)} in importers {shown} "
+                    "before the change; not the change's"
+                )
+            noted |= where
             continue
         failing = [by_dir[p.where] for p in fresh if p.where in by_dir] or list(found)
         who = ", ".join(sorted({p.import_path for p in failing}))
