@@ -358,6 +358,8 @@ def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:
     changes, report = plan.changes, plan.verification
     if report:
         render.err.print(f"verified with {report.go}: {report.scope}", markup=False)
+        for note in report.notes:  # problems the tree had before: named, not blamed
+            render.err.print(note, markup=False)
     verb = "applied" if wrote else "would apply"
     line = f"{verb} {len(changes.applied)} fix(es) to {len(changes.changes)} file(s)"
     if report:

@@ -8,10 +8,13 @@ runs with GOTOOLCHAIN=local, so a `toolchain` line in go.mod never triggers a do
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -161,35 +164,88 @@ def gofmt(source: bytes) -> tuple[bytes | None, str]:
     return proc.stdout, ""
 
 
+# Verification has a build cache of its own. go caches a check's output under the content
+# it checked, not the file name it read that content from: a `go vet` of overlaid files
+# stores messages that name the overlay's temporary files, and once the change is written
+# the user's own `go vet` finds that entry and prints a file that no longer exists. The
+# names cannot be kept out of what go caches (the overlay must live somewhere else than
+# the file it replaces), so verification keeps out of the user's cache instead: every
+# check and listing it runs uses CODEMOD_GOCACHE, else <user cache dir>/codemod/go-build.
+# It persists, so only the first run pays for compiling what the checked packages import
+# (the standard library's share is about 25 s on 2 cores for build and vet; later runs
+# take what they took with the user's cache), and go trims it as it trims its own. Its
+# entries may name overlay files of earlier runs: `_unoverlaid` maps any of them back.
+
+
+def verification_cache() -> Path:
+    """The GOCACHE of verification's go commands: persistent, codemod's own."""
+    override = os.environ.get("CODEMOD_GOCACHE")
+    if override:
+        return Path(override).absolute()
+    path = _user_cache_dir() / "codemod" / "go-build"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home: a cache for this run only
+        return _scratch_cache_dir()
+    return path
+
+
+def _user_cache_dir() -> Path:
+    """Where the system keeps per-user caches (Go's os.UserCacheDir); a private temporary
+    directory when there is none (no home)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"])
+    if sys.platform == "darwin" and os.environ.get("HOME"):
+        return Path(os.environ["HOME"]) / "Library" / "Caches"
+    if os.environ.get("XDG_CACHE_HOME", "").startswith("/"):
+        return Path(os.environ["XDG_CACHE_HOME"])
+    if os.environ.get("HOME"):
+        return Path(os.environ["HOME"]) / ".cache"
+    return _scratch_cache_dir()
+
+
+@cache
+def _scratch_cache_dir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="codemod-cache-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
+def _verifying(env: Mapping[str, str] | None) -> dict[str, str]:
+    return {**(env or {}), "GOCACHE": str(verification_cache())}
+
+
+_OVERLAID = "codemod-overlay-"
+# An overlay file's name is the real file's absolute path under <tmp>/codemod-overlay-*/root.
+_OVERLAY_FILE = re.compile(
+    r"(?:[^\s:\"']*[/\\])?" + _OVERLAID + r"[^/\\\s]+[/\\]root(?P<path>[/\\][^\s:\"']+)"
+)
+
+
 class Overlay:
     """A `-overlay` file: build and vet see new contents without the disk being touched.
 
-    Compiler messages name the overlay's temporary files; `translate` maps them back.
+    Each replacement lives at its real file's absolute path under the overlay's directory,
+    so a message that names one, from this run or (cached) from an earlier one, says
+    which real file it is about (`_unoverlaid`).
     """
 
     def __init__(self, contents: Mapping[Path, bytes | None]) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="codemod-overlay-")
-        self._names: dict[str, Path] = {}
+        self._dir = tempfile.TemporaryDirectory(prefix=_OVERLAID)
         replace: dict[str, str] = {}
-        for i, (path, data) in enumerate(sorted(contents.items())):
+        for path, data in sorted(contents.items()):
             # go matches overlay paths as it sees them, symlinks resolved: give both.
             keys = {str(path), str(path.resolve())}
             if data is None:
                 replace.update(dict.fromkeys(keys, ""))
                 continue
-            tmp = Path(self._dir.name) / f"{i}_{path.name}"
+            real = path.absolute()
+            tmp = Path(self._dir.name, "root", *real.parts[1:])
+            tmp.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(data)
             replace.update(dict.fromkeys(keys, str(tmp)))
-            self._names[str(tmp)] = path
         self.file = Path(self._dir.name) / "overlay.json"
         self.file.write_text(json.dumps({"Replace": replace}))
-
-    def translate(self, message: str, cwd: Path) -> str:
-        for tmp, original in self._names.items():
-            rel = os.path.relpath(tmp, cwd)
-            shown = os.path.relpath(original, cwd)
-            message = message.replace(tmp, shown).replace(rel, shown)
-        return message
 
     def close(self) -> None:
         self._dir.cleanup()
@@ -199,6 +255,17 @@ class Overlay:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _unoverlaid(message: str, cwd: Path) -> str:
+    """`message` with every overlay file (of any run) named as the real file it stands
+    for, relative to `cwd` as go names files."""
+
+    def real(m: re.Match[str]) -> str:
+        path = Path(Path.cwd().anchor, m["path"].lstrip("/\\"))
+        return os.path.relpath(path, cwd) if path.is_relative_to(cwd) else str(path)
+
+    return _OVERLAY_FILE.sub(real, message) if _OVERLAID in message else message
 
 
 @cache
@@ -218,8 +285,8 @@ def check(
     env: Mapping[str, str] | None = None,
     flags: Sequence[str] = (),
 ) -> Result:
-    """`go build`, `go vet` or `go test` of the given package patterns, with the overlay's
-    file names in messages mapped back to the real ones."""
+    """`go build`, `go vet` or `go test` of the given package patterns, in verification's
+    build cache, with overlay file names in messages mapped back to the real ones."""
     args = [f"-overlay={overlay.file}"] if overlay else []
     if tags:
         args.append("-tags=" + ",".join(tags))
@@ -228,11 +295,14 @@ def check(
         args += ["-o", os.devnull]
     if step == "test":
         args.append("-vet=off")  # vet has run already, in full
-    result = run([step, *args, *packages], cwd=module_root, env=env)
-    if overlay and not result.ok:
-        stdout = overlay.translate(result.stdout, module_root)
-        return Result(result.returncode, stdout, overlay.translate(result.stderr, module_root))
-    return result
+    result = run([step, *args, *packages], cwd=module_root, env=_verifying(env))
+    if result.ok:
+        return result
+    return Result(
+        result.returncode,
+        _unoverlaid(result.stdout, module_root),
+        _unoverlaid(result.stderr, module_root),
+    )
 
 
 def build_binary(
@@ -304,9 +374,9 @@ _LIST_FORMAT = (
 
 def list_packages(module_root: Path, flags: Sequence[str] = ()) -> list[Listed]:
     """Every package of the module (`go list -e ./...`), listed with the build `flags`
-    (e.g. -mod=vendor). Raises when go cannot list it."""
+    (e.g. -mod=vendor), in verification's build cache. Raises when go cannot list it."""
     args = ["list", "-e", *flags, "-f", _LIST_FORMAT, "./..."]
-    result = run(args, cwd=module_root)
+    result = run(args, cwd=module_root, env=_verifying(None))
     if not result.ok:
         raise _failure(module_root / "go.mod", args, result)
     listed = []

@@ -34,7 +34,8 @@ def _proof(report: Report | None) -> str:
     """What was built, with which Go; or that nothing was."""
     if not report:
         return "Not verified: nothing was built."
-    return f"{report.claim} with {report.go} for {report.scope}."
+    before = "".join(f" {note}." for note in report.notes)
+    return f"{report.claim} with {report.go} for {report.scope}.{before}"
 
 
 def commit_message(applied: list[Finding], files: int, command: str, report: Report | None) -> str:

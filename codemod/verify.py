@@ -4,10 +4,15 @@ its module, the other modules of its go.work, and modules that `replace` it with
 directory), before anything is written.
 
 The toolchain sees the new contents through an overlay, so the work tree is untouched
-while checking. A package whose result fails loses its edits (with the compiler's
-message, and whether the package failed before the change too; an importer's failure is
-blamed on the changed packages it builds against) and the rest is checked again, until
-what remains passes. The report says what was built, how, and with which Go.
+while checking. Only the change is judged: a failing check is run again on the tree as it
+is, and a problem it reports there too (a vet finding from a check newer than the code, a
+package that never built, a test that already failed) is not the change's fault; it is
+reported once, as such. A new problem costs the edits of the package it is in (an
+importer's: of the changed packages it builds against), with the compiler's message. A
+package whose check cannot run in full before the change either (it or a package it
+imports does not build) loses its edits, saying so: nothing proves them. The rest is
+checked again until what remains passes. The report says what was built, how, and with
+which Go.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +31,6 @@ from codemod.model import Module, ModuleFinder, Workspace
 from codemod.rule import Finding
 
 _LOCATION = re.compile(r"^(?:vet: )?(\S+?\.go):\d+(?::\d+)?:", re.M)
-# "# example.com/m/pkg" heads a package's errors (vet: "# [example.com/m/pkg]"); import
-# cycles and other package-level errors say "package example.com/m/pkg".
-_PACKAGE = re.compile(r"^(?:# \[?|package )([^\s\]]+)\]?$", re.M)
-_FAILED_TEST = re.compile(r"^FAIL[ \t]+(\S+)[ \t]", re.M)  # "FAIL\texample.com/m/pkg\t0.01s"
 _POSITION = re.compile(r"(?P<file>[^\s:]+\.go):(?P<line>\d+)(?P<col>:\d+)?")
 _MAX_ROUNDS = 8
 
@@ -51,9 +52,16 @@ class Report:
 
     @property
     def claim(self) -> str:
-        """E.g. "go build and go vet pass"; go test is named when it ran."""
+        """E.g. "go build and go vet pass"; go test is named when it ran. With problems
+        that were there before the change: that they find nothing new."""
         names = [f"go {s}" for s in self.steps]
-        return " and ".join([", ".join(names[:-1]), names[-1]]) + " pass"
+        verb = " find nothing new" if self.notes else " pass"
+        return " and ".join([", ".join(names[:-1]), names[-1]]) + verb
+
+    @property
+    def notes(self) -> list[str]:
+        """The problems the checks report before the change too, once each."""
+        return list(dict.fromkeys(n for b in self.builds for n in b.notes))
 
     @property
     def scope(self) -> str:
@@ -172,6 +180,7 @@ class Build:
     flags: tuple[str, ...] = ()
     steps: tuple[gotool.Step, ...] = ("build", "vet")
     importers: bool = False  # the unchanged packages that import changed ones
+    notes: tuple[str, ...] = ()  # problems found before the change too: not its fault
 
     def __str__(self) -> str:
         flags = f" {' '.join(self.flags)}" if self.flags else ""
@@ -220,7 +229,7 @@ def _failing_dirs(
         for root, dirs in sorted(by_module.items()):
             module = modules.find(root)
             assert module is not None
-            gate = _Gate(module, _module_flags(module), overlay, changes, steps)
+            gate = _Gate(module, _module_flags(module), overlay, changes, steps, importers)
             blame = _Blame(root, changed, by_import_path)
             for target in [Target(), *sorted({t for d in dirs for t in targets[d]}, key=str)]:
                 wanted = {d for d in dirs if target == Target() or target in targets[d]}
@@ -258,20 +267,11 @@ def _module_flags(module: Module) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class _Blame:
-    """Which changed packages a build failure is about."""
+    """Which changed packages there are, by directory and by import path."""
 
     root: Path
     changed: set[Path]
     by_import_path: dict[str, Path]
-
-    def __call__(self, output: str) -> set[Path]:
-        named = {(self.root / m).resolve().parent for m in _LOCATION.findall(output)}
-        named |= {
-            self.by_import_path[p].resolve()
-            for p in _PACKAGE.findall(output) + _FAILED_TEST.findall(output)
-            if p in self.by_import_path
-        }
-        return {d for d in self.changed if d.resolve() in named}
 
 
 @dataclass(frozen=True)
@@ -283,36 +283,222 @@ class _Gate:
     overlay: gotool.Overlay
     changes: cs.ChangeSet
     steps: tuple[gotool.Step, ...]
+    importers: _Importers
+
+
+def _patterns(root: Path, dirs: Iterable[Path]) -> list[str]:
+    return sorted("./" + os.path.relpath(d, root) if d != root else "." for d in dirs)
 
 
 def _check(
     gate: _Gate, dirs: set[Path], target: Target, blame: _Blame
 ) -> tuple[dict[Path, str], Build | None]:
-    """Run the steps on `dirs`; on failure, blame the changed packages the errors point
-    at (in this module or another: a module's build sees the others' changes through the
-    overlay), else all of `dirs`. Tests run only where they can: on the host's system."""
+    """Run the steps on `dirs`; a failing step is run again without the change, and only
+    what is new is the change's fault (see `_judge`). Tests run only where they can: on
+    the host's system."""
     if not dirs:
         return {}, None
     root = gate.module.root
-    patterns = sorted("./" + os.path.relpath(d, root) if d != root else "." for d in dirs)
+    patterns = _patterns(root, dirs)
     steps = tuple(s for s in gate.steps if not (s == "test" and target.goos))
+    notes: list[str] = []
     for step in steps:
         result = gotool.check(
             step, root, patterns, gate.overlay, target.tags, target.env(), gate.flags
         )
         if result.ok:
             continue
-        failing = blame(result.stderr + result.stdout) or set(dirs)
         before = gotool.check(step, root, patterns, None, target.tags, target.env(), gate.flags)
-        failed_before = set() if before.ok else (blame(before.stderr + before.stdout) or set(dirs))
-        return {
-            d: _reason(step, target, before, gate.changes, (root, d))
-            if d in failed_before
-            else _reason(step, target, result, gate.changes, (root, d), caused=True)
-            for d in failing
-        }, None
-    build = Build(gate.module.path, root, tuple(patterns), target, gate.flags, steps)
+        failures, old = _judge(gate, dirs, target, blame, (step, result, before))
+        if failures:
+            return failures, None
+        notes += old
+    build = Build(
+        gate.module.path, root, tuple(patterns), target, gate.flags, steps, notes=tuple(notes)
+    )
     return {}, build
+
+
+def _judge(
+    gate: _Gate,
+    dirs: set[Path],
+    target: Target,
+    blame: _Blame,
+    run: tuple[gotool.Step, gotool.Result, gotool.Result],
+) -> tuple[dict[Path, str], list[str]]:
+    """Which of `dirs` fail a step (dir -> reason), and the notes on problems that are
+    not the change's. A new problem fails the changed package it is in (none named: all
+    of `dirs`). A package whose own check could not run in full before the change (it
+    does not build, its tests panic) or that builds against a package that does not
+    build fails as "fails before the change too": nothing proves its edits. Problems
+    that leave the check complete (vet findings, failing tests) are only noted."""
+    step, result, before = run
+    root = gate.module.root
+    after = _problems(step, result.stderr + result.stdout, root, blame.by_import_path)
+    earlier = (
+        []
+        if before.ok
+        else _problems(step, before.stderr + before.stdout, root, blame.by_import_path)
+    )
+    fresh = _fresh(after, earlier, gate.changes)
+    if fresh:
+        named = {p.where for p in fresh}
+        culprits = {d for d in blame.changed if d.resolve() in named} or set(dirs)
+        return {
+            d: _reason(step, target, result, gate.changes, (root, d))
+            if before.ok
+            else _caused(
+                step, target, [p for p in fresh if p.where == d.resolve()] or fresh, gate, d
+            )
+            for d in culprits
+        }, []
+    failures: dict[Path, str] = {}
+    notes: list[str] = []
+    for d in sorted(dirs):
+        own = [p for p in after if p.where == d.resolve()]
+        hard = (
+            own
+            if any(not p.benign for p in own)
+            else [
+                p
+                for p in after
+                if not p.benign
+                and p.where != d.resolve()
+                and gate.importers.depends(gate.module, d, p.where)
+            ]
+        )
+        if hard:
+            failures[d] = f"go {step} fails before the change too{target}: {_texts(hard)}"
+        elif own:
+            notes.append(
+                f"go {step} already reports {_count(own)} in {_patterns(root, [d])[0]}{target} "
+                "before the change; not the change's"
+            )
+    return failures, notes
+
+
+def _caused(step: gotool.Step, target: Target, fresh: list[_Problem], gate: _Gate, d: Path) -> str:
+    """Why the change fails, naming only its new problems."""
+    return _caused_by(step, target, _as_seen(_texts(fresh), (gate.module.root, d), gate.changes))
+
+
+def _texts(problems: list[_Problem]) -> str:
+    return "; ".join(dict.fromkeys(p.text for p in problems[:3]))
+
+
+def _count(problems: list[_Problem]) -> str:
+    return f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One thing a check reported: a compiler error, a vet finding, a failing test."""
+
+    where: Path | None  # the package directory it is in, resolved, when known
+    file: Path | None
+    line: int
+    message: str  # without line numbers: a change moves lines
+    text: str  # as go printed it
+    benign: bool  # the check still ran in full: a vet finding, a failing test
+
+    @property
+    def key(self) -> tuple[Path | None, Path | None, str]:
+        return (self.where, self.file, self.message)
+
+
+_DIAGNOSTIC = re.compile(
+    r"^(?P<vet>vet: )?(?P<file>\S+?\.go):(?P<line>\d+)(?::\d+)?: (?P<message>.*)$"
+)
+# "# example.com/m/a", vet's "# [example.com/m/a]", go test's "# p [p.test]"
+_HEADER = re.compile(r"^# \[?(?P<pkg>[^\s\]]+)")
+_TEST_RESULT = re.compile(r"^(?P<status>ok|FAIL|\?)\s+(?P<pkg>\S+)(?P<rest>.*)$")
+_PROGRESS = ("go: downloading ", "go: extracting ", "go: finding ")  # not problems
+_TEST_FAILED = re.compile(r"^\s*--- FAIL: (?P<name>\S+)")
+
+
+def _problems(
+    step: gotool.Step, output: str, root: Path, packages: dict[str, Path]
+) -> list[_Problem]:
+    """What a check's output reports, each in the package it is about (`packages`: import
+    path -> directory, for lines that name no file). Files are named from `root`."""
+    found: list[_Problem] = []
+    pending: list[tuple[str, str, bool]] = []  # a test binary's, until its FAIL line
+    current: Path | None = None
+    for raw in output.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if m := _HEADER.match(line):
+            known = packages.get(m["pkg"])
+            current = known.resolve() if known else None
+            continue
+        if step == "test":
+            if m := _TEST_FAILED.match(line):
+                pending.append((f"--- FAIL: {m['name']}", line, True))
+            elif line.startswith("panic: "):  # the test binary stopped: later tests never ran
+                panic = re.sub(r" \[recovered[^]]*\]$", "", line)
+                pending.append((panic, panic, False))
+            elif m := _TEST_RESULT.match(line):
+                found += _test_result(m, pending, packages)
+                pending = []
+            elif not raw[:1].isspace() and (d := _DIAGNOSTIC.match(line)):
+                found.append(_diagnostic(d, root, benign=False))
+            continue  # test output and stack traces
+        if raw[:1].isspace() or line.startswith(_PROGRESS):  # "\tother declaration of x"
+            continue
+        if m := _DIAGNOSTIC.match(line):
+            found.append(_diagnostic(m, root, benign=step == "vet" and not m["vet"]))
+        else:  # a package-level error ("package p: import cycle", "package p\n\timports q")
+            named = packages.get(line.removeprefix("package ").split(":")[0])
+            where = named.resolve() if named and line.startswith("package ") else current
+            found.append(_Problem(where, None, 0, _unplaced(line), line, False))
+    return found + [_Problem(None, None, 0, key, text, False) for key, text, _ in pending]
+
+
+def _test_result(
+    m: re.Match[str], pending: list[tuple[str, str, bool]], packages: dict[str, Path]
+) -> list[_Problem]:
+    """A package's test result line: its failures get its directory. A FAIL without a
+    failed test (a build or setup failure, TestMain, os.Exit) is a problem of its own."""
+    known = packages.get(m["pkg"])
+    where = known.resolve() if known else None
+    if m["status"] == "FAIL" and ("[" in m["rest"] or not pending):
+        status = m["rest"].strip() if "[" in m["rest"] else ""
+        pending = [*pending, (f"FAIL {m['pkg']} {status}".strip(), m[0], False)]
+    return [_Problem(where, None, 0, key, text, benign) for key, text, benign in pending]
+
+
+def _diagnostic(m: re.Match[str], root: Path, benign: bool) -> _Problem:
+    file = (root / m["file"]).resolve()
+    return _Problem(file.parent, file, int(m["line"]), _unplaced(m["message"]), m[0], benign)
+
+
+def _unplaced(message: str) -> str:
+    """The message without line and column numbers."""
+    return _POSITION.sub(lambda m: m["file"], message)
+
+
+def _fresh(after: list[_Problem], before: list[_Problem], changes: cs.ChangeSet) -> list[_Problem]:
+    """The problems of `after` that `before` does not have, compared by package, file and
+    message as many times as each occurs. Where a message occurs more often after, the
+    new ones are those not at a line that was the line of the old ones."""
+    by_path = {p.resolve(): c for p, c in changes.changes.items()}
+    lines: dict[tuple[Path | None, Path | None, str], set[int | None]] = defaultdict(set)
+    for p in before:
+        lines[p.key].add(p.line)
+
+    def moved(p: _Problem) -> bool:
+        change = by_path.get(p.file) if p.file else None
+        return (_line_before(change, p.line) if change else p.line) in lines[p.key]
+
+    left = Counter(p.key for p in before)
+    fresh: list[_Problem] = []
+    for p in sorted(after, key=lambda p: not moved(p)):
+        if left[p.key]:
+            left[p.key] -= 1
+        else:
+            fresh.append(p)
+    return [p for p in after if any(p is f for f in fresh)]
 
 
 def _reason(
@@ -321,16 +507,16 @@ def _reason(
     result: gotool.Result,
     changes: cs.ChangeSet,
     bases: tuple[Path, ...],
-    caused: bool = False,
 ) -> str:
-    """Which step fails, and whether the change is the cause or it failed before too.
-    `bases`: where the message's relative file names start (go test names files from
-    the package's directory, the others from the module root)."""
-    if caused:
-        verb = "breaks go build" if step == "build" else f"makes go {step} fail"
-        message = _as_seen(_summary(step, result), bases, changes)
-        return f"the change {verb}{target}: {message}"
-    return f"go {step} fails before the change too{target}: {_summary(step, result)}"
+    """Which step the change makes fail, in the compiler's words. `bases`: where the
+    message's relative file names start (go test names files from the package's
+    directory, the others from the module root)."""
+    return _caused_by(step, target, _as_seen(_summary(step, result), bases, changes))
+
+
+def _caused_by(step: gotool.Step, target: Target, message: str) -> str:
+    verb = "breaks go build" if step == "build" else f"makes go {step} fail"
+    return f"the change {verb}{target}: {message}"
 
 
 def _summary(step: gotool.Step, result: gotool.Result) -> str:
@@ -397,15 +583,28 @@ class _Importers:
         root = module.root.resolve()
         return any(m.root.resolve() == root for m in self.workspace.importers_of(changed))
 
-    def of(self, module: Module, changed: dict[str, Path]) -> dict[gotool.Listed, set[Path]]:
-        """The module's packages that build against `changed` (import path -> dir) and
-        are not changed themselves, each with the changed dirs it uses."""
+    def _list(self, module: Module) -> list[gotool.Listed] | gotool.GoToolError:
         if module.root not in self._listed:
             try:
                 self._listed[module.root] = gotool.list_packages(module.root, _module_flags(module))
             except gotool.GoToolError as exc:
                 self._listed[module.root] = exc
-        listed = self._listed[module.root]
+        return self._listed[module.root]
+
+    def depends(self, module: Module, directory: Path, on: Path | None) -> bool:
+        """Whether the package in `directory` may build against the one in `on` (either
+        unknown: it may)."""
+        listed = self._list(module)
+        if on is None or isinstance(listed, gotool.GoToolError):
+            return True
+        by_dir = {p.dir.resolve(): p for p in listed}
+        package, dependency = by_dir.get(directory.resolve()), by_dir.get(on)
+        return package is None or dependency is None or dependency.import_path in package.deps
+
+    def of(self, module: Module, changed: dict[str, Path]) -> dict[gotool.Listed, set[Path]]:
+        """The module's packages that build against `changed` (import path -> dir) and
+        are not changed themselves, each with the changed dirs it uses."""
+        listed = self._list(module)
         if isinstance(listed, gotool.GoToolError):
             raise listed
         own = {d.resolve() for d in changed.values()}
@@ -421,8 +620,9 @@ def _check_importers(
     module: Module, used: dict[str, Path], overlay: gotool.Overlay, importers: _Importers
 ) -> tuple[dict[Path, str], Build | None]:
     """Build and vet the module's importers of the changed packages `used`, with the
-    workspace in effect; a failure is blamed on the changed packages the failing
-    importers build against. (Changed dir -> reason, and the check that passed.)"""
+    workspace in effect; a new problem is blamed on the changed packages the importer it
+    is in builds against, one found before the change too is only noted. (Changed dir ->
+    reason, and the check that passed.)"""
     if not used:
         return {}, None
     try:
@@ -434,24 +634,34 @@ def _check_importers(
         return {}, None
     root = module.root.resolve()  # go list gives resolved dirs
     by_dir = {p.dir: p for p in found}
-    patterns = sorted("./" + os.path.relpath(d, root) if d != root else "." for d in by_dir)
+    names = {p.import_path: p.dir for p in found}
+    patterns = _patterns(root, by_dir)
     flags = _module_flags(module)
     steps: tuple[gotool.Step, ...] = ("build", "vet")
+    notes: list[str] = []
+    noted: set[Path] = set()
     for step in steps:
         result = gotool.check(step, root, patterns, overlay, flags=flags)
         if result.ok:
             continue
-        names = {p.import_path: p.dir for p in found}
-        output = result.stderr + result.stdout
-        failing = [by_dir[d] for d in _Blame(root, set(by_dir), names)(output)] or list(found)
         before = gotool.check(step, root, patterns, None, flags=flags)
-        who = ", ".join(sorted(p.import_path for p in failing))
+        after = _problems(step, result.stderr + result.stdout, root, names)
+        earlier = [] if before.ok else _problems(step, before.stderr + before.stdout, root, names)
+        fresh = _fresh(after, earlier, cs.ChangeSet())
+        if not fresh:
+            where = {p.where for p in after if p.where in by_dir} - noted
+            if where or not noted:  # vet of an importer that does not build: said already
+                shown = " ".join(_patterns(root, where) or patterns)
+                notes.append(
+                    f"go {step} already reports {_count(after)} in importers {shown} "
+                    "before the change; not the change's"
+                )
+            noted |= where
+            continue
+        failing = [by_dir[p.where] for p in fresh if p.where in by_dir] or list(found)
+        who = ", ".join(sorted({p.import_path for p in failing}))
         verb = "no longer builds" if step == "build" else "no longer passes go vet"
-        prefix = (
-            f"{who}: go {step} fails before the change too"
-            if not before.ok
-            else f"{who} imports it and {verb}"
-        )
-        message = f"{prefix}: {_summary(step, result)}"
+        message = f"{who} imports it and {verb}: {_texts(fresh)}"
         return {culprit: message for p in failing for culprit in found[p]}, None
-    return {}, Build(module.path, root, tuple(patterns), Target(), flags, steps, importers=True)
+    build = Build(module.path, root, tuple(patterns), Target(), flags, steps, True, tuple(notes))
+    return {}, build

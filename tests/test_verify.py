@@ -3,6 +3,8 @@ the user's Go; rejections say why, and summaries say what was built."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import subprocess
 import sys
@@ -106,7 +108,9 @@ def test_a_build_failure_the_change_causes_says_so(tmp_path: Path) -> None:
     assert rejected.reason.startswith("the change breaks go build: ")
 
 
-def test_vet_failing_before_the_change_is_not_called_a_build_failure(tmp_path: Path) -> None:
+def test_an_old_vet_warning_rejects_neither_its_package_nor_a_sibling(tmp_path: Path) -> None:
+    """A check newer than the code warns before the change: both fixes apply, and the
+    warning is reported once as not the change's."""
     a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
     (tmp_path / "a" / "a_test.go").write_text(
         'package a\n\nimport (\n\t"fmt"\n\t"testing"\n)\n\n'
@@ -114,11 +118,81 @@ def test_vet_failing_before_the_change_is_not_called_a_build_failure(tmp_path: P
     )
     fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]
     result, report = verify.verify(rebuild(fixes), rebuild)
+    assert not result.rejected and sorted(result.changes) == [a, b]
+    assert [str(x) for x in report.builds] == ["./a ./b"]
+    assert report.notes == [
+        "go vet already reports 1 problem in ./a before the change; not the change's"
+    ]
+
+
+def test_a_new_vet_warning_in_a_warned_package_is_rejected(tmp_path: Path) -> None:
+    """The same message on another line, in the file that already has it: one more is new."""
+    warned = (
+        'package a\n\nimport "fmt"\n\nvar Name = "a"\n\nfunc Show(s string) { fmt.Printf(s) }\n'
+    )
+    a, b = two_packages(tmp_path, warned)
+    (tmp_path / "go.mod").write_text("module example.com/two\n\ngo 1.24\n")  # printf's check
+    again = replacing(
+        a, b'var Name = "a"', 'var Name = "a"\n\nfunc Again(s string) { fmt.Printf(s) }'
+    )
+    fine_b = replacing(b, b'"b"', '"bb"')
+    result, report = verify.verify(rebuild([again, fine_b]), rebuild)
     (rejected,) = result.rejected
-    assert rejected.finding is fixes[0]
-    assert rejected.reason.startswith("go vet fails before the change too: ")
-    assert "a/a_test.go:8:" in rejected.reason and "build" not in rejected.reason
-    assert list(result.changes) == [b] and [str(x) for x in report.builds] == ["./b"]
+    assert rejected.finding is again
+    assert rejected.reason == (
+        "the change makes go vet fail: line 7 of the proposed text of a/a.go: "
+        "non-constant format string in call to fmt.Printf"
+    )
+    assert list(result.changes) == [b] and report.notes == []
+    moved = replacing(a, b'var Name = "a"', '// Name is a.\nvar Name = "a"')  # the old one moves
+    result, report = verify.verify(rebuild([moved]), rebuild)
+    assert not result.rejected and list(result.changes) == [a]
+    assert report.notes == [
+        "go vet already reports 1 problem in ./a before the change; not the change's"
+    ]
+
+
+def test_an_unrelated_broken_package_does_not_reject_a_fix(tmp_path: Path) -> None:
+    """p imports a and did not build before: building a's importers fails before and after,
+    and that is not a's change's fault; nor is a broken sibling it does not import."""
+    a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "p.go").write_text(
+        'package p\n\nimport "example.com/two/a"\n\nvar X = a.Name + missing\n'
+    )
+    (tmp_path / "b" / "broken.go").write_text("package b\n\nvar Y int = undefinedY\n")
+    fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]
+    result, report = verify.verify(rebuild(fixes), rebuild)
+    assert list(result.changes) == [a]
+    (rejected,) = result.rejected  # b itself does not build: nothing proves its fix
+    assert rejected.finding is fixes[1]
+    assert (
+        rejected.reason
+        == "go build fails before the change too: b/broken.go:3:13: undefined: undefinedY"
+    )
+    assert report.notes == [  # once: vet of a package that does not build says it again
+        "go build already reports 1 problem in importers ./p before the change; not the change's"
+    ]
+    assert report.claim == "go build and go vet find nothing new"
+    breaks = replacing(a, b"var Name", "var Renamed")  # p now has a new error: a's fault
+    result, _ = verify.verify(rebuild([breaks]), rebuild)
+    (rejected,) = result.rejected
+    assert rejected.reason.startswith("example.com/two/p imports it and no longer builds: ")
+    assert "undefined: a.Name" in rejected.reason and "missing" not in rejected.reason
+
+
+def test_a_package_importing_one_that_does_not_build_is_not_proved(tmp_path: Path) -> None:
+    """a's build never runs: its dependency c fails first, before the change too."""
+    a, _ = two_packages(
+        tmp_path, 'package a\n\nimport "example.com/two/c"\n\nvar Name = "a" + c.X\n'
+    )
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "c.go").write_text("package c\n\nvar X string = missing\n")
+    result, _ = verify.verify(rebuild([replacing(a, b'"a"', "undefinedName")]), rebuild)
+    (rejected,) = result.rejected
+    assert rejected.reason == (
+        "go build fails before the change too: c/c.go:3:16: undefined: missing"
+    )
 
 
 def test_vet_failure_the_change_causes_says_so(tmp_path: Path) -> None:
@@ -142,16 +216,38 @@ def test_a_package_that_did_not_build_before_says_so(tmp_path: Path) -> None:
     )
 
 
-def test_tests_failing_before_the_change_say_so(tmp_path: Path) -> None:
+def test_tests_failing_before_the_change_are_not_its_fault(tmp_path: Path) -> None:
     a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
     (tmp_path / "a" / "a_test.go").write_text(
-        'package a\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) {\n\tt.Fatal("boom")\n}\n'
+        'package a\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) {\n\tt.Fatal("boom")\n}\n\n'
+        'func TestName(t *testing.T) {\n\tif Name != "a" {\n\t\tt.Fatal(Name)\n\t}\n}\n'
+    )
+    fixes = [replacing(a, b'"a"', '"a" + ""'), replacing(b, b'"b"', '"bb"')]
+    result, report = verify.verify(rebuild(fixes), rebuild, tests=True)
+    assert not result.rejected and report.claim == "go build, go vet and go test find nothing new"
+    assert report.notes == [
+        "go test already reports 1 problem in ./a before the change; not the change's"
+    ]
+    fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]  # fails TestName
+    result, report = verify.verify(rebuild(fixes), rebuild, tests=True)
+    (rejected,) = result.rejected
+    assert rejected.finding is fixes[0]
+    assert rejected.reason.startswith("the change makes go test fail: --- FAIL: TestName (")
+    assert list(result.changes) == [b]
+
+
+def test_tests_that_panic_before_the_change_prove_nothing(tmp_path: Path) -> None:
+    """A panic stops the test binary: the tests after it never ran, before or after."""
+    a, b = two_packages(tmp_path, 'package a\n\nvar Name = "a"\n')
+    (tmp_path / "a" / "a_test.go").write_text(
+        'package a\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) {\n\tpanic("boom")\n}\n'
     )
     fixes = [replacing(a, b'"a"', '"aa"'), replacing(b, b'"b"', '"bb"')]
     result, report = verify.verify(rebuild(fixes), rebuild, tests=True)
     (rejected,) = result.rejected
+    assert rejected.finding is fixes[0]
     assert rejected.reason.startswith("go test fails before the change too: --- FAIL: TestBroken (")
-    assert rejected.reason.endswith("s); a_test.go:6: boom")  # (0.00s): the test's time
+    assert rejected.reason.endswith("; panic: boom")
     assert list(result.changes) == [b] and report.claim == "go build, go vet and go test pass"
 
 
@@ -266,10 +362,89 @@ def test_commit_message_and_pr_body_say_what_was_built(tmp_path: Path) -> None:
     )
     assert proof in summary.commit_message([fix], 1, "codemod apply", report)
     assert proof in summary.pr_body([fix], [], "codemod apply", report)
+    old = "go vet already reports 1 problem in ./b before the change; not the change's"
+    report.builds[1] = dataclasses.replace(windows, notes=(old,))
+    assert (
+        "go build, go vet and go test find nothing new with go1.99.1 (/opt/go/bin/go) for "
+        f"./a ./b, ./b with GOOS=windows -mod=vendor (only go build and go vet) in module "
+        f"example.com/m (.). {old}."
+    ) in summary.commit_message([fix], 1, "codemod apply", report)
     unverified = "Not verified: nothing was built."
     assert unverified in summary.commit_message([fix], 1, "codemod apply", None)
     assert unverified in summary.pr_body([fix], [], "codemod apply", None)
     assert "pass" not in summary.commit_message([fix], 1, "codemod apply", None)
+
+
+def warned_module(root: Path) -> tuple[Path, Path]:
+    """Module example.com/warned (go 1.24: vet checks format strings): package enc has a
+    regexp to make lazy and an old vet warning, package clean only the regexp."""
+    root.mkdir(exist_ok=True)
+    gomod(root, "example.com/warned", go="1.24")
+    enc = lazy_package(root / "enc")
+    (root / "enc" / "show.go").write_text(
+        'package enc\n\nimport "fmt"\n\nfunc Show(s string) { fmt.Printf(s) }\n'
+    )
+    return enc, lazy_package(root / "clean")
+
+
+def test_apply_names_an_old_vet_warning_once_and_applies_both_fixes(tmp_path: Path) -> None:
+    enc, clean = warned_module(tmp_path / "m")
+    res = run("apply", "--rule", "lazy-init", cwd=tmp_path / "m")
+    assert res.returncode == 0, res.stderr
+    assert "word()" in enc.read_text() and "word()" in clean.read_text()
+    assert res.stderr.count("already reports") == 1
+    assert (
+        "\ngo vet already reports 1 problem in ./enc before the change; not the change's\n"
+        "applied 2 fix(es) to 4 file(s) (go build and go vet find nothing new)\n"
+    ) in res.stderr
+
+
+def test_go_vet_after_a_run_names_no_temporary_file(tmp_path: Path) -> None:
+    """The fixed file has an old vet warning: verification vets its new text through an
+    overlay file. The user's own `go vet` of the written file must name the file, not that
+    overlay (go caches vet output by content), and verification leaves nothing in the
+    user's GOCACHE."""
+    root = tmp_path / "m"
+    warned_module(root)
+    words = root / "enc" / "words.go"
+    words.write_text(
+        words.read_text().replace('import "regexp"', 'import (\n\t"fmt"\n\t"regexp"\n)')
+        + "\nfunc Say(s string) { fmt.Printf(s) }\n"
+    )
+    users = tmp_path / "users-gocache"
+    res = codemod("apply", "--rule", "lazy-init", cwd=root, GOCACHE=str(users))
+    assert res.returncode == 0, res.stderr
+    assert "go vet already reports 2 problems in ./enc before" in res.stderr
+    assert "word()" in words.read_text()
+    assert not users.exists() or not [p for p in users.rglob("*") if p.is_file()]
+    vet = subprocess.run(
+        [gotool.go_binary() or "go", "vet", "./enc"], cwd=root, capture_output=True, text=True,
+        env=gotool.environment({"GOCACHE": str(users)}), timeout=300,
+    )  # fmt: skip
+    assert vet.returncode == 1
+    assert "\nenc/words.go:13:33: non-constant format string" in vet.stderr, vet.stderr
+    assert "codemod-overlay" not in vet.stderr
+
+
+def test_cached_messages_of_an_earlier_runs_overlay_name_the_real_file(tmp_path: Path) -> None:
+    """Verification's own cache keeps vet output that names an earlier run's overlay file:
+    the same check in a later run names the file on disk."""
+    a, _ = two_packages(tmp_path, 'package a\n\nimport "fmt"\n\nvar Name = fmt.Sprint("a")\n')
+    breaks = replacing(a, b'Sprint("a")', 'Sprintf("%d", "a")')
+    for _ in range(2):
+        result, _ = verify.verify(rebuild([breaks]), rebuild)
+        (rejected,) = result.rejected
+        assert "line 5 of the proposed text of a/a.go: fmt.Sprintf format %d" in rejected.reason
+
+
+def test_overlay_files_of_any_run_map_back_to_the_real_file(tmp_path: Path) -> None:
+    real = tmp_path / "m" / "a.go"
+    with gotool.Overlay({real: b"package a\n"}) as overlay:
+        shown = json.loads(overlay.file.read_text())["Replace"][str(real)]
+    earlier = "/tmp/codemod-overlay-gone/root" + str(real)
+    message = f"{shown}:3:1: x; {earlier}:4: y; ../../../{Path(earlier).relative_to('/tmp')}:5: z"
+    assert gotool._unoverlaid(message, tmp_path / "m") == "a.go:3:1: x; a.go:4: y; a.go:5: z"
+    assert gotool._unoverlaid(message, tmp_path / "n").startswith(f"{real}:3:1: x; ")
 
 
 # ------------------------------------------------------------------------ vendored modules
