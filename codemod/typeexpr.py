@@ -14,32 +14,32 @@ from dataclasses import dataclass
 
 from codemod import imports, syntax
 
-PREDECLARED = frozenset(
+# The predeclared types whose values are immutable: what a package-level value can be
+# read as without anyone changing it in place.
+BASIC = frozenset(
     [
-        "any",
         "bool",
         "byte",
-        "comparable",
-        "complex64",
-        "complex128",
-        "error",
-        "float32",
-        "float64",
+        "rune",
+        "string",
         "int",
         "int8",
         "int16",
         "int32",
         "int64",
-        "rune",
-        "string",
         "uint",
         "uint8",
         "uint16",
         "uint32",
         "uint64",
         "uintptr",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
     ]
 )
+PREDECLARED = BASIC | {"any", "comparable", "error"}
 _QUALIFIERS = """
 (qualified_type package: (package_identifier) @pkg)
 (selector_expression operand: (identifier) @pkg)

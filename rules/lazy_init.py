@@ -414,25 +414,6 @@ def _check_initializer(ctx: Context, c: Candidate, by_name: dict[str, Candidate]
     c.skip, c.deps = _impurity(ctx, c.file, c.value, set(by_name), c.decl.node, deferred_ok=True)
 
 
-_BASIC_TYPES = {
-    "string",
-    "bool",
-    "byte",
-    "rune",
-    "int",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "uintptr",
-    "float32",
-    "float64",
-}
 _LITERALS = {
     "interpreted_string_literal",
     "raw_string_literal",
@@ -553,7 +534,7 @@ def _immutable(ctx: Context, decl: Decl, lazy: set[str]) -> bool:
     refs = references(ctx.package, decl, ctx.scope)
     value = spec.child_by_field_name("value") if spec is not None else None
     declared = spec.child_by_field_name("type") if spec is not None else None
-    basic = (declared is not None and syntax.text(declared) in _BASIC_TYPES) or (
+    basic = (declared is not None and syntax.text(declared) in typeexpr.BASIC) or (
         value is not None
         and len(value.named_children) == 1
         and _basic_value(ctx, value.named_children[0])
@@ -586,7 +567,7 @@ def _basic_value(ctx: Context, node: syntax.Node) -> bool:
             value = decl.spec.child_by_field_name("value")
             declared = decl.spec.child_by_field_name("type")
             if declared is not None:
-                return syntax.text(declared) in _BASIC_TYPES
+                return syntax.text(declared) in typeexpr.BASIC
             return (
                 value is not None
                 and len(value.named_children) == 1
@@ -598,8 +579,8 @@ def _basic_value(ctx: Context, node: syntax.Node) -> bool:
             decl = ctx.scope.decls.get(syntax.text(fn))
             if decl is not None and decl.kind is Kind.FUNC and decl.node.parent is not None:
                 result = decl.node.parent.child_by_field_name("result")
-                return result is not None and syntax.text(result) in _BASIC_TYPES
-            return syntax.text(fn) in _BASIC_TYPES  # a conversion such as string(b)
+                return result is not None and syntax.text(result) in typeexpr.BASIC
+            return syntax.text(fn) in typeexpr.BASIC  # a conversion such as string(b)
     return False
 
 
