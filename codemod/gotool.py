@@ -364,27 +364,31 @@ class Listed:
     import_path: str
     dir: Path
     deps: frozenset[str]  # every package it builds against, and its tests' imports
+    dependency_only: bool = False  # not of the module: a package its packages build against
 
 
 _LIST_FORMAT = (
-    '{{.ImportPath}}\t{{.Dir}}\t{{join .Deps " "}} {{join .TestImports " "}} '
+    '{{.ImportPath}}\t{{.Dir}}\t{{.DepOnly}}\t{{join .Deps " "}} {{join .TestImports " "}} '
     '{{join .XTestImports " "}}'
 )
 
 
 def list_packages(module_root: Path, flags: Sequence[str] = ()) -> list[Listed]:
-    """Every package of the module (`go list -e ./...`), listed with the build `flags`
-    (e.g. -mod=vendor), in verification's build cache. Raises when go cannot list it."""
-    args = ["list", "-e", *flags, "-f", _LIST_FORMAT, "./..."]
+    """Every package of the module and every package they build against (`go list -e
+    -deps ./...`, the latter `dependency_only`), listed with the build `flags` (e.g.
+    -mod=vendor), in verification's build cache. Raises when go cannot list it."""
+    args = ["list", "-e", "-deps", *flags, "-f", _LIST_FORMAT, "./..."]
     result = run(args, cwd=module_root, env=_verifying(None))
     if not result.ok:
         raise _failure(module_root / "go.mod", args, result)
     listed = []
     for line in result.stdout.splitlines():
-        import_path, directory, deps = [*line.split("\t"), "", ""][:3]
+        import_path, directory, dep_only, deps = [*line.split("\t"), "", "", ""][:4]
         if not directory:  # a pattern or import go could not resolve: nothing to build
             continue
-        listed.append(Listed(import_path, Path(directory), frozenset(deps.split())))
+        listed.append(
+            Listed(import_path, Path(directory), frozenset(deps.split()), dep_only == "true")
+        )
     return listed
 
 

@@ -592,8 +592,8 @@ class _Importers:
         return self._listed[module.root]
 
     def depends(self, module: Module, directory: Path, on: Path | None) -> bool:
-        """Whether the package in `directory` may build against the one in `on` (either
-        unknown: it may)."""
+        """Whether the package in `directory` may build against the one in `on`, of its
+        module or a dependency (either unknown: it may)."""
         listed = self._list(module)
         if on is None or isinstance(listed, gotool.GoToolError):
             return True
@@ -610,6 +610,8 @@ class _Importers:
         own = {d.resolve() for d in changed.values()}
         found: dict[gotool.Listed, set[Path]] = {}
         for package in listed:
+            if package.dependency_only:
+                continue
             hit = {changed[p] for p in package.deps if p in changed}
             if hit and package.dir.resolve() not in own:
                 found[package] = hit

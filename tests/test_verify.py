@@ -607,3 +607,27 @@ def test_an_importer_of_a_broken_and_a_good_package_blames_only_the_broken_one(
     assert list(result.changes) == [y]
     (rejected,) = result.rejected
     assert rejected.finding is breaks_x
+
+
+def test_a_broken_dependency_rejects_only_the_packages_that_build_against_it(
+    tmp_path: Path,
+) -> None:
+    """golang.org/x/text requires an x/tools that no longer builds with a new Go: only its
+    packages that import x/tools fail before the change too; the rest are proven."""
+    (tmp_path / "dep").mkdir()
+    gomod(tmp_path / "dep", "example.com/dep")
+    (tmp_path / "dep" / "dep.go").write_text('package dep\n\nvar N int = "broken"\n')
+    (tmp_path / "go.mod").write_text(
+        "module example.com/m\n\ngo 1.22\n\nrequire example.com/dep v0.0.0\n\n"
+        "replace example.com/dep => ./dep\n"
+    )
+    clean = lazy_package(tmp_path / "clean")
+    uses = lazy_package(tmp_path / "uses")
+    (tmp_path / "uses" / "dep.go").write_text(
+        'package uses\n\nimport "example.com/dep"\n\nvar N = dep.N\n'
+    )
+    res = run("apply", "--rule", "lazy-init", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "word()" in clean.read_text() and "word()" not in uses.read_text()
+    (rejected,) = [ln for ln in res.stderr.splitlines() if "fix not applied" in ln]
+    assert rejected.startswith("codemod: uses/words.go:") and "before the change too" in rejected
