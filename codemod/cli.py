@@ -102,9 +102,13 @@ class _Group(click.Group):
             raise InputFailure(_one_line(exc)) from None
 
 
-def _scan(paths: tuple[str, ...], rules: tuple[str, ...]) -> workflow.ScanResult:
+def _scan(
+    paths: tuple[str, ...], rules: tuple[str, ...], fix_unlinked: bool = False
+) -> workflow.ScanResult:
     with render.progress_bar("scanning", min_total=200) as progress:
-        return workflow.scan(list(paths) or ["."], rules, progress=progress)
+        return workflow.scan(
+            list(paths) or ["."], rules, progress=progress, fix_unlinked=fix_unlinked
+        )
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -188,6 +192,11 @@ def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
     help="Also `go test` every changed package; one whose tests fail is left as it is.",
 )
 @click.option(
+    "--fix-unlinked",
+    is_flag=True,
+    help="Also fix packages no program links (generators, test support).",
+)
+@click.option(
     "--allow-dirty", is_flag=True, help="Apply even if the git work tree has uncommitted changes."
 )
 @click.option(
@@ -217,6 +226,7 @@ def apply(
     unsafe_fixes: bool,
     no_verify: bool,
     verify_tests: bool,
+    fix_unlinked: bool,
     allow_dirty: bool,
     bench_pkg: str | None,
     bench_args: str,
@@ -253,7 +263,7 @@ def apply(
         if not allow_dirty:
             workflow.refuse_dirty(scan_paths)
     journal = _journal()
-    result = _scan(paths, rules)
+    result = _scan(paths, rules, fix_unlinked)
     render.errors(result.report.errors)
     plan = workflow.plan(
         result,

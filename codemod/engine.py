@@ -79,6 +79,7 @@ class Reach:
 
     configs: tuple[Config, ...] = ()  # whose `exclude` globs no fix may cross
     workspace: Workspace = field(default_factory=Workspace)  # where importers may be
+    fix_unlinked: bool = False  # keep the fixes of packages no program links
 
     def excluded(self, path: Path) -> bool:
         return any(config.excluded(path) for config in self.configs)
@@ -135,7 +136,7 @@ def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> 
             )
             found += [_guard_fix(f, by_path, package, reach) for f in pass_.findings]
         why = _not_linked(package, reach) if found else ""
-        found = [_mark_not_linked(f, why) for f in found] if why else found
+        found = [_mark_not_linked(f, why, reach.fix_unlinked) for f in found] if why else found
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
             by_file.setdefault(finding.path, []).append(finding)
@@ -351,8 +352,11 @@ def _role(path: Path) -> str:
     return "main" if clause and clause.group(1) == b"main" else "library"
 
 
-def _mark_not_linked(finding: Finding, why: str) -> Finding:
-    """A finding in a package no program links: reported, but its fix withheld."""
+def _mark_not_linked(finding: Finding, why: str, keep_fix: bool = False) -> Finding:
+    """A finding in a package no program links: reported, its fix withheld unless asked
+    for (`--fix-unlinked`: e.g. a generator whose own run time matters)."""
+    if keep_fix:
+        return replace(finding, message=f"{finding.message} ({NOT_LINKED}: {why})")
     held = "; no fix, since its init never runs when a program starts" if finding.fix else ""
     return replace(finding, fix=None, message=f"{finding.message} ({NOT_LINKED}: {why}{held})")
 

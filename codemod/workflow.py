@@ -32,8 +32,12 @@ def scan(
     rule_ids: Sequence[str] = (),
     progress: Progress | None = None,
     workers: int | None = None,
+    fix_unlinked: bool = False,
 ) -> ScanResult:
-    """Find problems under `paths`. Raises model.InputError for bad input."""
+    """Find problems under `paths`. Raises model.InputError for bad input.
+
+    Packages no program links keep their findings but lose their fixes, unless
+    `fix_unlinked`."""
     resolved = [Path(p) for p in (paths or ["."])]
     try:
         rules = registry.select(list(rule_ids))
@@ -43,7 +47,7 @@ def scan(
     options = {rule.id: config.options_for(rule) for rule in rules}
     jobs = model.discover(resolved)
     workspace = find_workspace({job.module for job in jobs if job.module is not None})
-    reach = engine.Reach(_exclusions(config, jobs, workspace), workspace)
+    reach = engine.Reach(_exclusions(config, jobs, workspace), workspace, fix_unlinked)
     total_files = sum(len(j.files) for j in jobs)
     done = 0
 

@@ -114,3 +114,22 @@ def test_a_package_all_behind_ignore_is_not_linked(tmp_path: Path) -> None:
     )
     files[1] = GoFile.parse(tmp_path / "b.go", b"//go:build linux\n\npackage main\n")
     assert engine._not_linked(Package(tmp_path, "main", module, files), engine.Reach()) == ""
+
+
+def test_fix_unlinked_keeps_the_fix_and_says_why(tmp_path: Path) -> None:
+    """`apply --fix-unlinked`: a generator's own run time can matter too."""
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            "m_test.go": 'package m\n\nimport _ "example.com/m/internal/testutil"\n',
+            "m.go": "package m\n",
+            "internal/testutil/testutil.go": regexp_package("testutil"),
+        },
+    )
+    (held,) = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    assert held.fix is None and engine.NOT_LINKED in held.message
+    report = workflow.scan([tmp_path], ["lazy-init"], workers=1, fix_unlinked=True).report
+    (kept,) = report.findings
+    assert kept.fix is not None and engine.NOT_LINKED in kept.message
+    assert "no fix" not in kept.message
