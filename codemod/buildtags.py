@@ -59,7 +59,7 @@ class Constraint:
         free = sorted(self.tags - {tag})[:_MAX_FREE_TAGS]
         for values in itertools.product((False, True), repeat=len(free)):
             on = {name for name, value in zip(free, values, strict=True) if value}
-            if self.holds(lambda t, on=on: t in on):
+            if self.holds(on.__contains__):
                 return False
         return True
 
@@ -188,7 +188,7 @@ def equivalent(a: Constraint, b: Constraint) -> bool:
     tags = sorted(a.tags | b.tags)[:_MAX_FREE_TAGS]
     for values in itertools.product((False, True), repeat=len(tags)):
         on = {name for name, value in zip(tags, values, strict=True) if value}
-        if a.holds(lambda t, on=on: t in on) != b.holds(lambda t, on=on: t in on):
+        if a.holds(on.__contains__) != b.holds(on.__contains__):
             return False
     return True
 

@@ -259,9 +259,9 @@ def _declared_by(stmt: syntax.Node) -> set[str]:
         return {syntax.text(n) for s in specs(stmt, spec) for n in s.children_by_field_name("name")}
     if stmt.type == "type_declaration":
         return {
-            syntax.text(s.child_by_field_name("name"))
+            syntax.text(name)
             for s in specs(stmt, *_TYPE_SPECS)
-            if s.child_by_field_name("name")
+            if (name := s.child_by_field_name("name")) is not None
         }
     return set()
 
@@ -489,7 +489,7 @@ def qualified_references(file: GoFile, import_path: str, name: str) -> list[Ref]
     if "." in local:
         return None
     names = {n for n in local if n != "_"}
-    refs = []
+    refs: list[Ref] = []
     if not names:
         return refs
     for caps in syntax.matches(_QUALIFIED, file.root):

@@ -216,12 +216,11 @@ def _failing_dirs(
             Target(goos=g) for g in _systems(path, change.after) if g != host
         )
     changed = {d for dirs in by_module.values() for d in dirs}
-    by_import_path = {}
+    by_import_path: dict[str, Path] = {}
     for d in changed:
         module = modules.find(d)
         if module is not None:
-            path = module.import_path(d)
-            by_import_path[path] = d
+            by_import_path[module.import_path(d)] = d
             if module.path == "std":  # the standard library's import paths have no prefix
                 by_import_path[os.path.relpath(d, module.root).replace(os.sep, "/")] = d
     builds: list[Build] = []

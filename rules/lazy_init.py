@@ -472,12 +472,14 @@ def _impurity(
             and parent.child_by_field_name("function") == sel
         ):
             continue
-        path = ctx.import_of(file, syntax.text(pkg))
-        if path is None or not refers_to_package(file, pkg, ctx.scope) or _inside(sel, deferred):
+        imported = ctx.import_of(file, syntax.text(pkg))
+        if imported is None or not refers_to_package(file, pkg, ctx.scope):
+            continue
+        if _inside(sel, deferred):
             continue
         name = syntax.text(caps["name"][0])
-        std = "." not in path.split("/")[0]
-        if not std or (path, name) in _STD_VARIABLES:
+        std = "." not in imported.split("/")[0]
+        if not std or (imported, name) in _STD_VARIABLES:
             return (
                 f"reads {syntax.text(pkg)}.{name}, which may be a variable that changes before first use",
                 deps,

@@ -1,4 +1,5 @@
-"""The code stays ruff-clean and ruff-formatted: checked with the tests, so CI enforces it."""
+"""The code stays ruff-clean, ruff-formatted and mypy-clean: checked with the tests, so CI
+enforces it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from tests.conftest import REPO
 
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or "ruff"
+MYPY = shutil.which("mypy", path=str(Path(sys.executable).parent)) or "mypy"
 
 
 def test_ruff_check() -> None:
@@ -26,4 +28,9 @@ def test_ruff_format() -> None:
         capture_output=True,
         text=True,
     )
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_mypy() -> None:
+    res = subprocess.run([MYPY], cwd=REPO, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
