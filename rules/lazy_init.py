@@ -259,7 +259,7 @@ def run(pass_: Pass) -> None:
     candidates = [c for c in _find_candidates(ctx)]
     if not candidates:
         return
-    broken = [f.path.name for f in package.files if f.problem]
+    broken = [f.path.name for f in package.broken_files]
     by_name = {c.name: c for c in candidates}
     for c in candidates:
         if c.skip:
