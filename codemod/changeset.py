@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codemod import edits, gotool, imports, syntax
-from codemod.rule import GENERATED_HEADER, LINES_MARKER, Finding, ImportChange
+from codemod.rule import GENERATED_HEADER, LINES_MARKER, Finding, ImportAction, ImportChange
 
 
 @dataclass(frozen=True)
@@ -256,11 +256,11 @@ def _lf(source: bytes) -> bytes:
 
 def apply_imports(source: bytes, changes: Iterable[ImportChange]) -> bytes:
     for change in changes:
-        if change.action == "add":
+        if change.action is ImportAction.ADD:
             source = imports.add(source, change.path, change.name)
-        elif change.action == "remove":
+        elif change.action is ImportAction.REMOVE:
             source = imports.remove(source, change.path, change.name)
-        elif change.action == "rename":
+        elif change.action is ImportAction.RENAME:
             source = imports.rename(source, change.path, change.name)
         else:
             raise ValueError(f"unknown import change {change.action!r}")

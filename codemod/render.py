@@ -21,7 +21,7 @@ from rich.table import Table
 from codemod import __version__, diffs
 from codemod.changeset import FileChange, Rejected
 from codemod.engine import FileError, Report
-from codemod.rule import Finding, Rule
+from codemod.rule import Finding, Rule, Safety
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -170,7 +170,7 @@ def findings_sarif(report: Report, rules: list[Rule]) -> None:
 
 def summary(report: Report) -> None:
     fixable = sum(f.fix is not None for f in report.findings)
-    unsafe = sum(f.fix is not None and f.fix.safety.value == "unsafe" for f in report.findings)
+    unsafe = sum(f.fix is not None and f.fix.safety is Safety.UNSAFE for f in report.findings)
     text = (
         f"{len(report.findings)} finding(s) in {report.files} file(s), {report.packages} package(s);"
         f" {fixable} fixable ({unsafe} with --unsafe-fixes)"
@@ -229,7 +229,7 @@ def rejected(items: list[Rejected]) -> None:
 
 def unsafe_fixes(applied: list[Finding], skipped: list[Finding]) -> None:
     """Name every unsafe fix with its reason, whether it is in the diff or not."""
-    rows = [(f, "in the diff") for f in applied if f.fix and f.fix.safety.value == "unsafe"]
+    rows = [(f, "in the diff") for f in applied if f.fix and f.fix.safety is Safety.UNSAFE]
     rows += [(f, "needs --unsafe-fixes") for f in skipped]
     for f, state in sorted(rows, key=lambda row: row[0].sort_key):
         assert f.fix is not None

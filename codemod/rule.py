@@ -47,6 +47,12 @@ class Option:
         return value
 
 
+class ImportAction(enum.StrEnum):
+    ADD = "add"
+    REMOVE = "remove"  # only if the file no longer uses the import
+    RENAME = "rename"  # give the existing import of `path` the name `name`
+
+
 @dataclass(frozen=True)
 class ImportChange:
     """Applied after the text edits, on the re-parsed result (see `imports.py`).
@@ -55,7 +61,7 @@ class ImportChange:
     it without counting uses itself.
     """
 
-    action: str  # "add" | "remove"
+    action: ImportAction
     path: str
     name: str | None = None  # alias, "_" or "."; None for the default name
 
@@ -156,6 +162,23 @@ class Pass:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A before/after that the rule's documentation shows and its tests prove
+    (`codemod.testing.check_examples`), as ruff's and Fixit's rules carry theirs.
+
+    `before` is one Go file of package `p` in a module at Go version `go`; `after` is that
+    file once every fix of the rule (unsafe ones too) is applied, or None when it stays
+    as it is. Files the fix generates next to it are not shown.
+    """
+
+    title: str
+    before: str
+    after: str | None = None
+    reported: bool = True  # False: a case the rule must leave alone, without a finding
+    go: str = "1.22"
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     summary: str  # one line
@@ -164,6 +187,7 @@ class Rule:
     safety_reason: str
     run: Callable[[Pass], None]
     options: tuple[Option, ...] = ()
+    examples: tuple[Example, ...] = ()
 
     def resolve_options(self, given: Mapping[str, Any], where: str) -> dict[str, Any]:
         known = {o.name: o for o in self.options}

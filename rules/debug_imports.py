@@ -67,7 +67,7 @@ from dataclasses import dataclass, replace
 from codemod import imports, syntax
 from codemod.edits import TextEdit
 from codemod.model import GoFile, Package
-from codemod.rule import FileFix, Fix, ImportChange, Option, Pass, Rule, Safety
+from codemod.rule import FileFix, Fix, ImportAction, ImportChange, Option, Pass, Rule, Safety
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,9 @@ def _unmovable(file: GoFile, others: list[GoFile], how: str) -> str:
 
 def _remove_from(fix: Fix, others: list[GoFile], path: str) -> Fix:
     """`fix`, also removing the blank imports of `others`, which moved file holds once."""
-    removals = tuple(FileFix(f.path, imports=(ImportChange("remove", path, "_"),)) for f in others)
+    removals = tuple(
+        FileFix(f.path, imports=(ImportChange(ImportAction.REMOVE, path, "_"),)) for f in others
+    )
     return replace(fix, files=fix.files + removals) if removals else fix
 
 
@@ -331,7 +333,7 @@ def _build_tag_fix(
         + ("" if proven else " unless another import links it")
         + f"; -tags {tag} restores them",
         files=(
-            FileFix(file.path, imports=(ImportChange("remove", debug.path, "_"),)),
+            FileFix(file.path, imports=(ImportChange(ImportAction.REMOVE, debug.path, "_"),)),
             FileFix(target, create=content),
         ),
         verify_tags=(tag,),
@@ -360,10 +362,10 @@ def _mux_fix(pass_: Pass, file: GoFile, debug: DebugPackage) -> Fix | str:
     at = syntax.line_end(mux_file.source, stmt.end_byte)
     import_name = None if name == debug.name else name
     changes: list[FileFix] = []
-    remove = ImportChange("remove", debug.path, "_")
-    add = ImportChange("add", debug.path, import_name)
+    remove = ImportChange(ImportAction.REMOVE, debug.path, "_")
+    add = ImportChange(ImportAction.ADD, debug.path, import_name)
     if mux_file.path == file.path:  # rename in place: the spec keeps its comments
-        rename = ImportChange("rename", debug.path, import_name)
+        rename = ImportChange(ImportAction.RENAME, debug.path, import_name)
         changes.append(FileFix(file.path, (TextEdit(at, at, insertion),), (rename,)))
     else:
         changes.append(FileFix(file.path, imports=(remove,)))

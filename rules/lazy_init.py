@@ -82,6 +82,7 @@ from codemod.rule import (
     LINES_MARKER,
     FileFix,
     Fix,
+    ImportAction,
     ImportChange,
     Option,
     Pass,
@@ -791,7 +792,7 @@ def _fix(ctx: Context, c: Candidate, helper: str, test: FileFix, shared: list[Fi
         FileFix(
             f.path,
             tuple(e),
-            (ImportChange("add", "sync", None if sync == "sync" else sync),)
+            (ImportChange(ImportAction.ADD, "sync", None if sync == "sync" else sync),)
             if f == c.file and sync
             else (),
         )
@@ -972,7 +973,7 @@ class _Helpers:
             path,
             create=self.template,
             lines=(self._function(t),),
-            imports=tuple(ImportChange("add", *self._spec(p)) for p in t.paths),
+            imports=tuple(ImportChange(ImportAction.ADD, *self._spec(p)) for p in t.paths),
         )
 
 

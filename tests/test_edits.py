@@ -8,7 +8,7 @@ import pytest
 
 from codemod import changeset
 from codemod.edits import TextEdit, apply_edits, conflicts
-from codemod.rule import FileFix, Finding, Fix, Safety
+from codemod.rule import FileFix, Finding, Fix, ImportAction, ImportChange, Safety
 
 
 def test_apply_in_any_order() -> None:
@@ -130,11 +130,9 @@ def test_write_all_stages_everything_before_replacing(
 
 
 def test_an_import_edit_that_would_change_cgo_is_rejected_not_raised(tmp_path: Path) -> None:
-    from codemod.rule import ImportChange
-
     a = tmp_path / "a.go"
     a.write_bytes(b'package a\n\n// Imports.\nimport (\n\t"C"\n\t_ "net/http/pprof"\n)\n')
-    remove = FileFix(a, imports=(ImportChange("remove", "net/http/pprof", "_"),))
+    remove = FileFix(a, imports=(ImportChange(ImportAction.REMOVE, "net/http/pprof", "_"),))
     f = Finding("r", a, 1, 1, 1, 1, "m", Fix("d", Safety.SAFE, (remove,)))
     result = changeset.build([f])
     assert result.changes == {}
