@@ -5,6 +5,7 @@ Results go to stdout; messages for humans (summaries, errors, progress) go to st
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -21,7 +22,7 @@ from rich.table import Table
 from codemod import __version__, diffs
 from codemod.changeset import FileChange, Rejected
 from codemod.engine import FileError, Report
-from codemod.rule import Finding, Rule, Safety
+from codemod.rule import Example, Finding, Rule, Safety
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -264,6 +265,7 @@ def rules_json(rules: list[Rule]) -> None:
                 for o in r.options
             ],
             "docs": r.docs,
+            "examples": [dataclasses.asdict(e) for e in r.examples],
         }
         for r in rules
     ]
@@ -276,12 +278,30 @@ def explain(rule: Rule) -> None:
         f"# {rule.id}\n\n{rule.summary}\n\n"
         f"**Fix safety:** {rule.safety.value}. {rule.safety_reason}\n\n{rule.docs.strip()}\n"
     )
+    if rule.examples:
+        text += "\n## Examples\n" + "".join(map(_example, rule.examples))
     if options:
         text += f"\n## Options (`[rules.{rule.id}]` in .codemod.toml)\n\n{options}\n"
     if out.is_terminal:
         out.print(Markdown(text))
     else:
         _emit(text)
+
+
+def _example(example: Example) -> str:
+    """One example as Markdown: the code before, then after, or what the rule says."""
+    default_go = next(f.default for f in dataclasses.fields(Example) if f.name == "go")
+    where = f" (a module at go {example.go})" if example.go != default_go else ""
+    text = f"\n### {example.title}{where}\n\n```go\n{example.before}```\n"
+    if example.after is not None:
+        text += f"\nbecomes\n\n```go\n{example.after}```\n"
+        return text + "".join(
+            f"\nand a new file, `{name}`:\n\n```go\n{content}```\n"
+            for name, content in example.creates
+        )
+    return text + (
+        "\nis reported and left as it is.\n" if example.reported else "\nis not reported.\n"
+    )
 
 
 # ---------------------------------------------------------------------------- progress

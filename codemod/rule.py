@@ -168,12 +168,13 @@ class Example:
 
     `before` is one Go file of package `p` in a module at Go version `go`; `after` is that
     file once every fix of the rule (unsafe ones too) is applied, or None when it stays
-    as it is. Files the fix generates next to it are not shown.
+    as it is. Files the fix creates next to it are checked when `creates` names them.
     """
 
     title: str
     before: str
     after: str | None = None
+    creates: tuple[tuple[str, str], ...] = ()  # (file name, content) of files the fix adds
     reported: bool = True  # False: a case the rule must leave alone, without a finding
     go: str = "1.22"
 

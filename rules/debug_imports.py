@@ -18,19 +18,7 @@ linking it avoids that.
 
 `build-tag` (default) moves the import to a new file of the same package that builds
 only with `-tags debug` (option `tag`): default builds no longer link it, and
-`go build -tags debug` gives today's program back.
-
-    // main.go, before                    // main.go, after
-    import (                              import (
-        "net/http"                            "net/http"
-        _ "net/http/pprof"                )
-    )
-                                          // debug_pprof.go, new
-                                          //go:build debug
-
-                                          package main
-
-                                          import _ "net/http/pprof"
+`go build -tags debug` gives today's program back (see the examples).
 
 `mux` registers the handlers explicitly on the program's own `*http.ServeMux`, right
 after `mux := http.NewServeMux()`:
@@ -67,7 +55,17 @@ from dataclasses import dataclass, replace
 from codemod import imports, syntax
 from codemod.edits import TextEdit
 from codemod.model import GoFile, Package
-from codemod.rule import FileFix, Fix, ImportAction, ImportChange, Option, Pass, Rule, Safety
+from codemod.rule import (
+    Example,
+    FileFix,
+    Fix,
+    ImportAction,
+    ImportChange,
+    Option,
+    Pass,
+    Rule,
+    Safety,
+)
 
 
 @dataclass(frozen=True)
@@ -428,5 +426,51 @@ RULE = Rule(
             ("build-tag", "mux"),
         ),
         Option("tag", "debug", "The build tag that brings moved imports back."),
+    ),
+    examples=(
+        Example(
+            "net/http/pprof moves to a file built only with -tags debug",
+            """package main
+
+import (
+	"net/http"
+	_ "net/http/pprof"
+)
+
+func main() { _ = http.ListenAndServe("localhost:6060", nil) }
+""",
+            """package main
+
+import "net/http"
+
+func main() { _ = http.ListenAndServe("localhost:6060", nil) }
+""",
+            creates=(
+                (
+                    "debug_pprof.go",
+                    """//go:build debug
+
+package main
+
+// Moved from p.go by codemod debug-imports: default builds no longer
+// link net/http/pprof; build with -tags debug to serve its endpoints again.
+import _ "net/http/pprof"
+""",
+                ),
+            ),
+        ),
+        Example(
+            "An import by name is used on purpose: left alone",
+            """package main
+
+import (
+	"expvar"
+	"fmt"
+)
+
+func main() { fmt.Println(expvar.NewInt("starts")) }
+""",
+            reported=False,
+        ),
     ),
 )

@@ -58,6 +58,12 @@ def test_rules_lists_and_explains(tmp_path: Path) -> None:
     explained = run("rules", "--explain", "debug-imports", cwd=tmp_path)
     assert explained.returncode == 0
     assert "## Why" in explained.stdout and "gosec G108" in explained.stdout
+    # The examples (proved by check_examples) are shown whole: before, after, new files.
+    examples = explained.stdout.partition("## Examples")[2]
+    assert '_ "net/http/pprof"' in examples and "becomes" in examples
+    assert "and a new file, `debug_pprof.go`" in examples and "is not reported." in examples
+    (debug,) = [r for r in doc if r["id"] == "debug-imports"]
+    assert debug["examples"][0]["creates"][0][0] == "debug_pprof.go"
     unknown = run("rules", "--explain", "nope", cwd=tmp_path)
     assert unknown.returncode == 2 and "unknown rule 'nope'" in unknown.stderr
 
