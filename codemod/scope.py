@@ -485,10 +485,9 @@ _QUALIFIED = "(selector_expression operand: (identifier) @pkg field: (field_iden
 
 def qualified_references(file: GoFile, import_path: str, name: str) -> list[Ref] | None:
     """Uses of `pkg.name` in a file importing `import_path`; None if it dot-imports it."""
-    local = [imports.local_name(s) for s in imports.find(file.root, import_path)]
-    if "." in local:
+    if any(s.name == "." for s in imports.find(file.root, import_path)):
         return None
-    names = {n for n in local if n != "_"}
+    names = {n for n, path in imports.paths_by_name(file.root).items() if path == import_path}
     refs: list[Ref] = []
     if not names:
         return refs

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from codemod import imports, syntax
+from codemod import syntax
 
 # The predeclared types whose values are immutable: what a package-level value can be
 # read as without anyone changing it in place.
@@ -61,11 +61,6 @@ class TypeExpr:
     def spell(self, names: Mapping[str, str]) -> str:
         """The type as written in a file that imports each path under `names[path]`."""
         return _PATH.sub(lambda m: names[m.group(1)], self.text)
-
-
-def import_names(root: syntax.Node) -> dict[str, str]:
-    """A file's names for its imports (blank and dot imports have none)."""
-    return {imports.local_name(s): s.path for s in imports.specs(root) if s.name not in {"_", "."}}
 
 
 def read(text: str, names: Mapping[str, str]) -> TypeExpr | str:
