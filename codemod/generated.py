@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from codemod import buildtags
+from codemod import buildtags, imports
 from codemod.model import GoFile, Package
 from codemod.rule import GENERATED_HEADER
 
@@ -67,3 +67,19 @@ class Placement:
                 f"{self.purpose}, is built with {other or 'no constraint'}"
             )
         return path
+
+
+def import_spec(path: str, name: str) -> tuple[str, str | None]:
+    """(path, alias) of an import of a generated file that calls `path` `name`; other
+    than standard packages always named, as their package name need not be their path's
+    last element."""
+    plain = imports.is_std(path) and name == imports.default_name(path)
+    return path, None if plain else name
+
+
+def import_block(specs: list[tuple[str, str | None]]) -> str:
+    """The import declaration of a generated file, as gofmt prints it."""
+    lines = [f'{name} "{path}"' if name else f'"{path}"' for path, name in specs]
+    if len(lines) == 1:
+        return f"import {lines[0]}\n"
+    return "import (\n" + "".join(f"\t{line}\n" for line in lines) + ")\n"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from codemod import syntax
+from codemod import imports, syntax
 
 # The predeclared types whose values are immutable: what a package-level value can be
 # read as without anyone changing it in place.
@@ -61,6 +61,19 @@ class TypeExpr:
     def spell(self, names: Mapping[str, str]) -> str:
         """The type as written in a file that imports each path under `names[path]`."""
         return _PATH.sub(lambda m: names[m.group(1)], self.text)
+
+    def name_part(self) -> str:
+        """A part of a Go name for the type, to name things per type: `*regexp.Regexp`
+        -> Regexp, `map[string]kind` -> MapStringKind, `[]*url.URL` -> SliceURL."""
+        words: list[str] = []
+        for m in re.finditer(r"\x00([^\x00]+)\x00|\[\]|\w+", self.text):
+            word = imports.default_name(m.group(1)) if m.group(1) else m.group()
+            word = "Slice" if word == "[]" else word[:1].upper() + word[1:]
+            if words and words[-1].lower() == word.lower():
+                words[-1] = word  # regexp.Regexp, url.URL: the type's own spelling
+            else:
+                words.append(word)
+        return "".join(words[:5])
 
 
 def read(text: str, names: Mapping[str, str]) -> TypeExpr | str:

@@ -130,7 +130,6 @@ class Candidate:
     value: syntax.Node
     result_type: str
     what: str  # e.g. "regexp.MustCompile" or "a map literal of 392 entries"
-    deps: set[str] = field(default_factory=set)  # other package vars its initializer reads
     refs: list[Ref] = field(default_factory=list)
     outside: list[Ref] = field(default_factory=list)  # uses in importing packages
     skip: str = ""
@@ -193,7 +192,7 @@ def run(pass_: Pass) -> None:
         elif c.name == "_":
             c.skip = "a blank var: nothing can refer to it"
         else:  # the initializer must compute from constants and pure functions only
-            c.skip, c.deps = ctx.purity.impurity(c.file, c.value, lazy, c.decl.node, True)
+            c.skip = ctx.purity.impurity(c.file, c.value, lazy, c.decl.node, True)[0]
     _check_uses(ctx, [c for c in candidates if not c.skip])
     live = {c.name: c for c in candidates if not c.skip}
     for name, where in startup.read_at_startup(package, ctx.scope, set(live)).items():
@@ -232,7 +231,7 @@ def _candidate(
     candidate = Candidate(decl, value, result or "", what)
     if not result:
         candidate.skip = f"cannot tell the type of the value; declare it: var {decl.name} T = ..."
-    elif not _reference_like(ctx, result):
+    elif not ctx.scope.reference_like(result):
         candidate.skip = f"a value of type {result}: uses may need an addressable variable"
     return candidate
 
@@ -274,24 +273,6 @@ def _result_type(ctx: Context, file: GoFile, value: syntax.Node) -> str:
         if literal_type is not None and literal_type.type != "implicit_length_array_type":
             return pointer + syntax.text(literal_type)
     return ""
-
-
-_REFERENCE_TYPES = {"pointer_type", "map_type", "slice_type", "function_type", "channel_type"}
-
-
-def _reference_like(ctx: Context, result: str) -> bool:
-    """Pointer, map, slice, func, chan or interface-free named types of those."""
-    if result.startswith(("*", "map[", "[]", "func", "chan")):
-        return True
-    seen = set()
-    name = result
-    while name in ctx.scope.types_by_name and name not in seen:
-        seen.add(name)
-        underlying = ctx.scope.types_by_name[name]
-        if underlying.type in _REFERENCE_TYPES:
-            return True
-        name = syntax.text(underlying)
-    return False
 
 
 def _check_uses(ctx: Context, candidates: list[Candidate]) -> None:
@@ -394,19 +375,6 @@ def _once_func(name: str, params: str, t: str, sync: str, any_: str) -> str:
     )
 
 
-def _words(t: typeexpr.TypeExpr) -> str:
-    """A name part for a type: `*regexp.Regexp` -> Regexp, `map[string]kind` -> MapStringKind."""
-    words: list[str] = []
-    for m in re.finditer(r"\x00([^\x00]+)\x00|\[\]|\w+", t.text):
-        word = imports.default_name(m.group(1)) if m.group(1) else m.group()
-        word = "Slice" if word == "[]" else word[:1].upper() + word[1:]
-        if words and words[-1].lower() == word.lower():
-            words[-1] = word  # regexp.Regexp, url.URL: the type's own spelling
-        else:
-            words.append(word)
-    return "".join(words[:5])
-
-
 @dataclass
 class _Helpers:
     """The functions that make values lazy before Go 1.21, in one generated file: the
@@ -451,7 +419,7 @@ class _Helpers:
         helpers.names = dict(helpers.kept)
         used |= set(helpers.kept.values())
         for t in sorted(set(helpers.types.values()) - set(helpers.kept), key=lambda t: t.text):
-            helpers.names[t] = names.fresh("codemodOnce" + _words(t), used)
+            helpers.names[t] = names.fresh("codemodOnce" + t.name_part(), used)
         return helpers
 
     def _type(self, c: Candidate) -> typeexpr.TypeExpr | str:
@@ -480,11 +448,9 @@ class _Helpers:
         return HELPER if self.generic else self.names[self.types[c.name]]
 
     def _spec(self, path: str) -> tuple[str, str | None]:
-        """(path, alias) of an import of the generated file; non-standard packages are
-        always named, as their package name need not be their path's last element."""
-        alias = self.aliases.get(path, self.sync if path == "sync" else "")
-        plain = imports.is_std(path) and alias == imports.default_name(path)
-        return path, None if plain else alias
+        return generated.import_spec(
+            path, self.aliases.get(path, self.sync if path == "sync" else "")
+        )
 
     def _function(self, t: typeexpr.TypeExpr) -> str:
         return _once_func(self.names[t], "", t.spell(self.aliases), self.sync, "interface{}")
@@ -492,13 +458,8 @@ class _Helpers:
     @cached_property
     def template(self) -> str:
         """The file without this run's functions: those come with the fixes."""
-        specs = [self._spec(p) for p in sorted({"sync", *(p for t in self.kept for p in t.paths)})]
-        lines = [f'{name} "{path}"' if name else f'"{path}"' for path, name in specs]
-        block = (
-            f"import {lines[0]}\n"
-            if len(lines) == 1
-            else "import (\n" + "".join(f"\t{line}\n" for line in lines) + ")\n"
-        )
+        paths = sorted({"sync", *(p for t in self.kept for p in t.paths)})
+        block = generated.import_block([self._spec(p) for p in paths])
         generic = _once_func(HELPER, "[T any]", "T", self.sync, "any") if self.generic else ""
         return (
             f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
@@ -535,10 +496,7 @@ def _kept_helpers(ctx: Context, old: GoFile) -> dict[typeexpr.TypeExpr, str]:
             t = typeexpr.read(syntax.text(value), paths)
             if not isinstance(t, str):
                 found[name] = t
-    called = set()
-    for file in ctx.package.files:
-        if file is not old:
-            called |= set(identifiers_in(file, set(found)))
+    called = {n for f in ctx.package.files if f is not old for n in identifiers_in(f, set(found))}
     return {t: name for name, t in found.items() if name in called}
 
 
