@@ -25,3 +25,18 @@ def test_what_cannot_be_read() -> None:
         "yaml in *yaml.Node is not a package this file imports"
     )
     assert typeexpr.read("map[string", {}) == "map[string does not parse as a type"
+
+
+def test_name_parts() -> None:
+    def part(text: str, names: dict[str, str]) -> str:
+        t = typeexpr.read(text, names)
+        assert not isinstance(t, str)
+        return t.name_part()
+
+    assert part("*re.Regexp", {"re": "regexp"}) == "Regexp"
+    assert part("map[string]kind", {}) == "MapStringKind"
+    assert part("[]*u.URL", {"u": "net/url"}) == "SliceURL"
+    assert (
+        part("map[string]map[string][]*y.Thing", {"y": "example.com/y/v2"})
+        == "MapStringMapStringSlice"
+    )
