@@ -35,7 +35,7 @@ def free(choices: Iterable[str], taken: Collection[str]) -> str | None:
 
 def imported_names(package: Package) -> set[str]:
     """Every name an import of any of the package's files takes."""
-    return {imports.local_name(s) for f in package.files for s in imports.specs(f.root)}
+    return {name for f in package.files for name in imports.paths_by_name(f.root)}
 
 
 def import_name(
@@ -45,8 +45,8 @@ def import_name(
     the first of `choices` (default: `alternatives(path)`) that neither a package-level
     name (`taken`) nor another import of the file has; None when every choice is taken.
     Imports are per file: another file's imports cannot clash."""
-    for spec in imports.find(file.root, path):
-        if spec.name not in {"_", "."}:
-            return imports.local_name(spec)
-    used = set(taken) | {imports.local_name(s) for s in imports.specs(file.root)}
-    return free(choices or alternatives(path), used)
+    paths = imports.paths_by_name(file.root)
+    existing = [name for name, imported in paths.items() if imported == path]
+    if existing:
+        return existing[0]
+    return free(choices or alternatives(path), set(taken) | set(paths))

@@ -334,12 +334,11 @@ def _fix(
     prefix += f"(func() {c.result_type} {{" + ("\n\treturn " if multiline else " return ")
     declared = c.decl.spec.child_by_field_name("type") if c.decl.spec else None
     rewrite = Rewrite()
+    tail = "\n})" if multiline else " })"
     if declared is not None:  # the type moves into the func: `var x T = v` -> `var x = ...`
-        rewrite.wrap(
-            c.file, c.value, " = " + prefix, "\n})" if multiline else " })", c.decl.node.end_byte
-        )
+        rewrite.wrap(c.file, c.value, " = " + prefix, tail, c.decl.node.end_byte)
     else:
-        rewrite.wrap(c.file, c.value, prefix, "\n})" if multiline else " })")
+        rewrite.wrap(c.file, c.value, prefix, tail)
     rewrite.reads_to_calls(c.refs + c.outside)
     add_sync = ImportChange(ImportAction.ADD, "sync", None if sync == "sync" else sync)
     files = rewrite.file_fixes({c.file: (add_sync,)} if sync else {})
