@@ -86,6 +86,22 @@ class PackageScope:
                 scope._add(file, kind, node)
         return scope
 
+    def reference_like(self, type_text: str) -> bool:
+        """Whether values of the type are references (pointer, map, slice, func, chan,
+        or a package type whose underlying type is one): a copy shares what it points
+        to, so uses need no addressable variable."""
+        if type_text.startswith(("*", "map[", "[]", "func", "chan")):
+            return True
+        seen = set()
+        name = type_text
+        while name in self.types_by_name and name not in seen:
+            seen.add(name)
+            underlying = self.types_by_name[name]
+            if underlying.type in _REFERENCE_TYPES:
+                return True
+            name = syntax.text(underlying)
+        return False
+
     def _add(self, file: GoFile, kind: str, node: syntax.Node) -> None:
         if kind == "func":
             self.decls[syntax.text(node)] = Decl(syntax.text(node), Kind.FUNC, file, node)
@@ -110,6 +126,7 @@ class PackageScope:
 
 
 _TYPE_SPECS = ("type_spec", "type_alias")
+_REFERENCE_TYPES = {"pointer_type", "map_type", "slice_type", "function_type", "channel_type"}
 
 
 def specs(decl: syntax.Node, *spec_types: str) -> Iterator[syntax.Node]:
@@ -485,10 +502,9 @@ _QUALIFIED = "(selector_expression operand: (identifier) @pkg field: (field_iden
 
 def qualified_references(file: GoFile, import_path: str, name: str) -> list[Ref] | None:
     """Uses of `pkg.name` in a file importing `import_path`; None if it dot-imports it."""
-    local = [imports.local_name(s) for s in imports.find(file.root, import_path)]
-    if "." in local:
+    if any(s.name == "." for s in imports.find(file.root, import_path)):
         return None
-    names = {n for n in local if n != "_"}
+    names = {n for n, path in imports.paths_by_name(file.root).items() if path == import_path}
     refs: list[Ref] = []
     if not names:
         return refs

@@ -20,14 +20,30 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from codemod import gotool, workflow
+from codemod.model import GoFile, Module, Package
 from codemod.rule import Finding
 
 _WANT = re.compile(r'//\s*want\s+((?:"(?:[^"\\]|\\.)*"\s*)+)')
 _PATTERN = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+MODULE = Module(Path("/m"), "example.com/m", (1, 22))  # the module of `package` by default
+
+
+def package(
+    files: Mapping[str, str],
+    directory: str = "/m",
+    module: Module | None = MODULE,
+) -> Package:
+    """A parsed package from Go sources (file name -> text), on no disk: what a library
+    piece or a rule's `run` needs in a unit test. The package name is the first file's."""
+    parsed = [GoFile.parse(Path(directory) / name, text.encode()) for name, text in files.items()]
+    return Package(Path(directory), parsed[0].package, module, parsed)
 
 
 @dataclass

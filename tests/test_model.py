@@ -149,3 +149,29 @@ def test_a_crashing_rule_is_an_error_not_a_crash(
     assert [f.rule for f in report.findings] == ["debug-imports"]  # the other rule still ran
     (error,) = report.errors
     assert "rule broken failed on package a: RuntimeError('unexpected node')" in error.message
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expr"),
+    [
+        ("a.go", "package p\n", ""),
+        ("a_windows_amd64.go", "package p\n", "windows && amd64"),
+        ("a_linux.go", "//go:build !cgo || race\n\npackage p\n", "linux && (!cgo || race)"),
+        ("a.go", "// +build !windows\n\npackage p\n", "!windows"),
+        ("a.go", 'package p\n\nimport "C"\n', "cgo"),
+        ("a.go", '//go:build cgo && linux\n\npackage p\n\nimport "C"\n', "cgo && linux"),
+    ],
+)
+def test_the_constraint_a_file_is_built_under(name: str, source: str, expr: str) -> None:
+    assert model.GoFile.parse(Path(name), source.encode()).build_expr == expr
+
+
+def test_the_constraint_a_package_is_built_under() -> None:
+    def package(*names: str) -> model.Package:
+        files = [model.GoFile.parse(Path(n), b"package p\n") for n in names]
+        files.append(model.GoFile.parse(Path("x_test.go"), b"package p\n"))  # tests do not count
+        files.append(model.GoFile.parse(Path("gen.go"), b"//go:build ignore\n\npackage p\n"))
+        return model.Package(Path("."), "p", None, files)
+
+    assert package("a_linux.go", "b_linux.go").build_expr == "linux"
+    assert package("a_linux.go", "b.go").build_expr == ""

@@ -94,3 +94,14 @@ def test_reason_names_the_foreign_type() -> None:
 
 def test_not_a_key() -> None:
     assert key_of("map[any]int{1: re}") is None
+
+
+def test_reference_like_types_follow_the_packages_named_types() -> None:
+    source = "package p\n\ntype (\n\tm map[string]int\n\tn m\n\ts struct{}\n\tloop loop2\n\tloop2 loop\n)\n"
+    found = scope.PackageScope.of(
+        Package(Path("."), "p", None, [GoFile.parse(Path("p.go"), source.encode())])
+    )
+    assert [found.reference_like(t) for t in ("*s", "[]int", "func()", "chan int", "m", "n")] == [
+        True
+    ] * 6
+    assert [found.reference_like(t) for t in ("s", "int", "loop", "x.T")] == [False] * 4
