@@ -74,7 +74,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from codemod import buildtags, calls, generated, imports, names, startup, syntax, typeexpr, uses
+from codemod import buildtags, calls, generated, imports, names, oncevalue, startup, syntax, uses
 from codemod.model import GoFile, Package
 from codemod.purity import Purity
 from codemod.rewrite import Rewrite
@@ -90,12 +90,9 @@ from codemod.rule import (
     Rule,
     Safety,
 )
-from codemod.scope import Decl, Kind, PackageScope, Ref, Use, identifiers_in, specs
+from codemod.scope import Decl, Kind, PackageScope, Ref, Use, specs
 
 TEST_FILE = "codemod_lazyinit_test.go"
-HELPER_FILE = "codemod_oncevalue.go"
-HELPER = "codemodOnceValue"
-_TYPED_HELPER = re.compile(r"codemodOnce\w+")
 _GENERATED_TEST = re.compile(r"codemod_(?:([a-z0-9_]+)_)?lazyinit_test\.go")
 _FORCED = re.compile(r"^\t_ = (\w+)\(\)$", re.M)
 
@@ -289,7 +286,7 @@ def _check_uses(ctx: Context, candidates: list[Candidate]) -> None:
 
 
 def _report(ctx: Context, candidates: list[Candidate]) -> None:
-    helpers = _Helpers.plan(ctx, [c for c in candidates if not c.skip])
+    helpers = _helpers(ctx, [c for c in candidates if not c.skip])
     tests = _GeneratedTests.plan(ctx, [c for c in candidates if not c.skip])
     for c in candidates:
         sync = "" if c.skip or helpers else names.import_name(c.file, "sync", ctx.scope.decls)
@@ -302,8 +299,8 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
                 f"{c.name}: {c.what} runs at every start; not made lazy: {c.skip}",
             )
             continue
-        helper = helpers.name(c) if helpers else "sync.OnceValue"
-        shared = tests.shared + ([helpers.file_fix(c)] if helpers else [])
+        helper = helpers.name(c.name) if helpers else "sync.OnceValue"
+        shared = tests.shared + ([helpers.file_fix(c.name)] if helpers else [])
         fix = _fix(ctx, c, sync or "", helper, tests.forcing(c), shared)
         count = len([r for r in c.refs if r.use is not Use.DECLARE])
         message = f"{c.name}: {c.what} runs at every start; build it on first use ({helper})"
@@ -312,6 +309,17 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
             packages = len({r.file.path.parent for r in c.outside})
             message += f" and {len(c.outside)} in {_count(packages, 'importing package')}"
         ctx.pass_.report(c.file, c.decl.node, message, fix)
+
+
+def _helpers(ctx: Context, live: list[Candidate]) -> oncevalue.Helpers | None:
+    """Before Go 1.21, the generated functions that stand in for sync.OnceValue."""
+    if not oncevalue.needed(ctx.package):
+        return None
+    values = [oncevalue.Value(c.name, c.result_type, c.file) for c in live]
+    helpers = oncevalue.Helpers.plan(ctx.package, ctx.scope, values, "lazy-init")
+    for c in live:
+        c.skip = helpers if isinstance(helpers, str) else helpers.skipped.get(c.name, "")
+    return None if isinstance(helpers, str) else helpers
 
 
 def _count(n: int, noun: str) -> str:
@@ -356,147 +364,6 @@ def _fix(
         ),
         files=tuple(files),
     )
-
-
-def _once_func(name: str, params: str, t: str, sync: str, any_: str) -> str:
-    """A function with sync.OnceValue's semantics, for Go before 1.21."""
-    return (
-        f"\n// {name} returns a function that calls f once and returns its value, as\n"
-        "// sync.OnceValue does from Go 1.21: if f panics, every call panics with that value.\n"
-        f"func {name}{params}(f func() {t}) func() {t} {{\n"
-        f"\tvar (\n\t\tonce  {sync}.Once\n\t\tvalid bool\n\t\tp     {any_}\n\t\tvalue {t}\n\t)\n"
-        f"\treturn func() {t} {{\n"
-        "\t\tonce.Do(func() {\n"
-        "\t\t\tdefer func() {\n\t\t\t\tif !valid {\n\t\t\t\t\tp = recover()\n\t\t\t\t\tpanic(p)\n\t\t\t\t}\n\t\t\t}()\n"
-        "\t\t\tvalue = f()\n\t\t\tvalid = true\n\t\t})\n"
-        "\t\tif !valid {\n\t\t\tpanic(p)\n\t\t}\n"
-        "\t\treturn value\n\t}\n}\n"
-    )
-
-
-@dataclass
-class _Helpers:
-    """The functions that make values lazy before Go 1.21, in one generated file: the
-    generic codemodOnceValue from Go 1.18; before, no type parameters, so one function
-    per result type (codemodOnceRegexp), whatever each file calls the type's package.
-    Functions an earlier run generated are kept while a var still calls them."""
-
-    ctx: Context
-    generic: bool
-    sync: str  # the generated file's name for package sync
-    aliases: dict[str, str] = field(default_factory=dict)  # import path -> name there
-    kept: dict[typeexpr.TypeExpr, str] = field(default_factory=dict)  # type -> function
-    names: dict[typeexpr.TypeExpr, str] = field(default_factory=dict)  # every type's function
-    types: dict[str, typeexpr.TypeExpr] = field(default_factory=dict)  # candidate -> its type
-
-    @classmethod
-    def plan(cls, ctx: Context, live: list[Candidate]) -> _Helpers | None:
-        module = ctx.package.module
-        if module is None or module.go_at_least(1, 21):
-            return None
-        old = next((f for f in ctx.package.files if generated.by_codemod(f, HELPER_FILE)), None)
-        taken = {n for n, d in ctx.scope.decls.items() if d.file is not old}
-        sync = names.free(names.alternatives("sync"), taken)
-        if sync is None:
-            for c in live:
-                c.skip = f"{_taken('sync')} are all package-level names: {HELPER_FILE} cannot import sync"
-            return None
-        helpers = cls(ctx, module.go_at_least(1, 18), sync)
-        helpers.kept = _kept_helpers(ctx, old) if old else {}
-        if not helpers.generic:
-            for c in live:
-                t = helpers._type(c)
-                if isinstance(t, str):
-                    c.skip = t
-                else:
-                    helpers.types[c.name] = t
-        paths = sorted({p for t in [*helpers.kept, *helpers.types.values()] for p in t.paths})
-        used = taken | {helpers.sync}
-        for path in paths:
-            helpers.aliases[path] = names.fresh(imports.default_name(path), used)
-        used |= names.imported_names(ctx.package)
-        helpers.names = dict(helpers.kept)
-        used |= set(helpers.kept.values())
-        for t in sorted(set(helpers.types.values()) - set(helpers.kept), key=lambda t: t.text):
-            helpers.names[t] = names.fresh("codemodOnce" + t.name_part(), used)
-        return helpers
-
-    def _type(self, c: Candidate) -> typeexpr.TypeExpr | str:
-        """The candidate's result type, or why the generated file cannot spell it."""
-        t = typeexpr.read(c.result_type, imports.paths_by_name(c.file.root))
-        if isinstance(t, str):
-            return f"cannot write its type in {HELPER_FILE}: {t}"
-        if imports.CGO in t.paths:
-            return f"cannot write its type in {HELPER_FILE}: a cgo type"
-        group = self.ctx.package.build_expr
-        for name in t.own:
-            decl = self.ctx.scope.decls.get(name)
-            if decl is None or decl.kind is not Kind.TYPE:
-                return (
-                    f"cannot write its type in {HELPER_FILE}: {name} is not a type of the package"
-                )
-            only = decl.file.build_expr
-            if only not in {"", group}:
-                return (
-                    f"its type {name} exists only in builds with {only}, but {HELPER_FILE}, "
-                    f"where its helper would go, is built with {group or 'no constraint'}"
-                )
-        return t
-
-    def name(self, c: Candidate) -> str:
-        return HELPER if self.generic else self.names[self.types[c.name]]
-
-    def _spec(self, path: str) -> tuple[str, str | None]:
-        return generated.import_spec(
-            path, self.aliases.get(path, self.sync if path == "sync" else "")
-        )
-
-    def _function(self, t: typeexpr.TypeExpr) -> str:
-        return _once_func(self.names[t], "", t.spell(self.aliases), self.sync, "interface{}")
-
-    @cached_property
-    def template(self) -> str:
-        """The file without this run's functions: those come with the fixes."""
-        paths = sorted({"sync", *(p for t in self.kept for p in t.paths)})
-        block = generated.import_block([self._spec(p) for p in paths])
-        generic = _once_func(HELPER, "[T any]", "T", self.sync, "any") if self.generic else ""
-        return (
-            f"{GENERATED_HEADER} lazy-init; DO NOT EDIT.\n\n"
-            f"{buildtags.go_build_line(self.ctx.package.build_expr)}"
-            f"package {self.ctx.package.name}\n\n{block}{generic}"
-            + "".join(self._function(t) for t in self.kept)  # in their order: a stable diff
-            + LINES_MARKER
-        )
-
-    def file_fix(self, c: Candidate) -> FileFix:
-        """The generated file as `c`'s fix needs it: its type's function and imports come
-        with the fix, so a fix that is not applied leaves neither behind."""
-        path = self.ctx.package.dir / HELPER_FILE
-        t = None if self.generic else self.types[c.name]
-        if t is None or t in self.kept:
-            return FileFix(path, create=self.template)
-        return FileFix(
-            path,
-            create=self.template,
-            lines=(self._function(t),),
-            imports=tuple(ImportChange(ImportAction.ADD, *self._spec(p)) for p in t.paths),
-        )
-
-
-def _kept_helpers(ctx: Context, old: GoFile) -> dict[typeexpr.TypeExpr, str]:
-    """The per-type functions of an earlier run's generated file that a var still calls."""
-    found: dict[str, typeexpr.TypeExpr] = {}
-    paths = imports.paths_by_name(old.root)
-    for func in syntax.top_level(old.root, "function_declaration"):
-        name = syntax.text(func.child_by_field_name("name") or func)
-        result = func.child_by_field_name("result")
-        value = result.child_by_field_name("result") if result is not None else None
-        if _TYPED_HELPER.fullmatch(name) and name != HELPER and value is not None:
-            t = typeexpr.read(syntax.text(value), paths)
-            if not isinstance(t, str):
-                found[name] = t
-    called = {n for f in ctx.package.files if f is not old for n in identifiers_in(f, set(found))}
-    return {t: name for name, t in found.items() if name in called}
 
 
 def _test_file(package: str, path: Path, expr: str, kept: list[str]) -> FileFix:

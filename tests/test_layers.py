@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "codemod.uses",
             "codemod.rewrite",
             "codemod.generated",
+            "codemod.oncevalue",
             "codemod.rule",
         },
     ),
