@@ -22,23 +22,12 @@ same change by hand in `html` (entity maps), `hash/crc64`, `text/template` and
 
 ## The fix
 
-    // before
-    var validID = regexp.MustCompile(`^[a-z]+\\[[0-9]+\\]$`)
-
-    func ok(s string) bool { return validID.MatchString(s) }
-
-    // after
-    var validID = sync.OnceValue(func() *regexp.Regexp {
-        return regexp.MustCompile(`^[a-z]+\\[[0-9]+\\]$`)
-    })
-
-    func ok(s string) bool { return validID().MatchString(s) }
-
-Every reference in the package becomes a call, resolved by scope: parameters, locals,
-range and type-switch bindings, struct fields and method names that share the name are
-left alone; a value used as a key of a literal whose type codemod cannot resolve (a
-struct field name or a map key?) is left eager, with the reason. Modules older than Go 1.21 get the same shape built
-on `sync.Once`, from helpers generated in `codemod_oncevalue.go`: the generic
+The value becomes a `sync.OnceValue` (see the examples below) and every reference in
+the package a call, resolved by scope: parameters, locals, range and type-switch
+bindings, struct fields and method names that share the name are left alone; a value
+used as a key of a literal whose type codemod cannot resolve (a struct field name or a
+map key?) is left eager, with the reason. Modules older than Go 1.21 get the same shape
+built on `sync.Once`, from helpers generated in `codemod_oncevalue.go`: the generic
 `codemodOnceValue` from Go 1.18; before, one per result type (`codemodOnceRegexp` for
 `*regexp.Regexp`, whatever each file calls regexp). Either way a panicking initializer
 panics at every use, as with `sync.OnceValue`. A generated test (`codemod_lazyinit_test.go`) builds every lazy value,
@@ -81,6 +70,7 @@ from codemod.rewrite import Rewrite
 from codemod.rule import (
     GENERATED_HEADER,
     LINES_MARKER,
+    Example,
     FileFix,
     Fix,
     ImportAction,
@@ -459,6 +449,118 @@ RULE = Rule(
             {},
             'Your own constructors and their result types, e.g. "example.com/y.New" = "*y.Thing".',
             validate=_validate_constructors,
+        ),
+    ),
+    examples=(
+        Example(
+            "A regexp compiled at every start becomes a sync.OnceValue, and each use a call",
+            """package p
+
+import "regexp"
+
+var validID = regexp.MustCompile(`^[a-z]+\\[[0-9]+\\]$`)
+
+func Valid(s string) bool { return validID.MatchString(s) }
+""",
+            """package p
+
+import (
+	"regexp"
+	"sync"
+)
+
+var validID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+\\[[0-9]+\\]$`) })
+
+func Valid(s string) bool { return validID().MatchString(s) }
+""",
+        ),
+        Example(
+            "A template in a var block, through an import alias; the local that shadows it is left alone",
+            """package p
+
+import (
+	htmpl "html/template"
+	"io"
+)
+
+var (
+	page    = htmpl.Must(htmpl.New("page").Parse(`<p>{{.}}</p>`))
+	verbose = false
+)
+
+func Render(w io.Writer, v string) error { return page.Execute(w, v) }
+
+func Other(page string) string { return page }
+""",
+            """package p
+
+import (
+	htmpl "html/template"
+	"io"
+	"sync"
+)
+
+var (
+	page    = sync.OnceValue(func() *htmpl.Template { return htmpl.Must(htmpl.New("page").Parse(`<p>{{.}}</p>`)) })
+	verbose = false
+)
+
+func Render(w io.Writer, v string) error { return page().Execute(w, v) }
+
+func Other(page string) string { return page }
+""",
+        ),
+        Example(
+            "Before Go 1.21 the same shape is built on sync.Once, by a generated helper",
+            """package p
+
+import "strings"
+
+var unescape = strings.NewReplacer("&lt;", "<", "&gt;", ">")
+
+func Unescape(s string) string { return unescape.Replace(s) }
+""",
+            """package p
+
+import "strings"
+
+var unescape = codemodOnceValue(func() *strings.Replacer { return strings.NewReplacer("&lt;", "<", "&gt;", ">") })
+
+func Unescape(s string) string { return unescape().Replace(s) }
+""",
+            go="1.20",
+        ),
+        Example(
+            "A value assigned elsewhere stays eager: reported, with the reason, and no fix",
+            """package p
+
+import "regexp"
+
+var pattern = regexp.MustCompile(`a+`)
+
+func Strict() { pattern = regexp.MustCompile(`^a+$`) }
+""",
+        ),
+        Example(
+            "A value an init() reads stays eager: it would be built at start-up anyway",
+            """package p
+
+import "regexp"
+
+var word = regexp.MustCompile(`\\w+`)
+
+var words []string
+
+func init() { words = word.FindAllString("built at start-up", -1) }
+""",
+        ),
+        Example(
+            "A small map is not worth it (option min_map_entries, default 32)",
+            """package p
+
+var codes = map[string]int{"ok": 200, "not found": 404}
+""",
+            reported=False,
         ),
     ),
 )
