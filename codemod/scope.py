@@ -137,6 +137,39 @@ def specs(decl: syntax.Node, *spec_types: str) -> Iterator[syntax.Node]:
             yield from (c for c in child.named_children if c.type in spec_types)
 
 
+@dataclass(frozen=True)
+class VarSpec:
+    """One `names [type] = values` of a package-level `var`, alone or in a `var ( ... )`
+    block: what a rule about package initializers looks at."""
+
+    file: GoFile
+    spec: syntax.Node  # the var_spec
+    decl: syntax.Node  # its var_declaration
+    names: tuple[syntax.Node, ...]
+    values: tuple[syntax.Node, ...]  # empty without `= ...`
+    type: syntax.Node | None  # the declared type, if any
+
+    def decl_of(self, index: int = 0) -> Decl:
+        """The declaration of the `index`th name."""
+        name = self.names[index]
+        return Decl(syntax.text(name), Kind.VAR, self.file, name, self.spec, self.decl)
+
+
+def package_vars(file: GoFile) -> Iterator[VarSpec]:
+    """Every package-level var spec of the file, in source order."""
+    for decl in syntax.top_level(file.root, "var_declaration"):
+        for spec in specs(decl, "var_spec"):
+            values = spec.child_by_field_name("value")
+            yield VarSpec(
+                file,
+                spec,
+                decl,
+                tuple(spec.children_by_field_name("name")),
+                tuple(values.named_children) if values is not None else (),
+                spec.child_by_field_name("type"),
+            )
+
+
 # ---------------------------------------------------------------------------- resolution
 
 

@@ -80,7 +80,7 @@ from codemod.rule import (
     Rule,
     Safety,
 )
-from codemod.scope import Decl, Kind, PackageScope, Ref, Use, specs
+from codemod.scope import Decl, Kind, PackageScope, Ref, Use, VarSpec, package_vars
 
 TEST_FILE = "codemod_lazyinit_test.go"
 _GENERATED_TEST = re.compile(r"codemod_(?:([a-z0-9_]+)_)?lazyinit_test\.go")
@@ -189,32 +189,23 @@ def run(pass_: Pass) -> None:
 
 def _find_candidates(ctx: Context) -> Iterable[Candidate]:
     for file in ctx.package.non_test_files():
-        if file.never_built:
-            continue
-        for decl_node in syntax.top_level(file.root, "var_declaration"):
-            for spec in specs(decl_node, "var_spec"):
-                candidate = _candidate(ctx, file, spec, decl_node)
+        if not file.never_built:
+            for var in package_vars(file):
+                candidate = _candidate(ctx, var) if var.values else None
                 if candidate is not None:
                     yield candidate
 
 
-def _candidate(
-    ctx: Context, file: GoFile, spec: syntax.Node, decl_node: syntax.Node
-) -> Candidate | None:
-    names_ = spec.children_by_field_name("name")
-    values = spec.child_by_field_name("value")
-    if values is None or not names_:
-        return None
-    heavy = [(v, _heavy(ctx, file, v)) for v in values.named_children]
+def _candidate(ctx: Context, var: VarSpec) -> Candidate | None:
+    file = var.file
+    heavy = [(v, _heavy(ctx, file, v)) for v in var.values]
     if not any(what for _, what in heavy):
         return None
-    name = names_[0]
-    decl = Decl(syntax.text(name), Kind.VAR, file, name, spec, decl_node)
+    decl = var.decl_of(0)
     value, what = next((v, w) for v, w in heavy if w)
-    if len(names_) != 1 or len(values.named_children) != 1:
+    if len(var.names) != 1 or len(var.values) != 1:
         return Candidate(decl, value, "", what, skip="declares several names in one spec")
-    declared = spec.child_by_field_name("type")
-    result = syntax.text(declared) if declared is not None else _result_type(ctx, file, value)
+    result = syntax.text(var.type) if var.type is not None else _result_type(ctx, file, value)
     candidate = Candidate(decl, value, result or "", what)
     if not result:
         candidate.skip = f"cannot tell the type of the value; declare it: var {decl.name} T = ..."
