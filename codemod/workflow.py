@@ -12,6 +12,7 @@ from pathlib import Path
 from codemod import changeset as cs
 from codemod import config as cfg
 from codemod import engine, gitops, gotool, model, registry, verify, writer
+from codemod.progress import Progress
 from codemod.rule import Finding, Rule, Safety
 
 
@@ -22,9 +23,6 @@ class ScanResult:
     config: cfg.Config
     paths: list[Path]
     workspace: model.Workspace = field(default_factory=model.Workspace)
-
-
-Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 def scan(
