@@ -6,6 +6,7 @@ there is exactly one path by which a rule becomes known.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import entry_points
 
@@ -31,17 +32,11 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(rules.items()))
 
 
-def get(rule_id: str) -> Rule:
+def get(rule_id: str, known: Mapping[str, Rule] | None = None) -> Rule:
+    """The rule `rule_id` among `known` (default: the installed rules)."""
+    known = all_rules() if known is None else known
     try:
-        return all_rules()[rule_id]
+        return known[rule_id]
     except KeyError:
-        known = ", ".join(all_rules()) or "none installed"
-        raise UnknownRuleError(f"unknown rule {rule_id!r} (known: {known})") from None
-
-
-def select(ids: list[str] | tuple[str, ...]) -> list[Rule]:
-    """Resolve --rule values. No ids, or `all`, means every rule; which of their fixes
-    apply is then decided by safety (`--unsafe-fixes`), not by rule selection."""
-    if not ids or "all" in ids:
-        return list(all_rules().values())
-    return list({r.id: r for r in map(get, ids)}.values())
+        names = ", ".join(known) or "none installed"
+        raise UnknownRuleError(f"unknown rule {rule_id!r} (known: {names})") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,25 +27,26 @@ class ScanResult:
 
 def scan(
     paths: Sequence[str | Path],
-    rule_ids: Sequence[str] = (),
+    rules: Sequence[str | Rule] = (),
     progress: Progress | None = None,
     workers: int | None = None,
     fix_unlinked: bool = False,
+    known: Mapping[str, Rule] | None = None,
 ) -> ScanResult:
     """Find problems under `paths`. Raises model.InputError for bad input.
 
-    Packages no program links keep their findings but lose their fixes, unless
-    `fix_unlinked`."""
+    `rules` are ids of `known` rules (by default the installed ones; none, or `all`,
+    for all of them) or Rule values, which need not be installed. Packages no program
+    links keep their findings but lose their fixes, unless `fix_unlinked`."""
     resolved = [Path(p) for p in (paths or ["."])]
-    try:
-        rules = registry.select(list(rule_ids))
-    except registry.UnknownRuleError as exc:
-        raise model.InputError(str(exc)) from None
-    config = cfg.load(cfg.find(resolved[0].absolute()), registry.all_rules())
-    options = {rule.id: config.options_for(rule) for rule in rules}
+    known = dict(registry.all_rules() if known is None else known)
+    selected = select(rules, known)
+    known.update((rule.id, rule) for rule in selected)
+    config = cfg.load(cfg.find(resolved[0].absolute()), known)
+    selection = tuple((rule, config.options_for(rule)) for rule in selected)
     jobs = model.discover(resolved)
     workspace = find_workspace({job.module for job in jobs if job.module is not None})
-    reach = engine.Reach(_exclusions(config, jobs, workspace), workspace, fix_unlinked)
+    reach = engine.Reach(_exclusions(config, jobs, workspace, known), workspace, fix_unlinked)
     total_files = sum(len(j.files) for j in jobs)
     done = 0
 
@@ -55,8 +56,25 @@ def scan(
         if progress:
             progress("files", done, total_files)
 
-    report = engine.run(jobs, options, reach, progress=advance, workers=workers)
-    return ScanResult(report, rules, config, resolved, workspace)
+    report = engine.run(jobs, selection, reach, progress=advance, workers=workers)
+    return ScanResult(report, selected, config, resolved, workspace)
+
+
+def select(wanted: Sequence[str | Rule], known: Mapping[str, Rule]) -> list[Rule]:
+    """Resolve --rule values against `known`. No ids, or `all`, means every known rule;
+    which of their fixes apply is then decided by safety (`--unsafe-fixes`), not by rule
+    selection. Raises model.InputError for an unknown id."""
+    if not wanted or "all" in wanted:
+        extra = [rule for rule in wanted if isinstance(rule, Rule)]
+        return list({r.id: r for r in [*known.values(), *extra]}.values())
+    chosen: dict[str, Rule] = {}
+    for item in wanted:
+        try:
+            rule = item if isinstance(item, Rule) else registry.get(item, known)
+        except registry.UnknownRuleError as exc:
+            raise model.InputError(str(exc)) from None
+        chosen.setdefault(rule.id, rule)
+    return list(chosen.values())
 
 
 def find_workspace(modules: Iterable[model.Module]) -> model.Workspace:
@@ -97,7 +115,10 @@ def _may_replace(gomod: Path) -> bool:
 
 
 def _exclusions(
-    config: cfg.Config, jobs: Iterable[model.DirectoryJob], workspace: model.Workspace
+    config: cfg.Config,
+    jobs: Iterable[model.DirectoryJob],
+    workspace: model.Workspace,
+    known: Mapping[str, Rule],
 ) -> tuple[cfg.Config, ...]:
     """The run's configuration, plus that of every other module a fix may edit: each
     module's own `exclude` globs protect its files."""
@@ -105,7 +126,7 @@ def _exclusions(
     roots |= {m.root for others in workspace.dependents.values() for m in others}
     found = {cfg.find(root) for root in roots}
     others = sorted(p for p in found if p is not None and p != config.path)
-    return (config, *(cfg.load(path, registry.all_rules()) for path in others))
+    return (config, *(cfg.load(path, known) for path in others))
 
 
 @dataclass

@@ -3,14 +3,17 @@ third-party rules, the apply use case without click, one progress type and one w
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from codemod import bench, render, render_bench, stats, workflow
+from codemod import bench, engine, model, registry, render, render_bench, stats, workflow
+from codemod.rule import Rule
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,3 +51,85 @@ def test_bench_reports_go_through_render(monkeypatch: pytest.MonkeyPatch) -> Non
     render_bench.as_json(_bench_result(), [])
     render_bench.markdown(_bench_result(), [])
     assert emitted[0].startswith("{") and "| package init (sum of clock) |" in emitted[1]
+
+
+# ------------------------------------------------------------------ rule values, engine
+
+# A third-party rule in a file of its own: its run is a closure and an option's check is a
+# lambda, neither of which pickles.
+_RULE_MODULE = """
+from codemod import syntax
+from codemod.rule import Option, Rule, Safety
+
+
+def _make_run():
+    def run(pass_):
+        for file in pass_.package.files:
+            clause = syntax.package_clause(file.root)
+            pass_.report(file, clause, pass_.options["word"] + " " + file.path.name)
+    return run
+
+
+RULE = Rule(
+    "clause",
+    "reports every package clause",
+    "docs",
+    Safety.SAFE,
+    "",
+    _make_run(),
+    options=(Option("word", "seen", "the word", validate=lambda v: None if v else "empty"),),
+)
+"""
+
+
+def _load_rule(tmp_path: Path, name: str, register: bool) -> Rule:
+    """A rule loaded from a file by path, outside any installed package; in sys.modules
+    under its name (`register`) or not at all."""
+    source = tmp_path / f"{name}.py"
+    source.write_text(_RULE_MODULE)
+    spec = importlib.util.spec_from_file_location(name, source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    if register:
+        sys.modules[name] = module
+    spec.loader.exec_module(module)
+    rule: Rule = module.RULE
+    return rule
+
+
+def _many_packages(root: Path, count: int = 40) -> None:
+    (root / "go.mod").write_text("module example.com/many\n\ngo 1.22\n")
+    for i in range(count):
+        (root / f"p{i}").mkdir()
+        for name in ("a.go", "b.go"):
+            (root / f"p{i}" / name).write_text(f"package p{i}\n\nfunc F{name[0]}() {{}}\n")
+
+
+@pytest.mark.parametrize("register", [True, False], ids=["in-sys-modules", "not-in-sys-modules"])
+def test_a_rule_loaded_from_a_file_runs_in_the_worker_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, register: bool
+) -> None:
+    name = f"codemod_test_rule_{'reg' if register else 'unreg'}"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    rule = _load_rule(tmp_path, name, register)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    _many_packages(tree)
+    (tree / ".codemod.toml").write_text('[rules.clause]\nword = "found"\n')
+    jobs = model.discover([tree])
+    assert sum(len(j.files) for j in jobs) >= engine._INLINE_FILES and len(jobs) > 1
+    pooled = workflow.scan([tree], [rule], workers=2)  # its options come from .codemod.toml
+    assert not pooled.report.errors
+    assert len(pooled.report.findings) == 80
+    assert {f.message for f in pooled.report.findings} == {"found a.go", "found b.go"}
+    inline = engine.run(jobs, ((rule, {"word": "found"}),), workers=1)
+    assert [(f.path, f.message) for f in inline.findings] == [
+        (f.path, f.message) for f in pooled.report.findings
+    ]
+
+
+def test_unknown_rule_ids_are_input_errors_naming_the_known_ones() -> None:
+    rule = registry.get("debug-imports")
+    assert workflow.select(["all"], {rule.id: rule}) == [rule]
+    with pytest.raises(model.InputError, match=r"unknown rule 'nope' \(known: debug-imports\)"):
+        workflow.select(["nope"], {rule.id: rule})
