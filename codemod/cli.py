@@ -115,6 +115,7 @@ def _scan(
 @click.version_option(__version__, prog_name="codemod")
 def cli() -> None:
     """Find and rewrite Go code that slows down program start-up."""
+    render.skipped_rules(registry.installed().skipped)
 
 
 @cli.command("rules")

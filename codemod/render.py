@@ -18,7 +18,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from codemod import __version__, diffs
+from codemod import __version__, diffs, registry
 from codemod.changeset import FileChange, Rejected
 from codemod.engine import FileError, Report
 from codemod.progress import Progress as ProgressReport
@@ -289,6 +289,14 @@ def explain(rule: Rule) -> None:
         out.print(Markdown(text))
     else:
         emit(text)
+
+
+def skipped_rules(skipped: Iterable[registry.Skipped]) -> None:
+    for entry in skipped:
+        err.print(
+            f"codemod: rule entry point {entry.name} ({entry.value}) skipped: {entry.reason}",
+            markup=False,
+        )
 
 
 # ---------------------------------------------------------------------------- progress

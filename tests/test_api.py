@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
+import os
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +20,7 @@ from codemod import bench, engine, model, registry, render, render_bench, stats,
 from codemod.rule import Rule
 
 REPO = Path(__file__).resolve().parent.parent
+CODEMOD = shutil.which("codemod", path=str(Path(sys.executable).parent)) or "codemod"
 
 
 def test_progress_is_defined_once() -> None:
@@ -133,3 +138,60 @@ def test_unknown_rule_ids_are_input_errors_naming_the_known_ones() -> None:
     assert workflow.select(["all"], {rule.id: rule}) == [rule]
     with pytest.raises(model.InputError, match=r"unknown rule 'nope' \(known: debug-imports\)"):
         workflow.select(["nope"], {rule.id: rule})
+
+
+# ------------------------------------------------------------- broken third-party rules
+
+_ENTRY_POINTS = """[codemod.rules]
+broken-import = codemod_broken_rule:RULE
+not-a-rule = codemod.rule:Safety
+wrong-id = rules.debug_imports:RULE
+"""
+
+
+def _broken_distribution(site: Path) -> None:
+    """An installed distribution (a dist-info on sys.path) whose three rules are broken."""
+    info = site / "codemod_broken-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: codemod-broken\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(_ENTRY_POINTS)
+    (site / "codemod_broken_rule.py").write_text('raise RuntimeError("no such\\nthing")\n')
+
+
+def test_broken_entry_points_are_skipped_and_every_command_works(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _broken_distribution(site)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "go.mod").write_text("module example.com/b\n\ngo 1.22\n")
+    (tree / "main.go").write_text('package main\n\nimport _ "expvar"\n\nfunc main() {}\n')
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    expected = [
+        "codemod: rule entry point broken-import (codemod_broken_rule:RULE) skipped: "
+        "cannot import it: RuntimeError: no such thing",
+        "codemod: rule entry point not-a-rule (codemod.rule:Safety) skipped: "
+        "it is not a codemod Rule (type EnumType)",
+        "codemod: rule entry point wrong-id (rules.debug_imports:RULE) skipped: "
+        "it names rule 'debug-imports'",
+    ]
+
+    def codemod(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [CODEMOD, *args]
+        return subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
+
+    listed = codemod("rules", "--format", "json")
+    assert listed.returncode == 0
+    assert {r["id"] for r in json.loads(listed.stdout)} == {"debug-imports", "lazy-init"}
+    assert sorted(listed.stderr.splitlines()) == expected  # nothing else
+    scanned = codemod("scan", "--rule", "all")
+    assert scanned.returncode == 1 and "debug-imports" in scanned.stdout
+    assert [x for x in scanned.stderr.splitlines() if x.startswith("codemod: rule")] == expected
+    assert "Traceback" not in scanned.stderr
+    applied = codemod(
+        "apply", "--rule", "debug-imports", "--unsafe-fixes", "--no-verify", "--allow-dirty"
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert "expvar" not in (tree / "main.go").read_text()
+    unknown = codemod("scan", "--rule", "wrong-id")
+    assert unknown.returncode == 2
+    assert "unknown rule 'wrong-id' (known: debug-imports, lazy-init)" in unknown.stderr
