@@ -338,3 +338,96 @@ def test_golden_mode_builds_the_result(tmp_path: Path) -> None:
     testing.check_rule(_todo_rule(), folder, findings_only=True)
     with pytest.raises(AssertionError, match=r"go build \./\.\.\. fails on the result"):
         testing.check_rule(_todo_rule(), folder, work=tmp_path / "work")
+
+
+# ------------------------------------------------------------- the apply use case
+
+
+def _git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def _repo(root: Path) -> Path:
+    _case(root, {"p.go": b"package p\n\n// TODO: x\nvar A = 1\n"})
+    _git("init", "-q", "-b", "main", cwd=root)
+    _git("add", "-A", cwd=root)
+    _git("commit", "-qm", "initial", cwd=root)
+    return root
+
+
+class _Recorder(workflow.ApplyUI):
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def scanned(self, result: workflow.ScanResult) -> None:
+        self.events.append(f"scanned {len(result.report.findings)}")
+
+    def planned(
+        self, plan: workflow.Plan, request: workflow.ApplyRequest, diff_base: Path | None
+    ) -> None:
+        self.events.append(f"planned {len(plan.changes.applied)}")
+
+    def applied(self, plan: workflow.Plan, wrote: bool) -> None:
+        self.events.append(f"applied {wrote}")
+
+    def committed(self, sha: str, branch: str) -> None:
+        self.events.append(f"committed on {branch}")
+
+
+def test_the_apply_use_case_runs_without_click(tmp_path: Path) -> None:
+    """Write, branch and commit with a rule that is not installed, as a library does."""
+    repo = _repo(tmp_path / "repo")
+    request = workflow.ApplyRequest(
+        paths=(repo,),
+        rules=(_todo_rule(),),
+        branch="codemod/todo",
+        commit=True,
+        pr_body=tmp_path / "pr.md",
+        command="tests apply",
+    )
+    ui = _Recorder()
+    outcome = workflow.apply(request, ui)
+    assert ui.events == ["scanned 1", "planned 1", "applied True", "committed on codemod/todo"]
+    assert outcome.wrote and outcome.pending and not outcome.result.report.errors
+    assert outcome.plan.verification is not None  # built before it was written
+    assert (repo / "p.go").read_bytes() == b"package p\n\nvar A = 1\n"
+    assert outcome.base_ref == "main"  # what --bench compares the result with
+    assert outcome.branch == "codemod/todo" == _git("branch", "--show-current", cwd=repo)
+    assert outcome.commit == _git("rev-parse", "HEAD", cwd=repo)
+    assert _git("status", "--porcelain", cwd=repo) == ""
+    assert "tests apply" in _git("log", "-1", "--format=%B", cwd=repo)
+    assert outcome.journal.written_files() == [repo / "p.go"]
+    assert outcome.journal.other == [
+        "switched to the new branch codemod/todo",
+        f"committed {outcome.commit[:12]}",
+        f"wrote the pull-request body to {tmp_path / 'pr.md'}",
+    ]
+    assert "drop it" in (tmp_path / "pr.md").read_text()
+
+
+def test_the_apply_use_case_previews_and_refuses_as_the_cli_does(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo")
+    check = workflow.apply(workflow.ApplyRequest(paths=(repo,), rules=(_todo_rule(),), check=True))
+    assert check.pending and not check.wrote and check.journal.written_files() == []
+    assert b"TODO" in (repo / "p.go").read_bytes()
+    (repo / "other.go").write_text("package p\n")  # untracked: a dirty work tree
+    with pytest.raises(model.InputError, match="uncommitted changes"):
+        workflow.apply(workflow.ApplyRequest(paths=(repo,), rules=(_todo_rule(),)))
+    with pytest.raises(model.InputError, match="--commit needs --branch"):
+        workflow.apply(workflow.ApplyRequest(paths=(repo,), rules=(_todo_rule(),), commit=True))
+    assert b"TODO" in (repo / "p.go").read_bytes()
+
+
+def test_an_interrupted_apply_leaves_a_true_journal(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo")
+
+    class Interrupting(workflow.ApplyUI):
+        def applied(self, plan: workflow.Plan, wrote: bool) -> None:
+            raise KeyboardInterrupt
+
+    journal = workflow.Journal()
+    request = workflow.ApplyRequest(paths=(repo,), rules=(_todo_rule(),), verify=False)
+    with pytest.raises(KeyboardInterrupt):
+        workflow.apply(request, Interrupting(), journal)
+    assert journal.written_files() == [repo / "p.go"] and journal.other == []
