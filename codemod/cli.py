@@ -89,10 +89,14 @@ class _Group(click.Group):
 def _scan(
     paths: tuple[str, ...], rules: tuple[str, ...], fix_unlinked: bool = False
 ) -> workflow.ScanResult:
-    with render.progress_bar("scanning", min_total=200) as progress:
+    with _scanning() as progress:
         return workflow.scan(
             list(paths) or ["."], rules, progress=progress, fix_unlinked=fix_unlinked
         )
+
+
+def _scanning() -> contextlib.AbstractContextManager[Progress]:
+    return render.progress_bar("scanning", min_total=200)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -222,6 +226,14 @@ def apply(
     pr_body: str | None,
 ) -> None:
     """Rewrite PATHS (default: .) with the fixes of the chosen rules."""
+    try:
+        measure = (
+            workflow.BenchRequest(bench_pkg, tuple(shlex.split(bench_args)), bench_runs)
+            if bench_pkg
+            else None
+        )
+    except ValueError as exc:  # unbalanced quotes
+        raise InputFailure(f"--bench-args {bench_args}: {exc}") from None
     request = workflow.ApplyRequest(
         paths=tuple(Path(p) for p in (paths or (".",))),
         rules=rules,
@@ -237,9 +249,7 @@ def apply(
         branch=branch,
         commit=do_commit,
         push=push_remote,
-        bench=workflow.BenchRequest(bench_pkg, tuple(shlex.split(bench_args)), bench_runs)
-        if bench_pkg
-        else None,
+        bench=measure,
         pr_body=Path(pr_body) if pr_body else None,
         command="codemod " + shlex.join(sys.argv[1:]),
     )
@@ -269,7 +279,7 @@ class _ApplyUI(workflow.ApplyUI):
         self.ignore_space = ignore_space
 
     def scanning(self) -> contextlib.AbstractContextManager[Progress | None]:
-        return render.progress_bar("scanning", min_total=200)
+        return _scanning()
 
     def scanned(self, result: workflow.ScanResult) -> None:
         render.errors(result.report.errors)

@@ -431,3 +431,17 @@ def test_an_interrupted_apply_leaves_a_true_journal(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
         workflow.apply(request, Interrupting(), journal)
     assert journal.written_files() == [repo / "p.go"] and journal.other == []
+
+
+def test_bad_bench_args_are_a_usage_error_before_anything_is_written(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo")
+    (repo / "main.go").write_text('package p\n\nimport _ "expvar"\n')
+    _git("add", "-A", cwd=repo)
+    _git("commit", "-qm", "expvar", cwd=repo)
+    args = ["apply", "--rule", "all", "--unsafe-fixes", "--bench", ".", "--bench-args", '"x']
+    done = subprocess.run([CODEMOD, *args], cwd=repo, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (
+        2,
+        'codemod: --bench-args "x: No closing quotation\n',
+    )
+    assert "expvar" in (repo / "main.go").read_text()
