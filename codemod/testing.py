@@ -225,7 +225,7 @@ def check_examples(rule: Rule) -> None:
 def _example_problems(rule: Rule, example: Example, work: Path) -> list[str]:
     (work / "go.mod").write_text(f"module example.com/p\n\ngo {example.go}\n")
     source = work / "p.go"
-    source.write_text(example.before)
+    source.write_bytes(example.before.encode())
     result = _scan(work, rule)
     problems = [f"{e.path.name}:{e.line}: {e.message}" for e in result.report.errors]
     reported = [f for f in result.report.findings if f.rule == rule.id and f.path == source]
