@@ -376,7 +376,7 @@ class ApplyOutcome:
     result: ScanResult
     plan: Plan
     journal: Journal
-    wrote: bool = False  # the plan's files were written
+    wrote: bool = False  # files were written (the plan's changes)
     branch: str | None = None  # the new branch the change is on
     commit: str | None = None  # its commit
     pushed_to: str | None = None
@@ -423,9 +423,13 @@ def apply(
         left += [r.finding for r in plan.changes.rejected]
         changes = plan.changes
         text = summary.pr_body(
-            changes.applied, left, request.command, plan.verification, bench_md,
+            changes.applied,
+            left,
+            request.command,
+            plan.verification,
+            bench_md,
             changes.changes.values(),
-        )  # fmt: skip
+        )
         write_text(request.pr_body, text)
         journal.other.append(f"wrote the pull-request body to {request.pr_body}")
     return outcome
@@ -475,7 +479,7 @@ def _write_apply(
     if request.writes:
         journal.planned = {c.path: c.after for c in changes.changes.values()}
         write(changes)
-        outcome.wrote = True
+        outcome.wrote = bool(changes)
     ui.applied(plan, request.writes)
     if request.writes and changes and request.commit and repo and outcome.branch:
         message = summary.commit_message(

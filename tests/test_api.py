@@ -404,6 +404,8 @@ def test_the_apply_use_case_runs_without_click(tmp_path: Path) -> None:
         f"wrote the pull-request body to {tmp_path / 'pr.md'}",
     ]
     assert "drop it" in (tmp_path / "pr.md").read_text()
+    again = workflow.apply(workflow.ApplyRequest(paths=(repo,), rules=(_todo_rule(),)))
+    assert not again.wrote and not again.pending and again.journal.written_files() == []
 
 
 def test_the_apply_use_case_previews_and_refuses_as_the_cli_does(tmp_path: Path) -> None:
