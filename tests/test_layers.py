@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # Lowest first. A module may import its own layer and those below.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("syntax", {"codemod", "codemod.syntax", "codemod.edits"}),
+    ("syntax", {"codemod", "codemod.syntax", "codemod.edits", "codemod.progress"}),
     ("model", {"codemod.model", "codemod.buildtags", "codemod.imports", "codemod.typeexpr"}),
     (
         "library",

@@ -98,7 +98,8 @@ def test_parallel_and_inline_runs_agree(tmp_path: Path) -> None:
         )
     write(tmp_path, {"p3/broken.go": "package p3\n\nfunc ( {\n"})
     jobs = model.discover([tmp_path])
-    options = {"debug-imports": registry.get("debug-imports").resolve_options({}, "test")}
+    rule = registry.get("debug-imports")
+    options = ((rule, rule.resolve_options({}, "test")),)
     inline = engine.run(jobs, options, workers=1)
     pooled = engine.run(jobs, options, workers=2)
     assert inline.files == pooled.files == 81
@@ -119,32 +120,25 @@ def test_whole_file_ignore(tmp_path: Path) -> None:
         },
     )
     jobs = model.discover([tmp_path])
-    options = {"debug-imports": registry.get("debug-imports").resolve_options({}, "test")}
+    rule = registry.get("debug-imports")
+    options = ((rule, rule.resolve_options({}, "test")),)
     report = engine.run(jobs, options, workers=1)
     assert [(f.path.name, f.rule) for f in report.findings] == [("b.go", "debug-imports")]
 
 
-def test_a_crashing_rule_is_an_error_not_a_crash(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_crashing_rule_is_an_error_not_a_crash(tmp_path: Path) -> None:
     from codemod.rule import Rule, Safety
 
     def boom(pass_: object) -> None:
         raise RuntimeError("unexpected node")
 
     broken = Rule("broken", "s", "d", Safety.SAFE, "", boom)
-    real_get = registry.get
-    monkeypatch.setattr(
-        registry, "get", lambda rule_id: broken if rule_id == "broken" else real_get(rule_id)
-    )
     write(
         tmp_path,
         {"go.mod": "module example.com/c\n\ngo 1.22\n", "a.go": 'package a\n\nimport _ "expvar"\n'},
     )
-    options = {
-        "broken": {},
-        "debug-imports": registry.get("debug-imports").resolve_options({}, "t"),
-    }
+    debug = registry.get("debug-imports")
+    options = ((broken, {}), (debug, debug.resolve_options({}, "t")))
     report = engine.run(model.discover([tmp_path]), options, workers=1)
     assert [f.rule for f in report.findings] == ["debug-imports"]  # the other rule still ran
     (error,) = report.errors
