@@ -8,6 +8,7 @@ run records the wall time from exec to "ready" and the runtime's own inittrace.
 
 from __future__ import annotations
 
+import enum
 import os
 import re
 import select
@@ -33,35 +34,41 @@ class BenchError(Exception):
     """A variant could not be built or run as asked (exit code 2)."""
 
 
+class ReadyWhen(enum.StrEnum):
+    EXIT = "exit"  # the process exits (a CLI's `-version`)
+    TCP = "tcp"  # a TCP port accepts
+    STDOUT = "stdout"  # stdout prints a matching line
+
+
 @dataclass(frozen=True)
 class Ready:
     """When a run counts as started: the process exits, a TCP port accepts, or stdout
     prints a matching line."""
 
-    kind: str  # "exit" | "tcp" | "stdout"
+    kind: ReadyWhen
     port: int = 0
     pattern: re.Pattern[str] | None = None
 
     @classmethod
     def parse(cls, text: str) -> Ready:
-        if text == "exit":
-            return cls("exit")
+        if text == ReadyWhen.EXIT:
+            return cls(ReadyWhen.EXIT)
         kind, _, arg = text.partition(":")
-        if kind == "tcp" and arg.isdigit() and 0 < int(arg) < 65536:
-            return cls("tcp", port=int(arg))
-        if kind == "stdout" and arg:
+        if kind == ReadyWhen.TCP and arg.isdigit() and 0 < int(arg) < 65536:
+            return cls(ReadyWhen.TCP, port=int(arg))
+        if kind == ReadyWhen.STDOUT and arg:
             try:
-                return cls("stdout", pattern=re.compile(arg))
+                return cls(ReadyWhen.STDOUT, pattern=re.compile(arg))
             except re.error as exc:
                 raise ValueError(f"--ready stdout:{arg}: bad regular expression: {exc}") from None
         raise ValueError(f"--ready {text}: expected exit, tcp:PORT or stdout:REGEX")
 
     def __str__(self) -> str:
-        if self.kind == "tcp":
+        if self.kind is ReadyWhen.TCP:
             return f"tcp:{self.port}"
-        if self.kind == "stdout" and self.pattern is not None:
+        if self.kind is ReadyWhen.STDOUT and self.pattern is not None:
             return f"stdout:{self.pattern.pattern}"
-        return self.kind
+        return str(self.kind)
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,7 @@ class Settings:
     args: tuple[str, ...] = ()
     runs: int = 30
     warmup: int = 3
-    ready: Ready = Ready("exit")
+    ready: Ready = Ready(ReadyWhen.EXIT)
     timeout: float = 10.0
 
 
@@ -189,7 +196,7 @@ def run_once(binary: Path, cwd: Path, spec: VariantSpec, settings: Settings) -> 
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE if ready.kind == "stdout" else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if ready.kind is ReadyWhen.STDOUT else subprocess.DEVNULL,
             stderr=err,
         )
         try:
@@ -198,9 +205,9 @@ def run_once(binary: Path, cwd: Path, spec: VariantSpec, settings: Settings) -> 
             _stop(proc)
             raise BenchError(f"{spec.label}: {exc}{_tail(err)}") from None
         finally:
-            if ready.kind != "exit":
+            if ready.kind is not ReadyWhen.EXIT:
                 _stop(proc)
-        if ready.kind == "exit" and proc.returncode != 0:  # fail at the first run
+        if ready.kind is ReadyWhen.EXIT and proc.returncode != 0:  # fail at the first run
             raise BenchError(
                 f"{spec.label}: {shlex.join([settings.pkg, *settings.args])} exited with status "
                 f"{proc.returncode}{_tail(err)}; {_READY_HINT}"
@@ -212,11 +219,11 @@ def run_once(binary: Path, cwd: Path, spec: VariantSpec, settings: Settings) -> 
 
 def _wait_ready(proc: subprocess.Popen[bytes], ready: Ready, start: float, timeout: float) -> float:
     deadline = start + timeout
-    if ready.kind == "exit":
+    if ready.kind is ReadyWhen.EXIT:
         if not _wait_exit(proc, timeout):
             raise BenchError(f"did not exit within {timeout:g}s; {_READY_HINT}")
         return time.perf_counter() - start
-    if ready.kind == "tcp":
+    if ready.kind is ReadyWhen.TCP:
         while time.perf_counter() < deadline:
             with socket.socket() as sock:
                 sock.settimeout(0.05)

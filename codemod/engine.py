@@ -6,6 +6,7 @@ worker, and only plain data (findings with their edits) comes back.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import multiprocessing
 import os
@@ -286,10 +287,10 @@ def _unlinked_importers(module: Module, import_path: str, reach: Reach, seen: se
     unlinked: list[str] = []
     for path, home in _importers_in_sight(module, import_path, reach):
         role = _role(path)
-        if role == "main":
+        if role is _Role.MAIN:
             return ""
-        if role in ("test", "ignored"):
-            (tests if role == "test" else ignored).append(home.locate(path))
+        if role in (_Role.TEST, _Role.IGNORED):
+            (tests if role is _Role.TEST else ignored).append(home.locate(path))
             continue
         importer = home.import_path(path.parent)
         if importer not in seen:
@@ -341,20 +342,28 @@ def _importers_in_sight(
 _PACKAGE_CLAUSE = re.compile(rb"^package[ \t]+(\w+)", re.M)
 
 
-def _role(path: Path) -> str:
-    """What an importing file is, from a cheap read of its header: "test", "ignored"
-    (behind an `ignore` constraint), "main" (part of a program) or "library"."""
+class _Role(enum.Enum):
+    """What a file that imports a package is, as far as linking goes."""
+
+    TEST = "test"
+    IGNORED = "ignored"  # behind an `ignore` constraint
+    MAIN = "main"  # part of a program
+    LIBRARY = "library"
+
+
+def _role(path: Path) -> _Role:
+    """An importing file's role, from a cheap read of its header."""
     if path.name.endswith("_test.go"):
-        return "test"
+        return _Role.TEST
     try:
         source = path.read_bytes()
         constraint = buildtags.header_constraint(source)
     except (OSError, buildtags.ConstraintError):
-        return "main"  # unknown: assume a program links it, and claim nothing
+        return _Role.MAIN  # unknown: assume a program links it, and claim nothing
     if constraint is not None and constraint.needs("ignore"):
-        return "ignored"
+        return _Role.IGNORED
     clause = _PACKAGE_CLAUSE.search(source)
-    return "main" if clause and clause.group(1) == b"main" else "library"
+    return _Role.MAIN if clause and clause.group(1) == b"main" else _Role.LIBRARY
 
 
 def _mark_not_linked(finding: Finding, why: str, keep_fix: bool = False) -> Finding:

@@ -21,12 +21,6 @@ from dataclasses import dataclass, field
 from codemod import imports, syntax
 from codemod.model import GoFile, Package
 
-_TOP_LEVEL = {
-    "var_declaration": "var",
-    "const_declaration": "const",
-    "function_declaration": "func",
-    "type_declaration": "type",
-}
 _FUNCS = {"function_declaration", "method_declaration", "func_literal"}
 
 
@@ -35,6 +29,14 @@ class Kind(enum.Enum):
     CONST = "const"
     FUNC = "func"
     TYPE = "type"
+
+
+_TOP_LEVEL = {
+    "var_declaration": Kind.VAR,
+    "const_declaration": Kind.CONST,
+    "function_declaration": Kind.FUNC,
+    "type_declaration": Kind.TYPE,
+}
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class PackageScope:
         for file in package.files:
             for node in syntax.top_level(file.root, *_TOP_LEVEL):
                 kind = _TOP_LEVEL[node.type]
-                if kind == "func":
+                if kind is Kind.FUNC:
                     name = node.child_by_field_name("name")
                     if name is None:
                         continue
@@ -102,13 +104,13 @@ class PackageScope:
             name = syntax.text(underlying)
         return False
 
-    def _add(self, file: GoFile, kind: str, node: syntax.Node) -> None:
-        if kind == "func":
+    def _add(self, file: GoFile, kind: Kind, node: syntax.Node) -> None:
+        if kind is Kind.FUNC:
             self.decls[syntax.text(node)] = Decl(syntax.text(node), Kind.FUNC, file, node)
             return
-        spec_types = {"var": ("var_spec",), "const": ("const_spec",), "type": _TYPE_SPECS}[kind]
-        for spec in specs(node, *spec_types):
-            if kind == "type":
+        spec_types = {Kind.VAR: ("var_spec",), Kind.CONST: ("const_spec",), Kind.TYPE: _TYPE_SPECS}
+        for spec in specs(node, *spec_types[kind]):
+            if kind is Kind.TYPE:
                 name = spec.child_by_field_name("name")
                 if name is not None:
                     self.decls[syntax.text(name)] = Decl(
@@ -119,9 +121,8 @@ class PackageScope:
                         self.types_by_name[syntax.text(name)] = type_node
                 continue
             for name in spec.children_by_field_name("name"):  # var and const specs
-                decl_kind = Kind.VAR if kind == "var" else Kind.CONST
                 self.decls[syntax.text(name)] = Decl(
-                    syntax.text(name), decl_kind, file, name, spec, node
+                    syntax.text(name), kind, file, name, spec, node
                 )
 
 

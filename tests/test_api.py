@@ -54,7 +54,9 @@ def _bench_result() -> bench.Result:
     delta = bench.PackageDelta(
         "example.com/a/very/long/package/name/" + "x" * 60, same, 1, 1, 0, 0, 0, 0
     )
-    return bench.Result("./cmd/x", (), bench.Ready("exit"), variant, variant, same, same, [delta])
+    return bench.Result(
+        "./cmd/x", (), bench.Ready(bench.ReadyWhen.EXIT), variant, variant, same, same, [delta]
+    )
 
 
 def test_bench_reports_go_through_render(monkeypatch: pytest.MonkeyPatch) -> None:
