@@ -52,7 +52,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from codemod import calls, imports, names, syntax
+from codemod import buildtags, calls, imports, names, syntax
 from codemod.edits import TextEdit
 from codemod.model import GoFile, Package
 from codemod.rule import (
@@ -221,14 +221,17 @@ def _unmovable(file: GoFile, others: list[GoFile], how: str) -> str:
         return ""
     if how == "mux":
         return "several files import it; remove the others and run again"
-    source = file.constraint.source if file.constraint else ""
     for other in others:
-        if (other.constraint.source if other.constraint else "") != source:
+        if other.build_expr != file.build_expr:
             return (
                 f"{other.path.name} imports it under another build constraint; "
                 "gate the imports by hand"
             )
     return ""
+
+
+def _blank_imports(file: GoFile, path: str) -> list[imports.ImportSpec]:
+    return [s for s in imports.find(file.root, path) if s.name == "_"]
 
 
 def _remove_from(fix: Fix, others: list[GoFile], path: str) -> Fix:
@@ -305,10 +308,16 @@ def _build_tag_fix(
 ) -> Fix:
     """`proven`: the import graph shows the package leaves default builds with this import."""
     target = file.path.parent / f"{tag}_{debug.name}.go"
-    constraint = file.constraint.conjoin(tag) if file.constraint else tag
-    # The import's own comments move with it: a `// #nosec G108` must keep silencing gosec.
-    doc = imports.doc_comment(file.source, spec)
-    trailing = imports.trailing_comment(file.source, spec)
+    # Built where the import was (its file's name may say GOOS, its import "C" cgo), and
+    # only with the tag.
+    built = file.build_expr
+    constraint = buildtags.Constraint.parse(built).conjoin(tag) if built else tag
+    # The imports' own comments move with them: a `// #nosec G108` must keep silencing
+    # gosec. Every file's doc comment, once; the first trailing comment (one line holds one).
+    moved = [(file, spec), *((f, s.node) for f in others for s in _blank_imports(f, debug.path))]
+    docs = dict.fromkeys(imports.doc_comment(f.source, s) for f, s in moved)
+    doc = "//\n".join(d for d in docs if d)
+    trailing = next((c for f, s in moved if (c := imports.trailing_comment(f.source, s))), "")
     content = (
         f"//go:build {constraint}\n\n"
         f"package {file.package}\n\n"
