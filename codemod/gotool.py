@@ -130,10 +130,10 @@ def describe() -> str:
     return f"{version()} ({go_binary()})"
 
 
-def settings(directory: Path, *names: str) -> dict[str, str]:
-    """`go env` values as the user's build in `directory` sees them (environment,
-    `go env -w` file, and defaults)."""
-    values = run(["env", *names], cwd=directory).stdout.splitlines()
+def settings(directory: Path, *names: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`go env` values as the user's build in `directory` sees them (environment and
+    `env`, `go env -w` file, and defaults)."""
+    values = run(["env", *names], cwd=directory, env=env).stdout.splitlines()
     values += [""] * (len(names) - len(values))  # `go env` failed: as if unset
     return dict(zip(names, values[: len(names)], strict=True))
 

@@ -135,7 +135,7 @@ def run(
         size = binary.stat().st_size
         runs = _runs(binary, directory, spec, settings, progress)
     listed = gotool.list_deps(directory, [settings.pkg], spec.build_flags, spec.env)
-    toolchain = gotool.settings(directory, "GOVERSION", "GOROOT")
+    toolchain = gotool.settings(directory, "GOVERSION", "GOROOT", env=spec.env)
     measured = measure(runs)
     unlisted = _unlisted(directory, measured, listed, spec)
     return attribute(
@@ -210,7 +210,12 @@ def _unlisted(
     missing = [name for name in measured.order if name not in known]
     if not missing:
         return []
-    found = gotool.list_deps(directory, missing, spec.build_flags, spec.env, tolerate_errors=True)
+    try:
+        found = gotool.list_deps(
+            directory, missing, spec.build_flags, spec.env, tolerate_errors=True
+        )
+    except gotool.GoToolError:  # they stay of unknown origin, and the profile says so
+        return []
     return [p for p in found if p.import_path in missing and p.error is None]
 
 

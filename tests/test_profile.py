@@ -148,11 +148,12 @@ def test_text_and_markdown_name_the_slow_module(measured: profile.Profile) -> No
 
 def test_output_file_and_text(slowapp: Path, tmp_path: Path) -> None:
     out = tmp_path / "profile.txt"
-    res = run("profile", "--pkg", ".", "--args", "-version", "-n", "2", "--warmup", "0", "-o", str(out), cwd=slowapp)  # fmt: skip
+    res = run("profile", "--pkg", ".", "-n", "2", "--warmup", "0", "--ready", "stdout:^Germany", "-o", str(out), cwd=slowapp)  # fmt: skip
     assert res.returncode == 0, res.stderr
     assert res.stdout == "" and f"wrote the text profile to {out}" in res.stderr
     written = out.read_text()
     assert DEP in written and "only 2 runs" in written and "\x1b[" not in written
+    assert ". · ready: stdout:^Germany · 2 runs after 0 warm-up" in written
 
 
 # ---------------------------------------------------------------------------- bad input
@@ -168,6 +169,7 @@ def one_line_error(res: Any, *parts: str) -> None:
 def test_bad_input_is_one_line_and_exit_2(slowapp: Path, tmp_path: Path) -> None:
     one_line_error(run("profile", "--pkg", ".", "--ready", "nope", cwd=slowapp), "--ready nope")
     one_line_error(run("profile", "--pkg", "./internal/names", cwd=slowapp), "not a main package")
+    one_line_error(run("profile", "--pkg", "./nope", cwd=slowapp), "go build ./nope failed")
     one_line_error(run("profile", "--pkg", ".", "--args", "-nosuchflag", "-n", "1", cwd=slowapp), "exited with status 2")  # fmt: skip
     one_line_error(run("profile", "--pkg", ".", "--env", "NOEQUALS", cwd=slowapp), "--env NOEQUALS")
     res = run("profile", "--pkg", ".", "--args", "-version", "-n", "1", "--warmup", "0", "-o", str(tmp_path / "no" / "x.json"), "--format", "json", cwd=slowapp)  # fmt: skip
@@ -232,3 +234,30 @@ def test_vendored_module_directory() -> None:
     info = profile.module_info([package], "/goroot")
     assert info["example.com/m"].dir == "/p/vendor/example.com/m"
     assert info["std"].dir == "/goroot/src"
+
+
+def test_a_traced_package_go_list_does_not_know_is_kept_as_unknown() -> None:
+    app = gotool.ListedModule("example.com/app", "", True, Path("/app"), None)
+    listed = [
+        gotool.ListedPackage("runtime", "runtime", Path("/go/src/runtime"), True, None, (), (), ()),
+        gotool.ListedPackage("example.com/app", "main", Path("/app"), False, app, ("runtime",), (), ()),
+    ]  # fmt: skip
+    measured = profile.measure(
+        [_run("init runtime @0 ms, 0.1 ms clock, 0 bytes, 0 allocs", "init odd/linked @0.1 ms, 0.3 ms clock, 8 bytes, 1 allocs", "init main @0.4 ms, 0.2 ms clock, 8 bytes, 1 allocs")]
+    )  # fmt: skip
+    settings = bench.Settings(".")
+    result = profile.attribute(settings, bench.VariantSpec("profile", bench.WORKTREE), "go1.99", "/go", 1, measured, listed)  # fmt: skip
+    by_path = {p.path: p for p in result.packages}
+    assert [p.path for p in result.packages] == ["runtime", "odd/linked", "example.com/app"]
+    assert (by_path["odd/linked"].origin, by_path["odd/linked"].module) == ("unknown", None)
+    assert (by_path["runtime"].module, by_path["runtime"].version) == ("std", "go1.99")
+    assert by_path["example.com/app"].origin == "main" and by_path["example.com/app"].init_ms == 0.2
+    assert [(m.path, m.origin) for m in result.modules] == [
+        (None, "unknown"),
+        ("example.com/app", "main"),
+        ("std", "std"),
+    ]
+    assert result.modules[2].dir == "/go/src"
+    assert any("odd/linked" in w and "origin unknown" in w for w in result.warnings)
+    assert "│ (unknown) " in render_profile.text_string(result)
+    assert strict_json(render_profile.json_text(result))["modules"][0]["path"] is None
