@@ -68,10 +68,11 @@ def _headline(profile: Profile) -> list[str]:
     ]
 
 
-def _critical_lines(profile: Profile) -> list[str]:
+def _critical_lines(profile: Profile, code: str = "") -> list[str]:
+    """One line per step; `code` quotes package paths (Markdown's backtick)."""
     return [
-        f"{i}. {s.path}  {_ms(s.init_ms)} ms  {_pct(s.share)}  (cumulative {_pct(s.cumulative_share)})"
-        f"  via {' > '.join(s.chain)}"
+        f"{i}. {code}{s.path}{code}  {_ms(s.init_ms)} ms  {_pct(s.share)}  "
+        f"(cumulative {_pct(s.cumulative_share)})  via {' > '.join(s.chain)}"
         for i, s in enumerate(profile.critical_path, 1)
     ]
 
@@ -149,7 +150,7 @@ def markdown_text(profile: Profile) -> str:
         "",
         "Critical path (costliest packages, cumulative share):",
         "",
-        *_critical_lines(profile),
+        *_critical_lines(profile, code="`"),
     ]
     lines += [f"\n> warning: {w}" for w in profile.warnings]
     return "\n".join(lines) + "\n"
@@ -282,12 +283,12 @@ def mermaid_text(profile: Profile) -> str:
     lines += [f"  {ids[p.path]}[{_mermaid_label(_node_label(p, profile, '<br/>'))}]" for p in nodes]
     lines += [f"  {ids[a]} --> {ids[b]}" for a, b in profile.edges if a in ids and b in ids]
     for origin, colour in _ORIGIN_COLOURS.items():
-        lines.append(f"  classDef {origin} fill:{colour},stroke:#555")
+        lines.append(f"  classDef origin_{origin} fill:{colour},stroke:#555")
     lines.append(f"  classDef critical stroke:{_CRITICAL},stroke-width:3px")
     for origin in _ORIGIN_COLOURS:
         members = [ids[p.path] for p in nodes if p.origin == origin]
         if members:
-            lines.append(f"  class {','.join(members)} {origin}")
+            lines.append(f"  class {','.join(members)} origin_{origin}")
     critical = [ids[s.path] for s in profile.critical_path if s.path in ids]
     if critical:
         lines.append(f"  class {','.join(critical)} critical")

@@ -141,6 +141,7 @@ def test_text_and_markdown_name_the_slow_module(measured: profile.Profile) -> No
     assert re.search(rf"│ {re.escape(DEP)} +│ dependency │ {re.escape(DEP)} +│", text)
     assert re.search(rf"1\. {re.escape(DEP)} .* via {APP} > {DEP}", text)
     md = render_profile.markdown_text(measured)
+    assert f"1. `{DEP}`  " in md
     assert (
         f"| `{DEP}` | dependency | `{DEP}` |" in md and f"| `{DEP}` | v0.1.0 | dependency |" in md
     )
