@@ -205,7 +205,7 @@ def _unlisted(
     spec: bench.VariantSpec,
 ) -> list[gotool.ListedPackage]:
     """What go list says of traced packages the program's listing left out (packages the
-    linker adds on its own): asked one by one, so that one unknown name costs nothing."""
+    linker adds on its own), asked with -e: a name go cannot place stays unknown alone."""
     known = {p.import_path for p in listed} | {MAIN_TRACE_NAME}
     missing = [name for name in measured.order if name not in known]
     if not missing:

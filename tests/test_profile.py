@@ -15,7 +15,7 @@ import pytest
 
 from codemod import bench, gotool, inittrace, profile, render_profile
 from tests.conftest import TESTDATA
-from tests.test_cli import run
+from tests.test_cli import go, run
 
 SLOWAPP = TESTDATA / "profile" / "slowapp"
 APP, DEP, WORDS = "example.com/slowapp", "example.com/slowdep", "example.com/slowdep/words"
@@ -155,6 +155,20 @@ def test_output_file_and_text(slowapp: Path, tmp_path: Path) -> None:
     written = out.read_text()
     assert DEP in written and "only 2 runs" in written and "\x1b[" not in written
     assert ". · ready: stdout:^Germany · 2 runs after 0 warm-up" in written
+
+
+def test_vendored_dependency_is_attributed_to_vendor(tmp_path: Path) -> None:
+    app = tmp_path / "slowapp"
+    shutil.copytree(SLOWAPP, app)
+    go("mod", "vendor", cwd=app)
+    settings = bench.Settings(".", ("-version",), runs=1, warmup=0)
+    result = profile.run(app, settings, ["-mod=vendor"])
+    dep = next(p for p in result.packages if p.path == DEP)
+    assert (dep.origin, dep.version) == ("dependency", "v0.1.0")
+    assert dep.dir == str(app.resolve() / "vendor" / "example.com" / "slowdep")
+    module = next(m for m in result.modules if m.path == DEP)
+    assert module.dir == dep.dir and module.packages == (DEP, WORDS)
+    assert result.build_flags == ("-mod=vendor",)
 
 
 # ---------------------------------------------------------------------------- bad input
