@@ -616,9 +616,10 @@ def profile_cmd(
         flags = shlex.split(build_flags)
     except ValueError as exc:
         raise InputFailure(str(exc)) from None
+    variables = _env_pairs(env, "--env")
     signal.signal(signal.SIGTERM, _interrupt)  # the temporary binary is removed on SIGTERM too
     with render.progress_bar("profiling") as progress:
-        result = profile.run(Path.cwd(), settings, flags, _env_pairs(env, "--env"), progress)
+        result = profile.run(Path.cwd(), settings, flags, variables, progress)
     if output:
         _write_text(output, render_profile.render(result, fmt))
         render.err.print(f"wrote the {fmt} profile to {output}", markup=False)
