@@ -17,13 +17,14 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from codemod import gitops, gotool, inittrace, stats
+from codemod.progress import Progress
 
 WORKTREE = "WORKTREE"  # as a ref: the work tree as it is, uncommitted changes included
 
@@ -117,9 +118,6 @@ class Settings:
     warmup: int = 3
     ready: Ready = Ready("exit")
     timeout: float = 10.0
-
-
-Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 def run(

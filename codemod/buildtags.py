@@ -241,3 +241,15 @@ def _parse_not(tokens: list[str]) -> Parsed:
     if head in {")", "&&", "||"}:
         raise ConstraintError(f"unexpected {head!r} in build constraint")
     return (lambda env: env(head)), rest
+
+
+def go_build_line(expr: str) -> str:
+    """The `//go:build` line (and the blank line after it) of a generated file built
+    under `expr`; "" for no constraint."""
+    return f"//go:build {expr}\n\n" if expr else ""
+
+
+def slug(expr: str) -> str:
+    """A file-name part for a constraint: `!windows` -> `not_windows`."""
+    words = re.sub(r"!", " not ", expr).replace("&&", " and ").replace("||", " or ")
+    return "_".join(re.findall(r"[a-z0-9]+", words.lower()))

@@ -11,11 +11,10 @@ line on stderr; 130 on Ctrl-C, with a line saying whether anything was written.
 from __future__ import annotations
 
 import contextlib
-import functools
 import shlex
 import signal
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -23,7 +22,6 @@ import click
 from codemod import (
     __version__,
     bench,
-    diffs,
     gitops,
     gotool,
     model,
@@ -32,10 +30,10 @@ from codemod import (
     render,
     render_bench,
     render_profile,
-    summary,
     workflow,
 )
 from codemod import changeset as cs
+from codemod.progress import Progress
 from codemod.rule import Finding
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -54,33 +52,19 @@ class Interrupted(InputFailure):
     exit_code = EXIT_INTERRUPTED
 
 
-@dataclass
-class Journal:
-    """What this run has put on disk or in git, so that Ctrl-C can say so truthfully."""
-
-    planned: dict[Path, bytes] = field(default_factory=dict)  # file -> content to write
-    other: list[str] = field(default_factory=list)  # e.g. "committed 1a2b3c4d5e6f"
-
-    def written(self) -> str:
-        """Checked on disk: the writer replaces files all at once or not at all."""
-        files = [render.rel(path) for path, data in self.planned.items() if _holds(path, data)]
-        done = list(self.other)
-        if files:
-            shown = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
-            done.insert(0, f"{len(files)} file(s) were written ({shown})")
-        return "; ".join(done) if done else "nothing was written"
+def _written(journal: workflow.Journal) -> str:
+    """What the run has written, in words, as Ctrl-C reports it."""
+    files = [render.rel(path) for path in journal.written_files()]
+    done = list(journal.other)
+    if files:
+        shown = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+        done.insert(0, f"{len(files)} file(s) were written ({shown})")
+    return "; ".join(done) if done else "nothing was written"
 
 
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        return path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _journal(ctx: click.Context | None = None) -> Journal:
+def _journal(ctx: click.Context | None = None) -> workflow.Journal:
     meta = (ctx or click.get_current_context()).find_root().meta
-    journal: Journal = meta.setdefault("codemod.journal", Journal())
+    journal: workflow.Journal = meta.setdefault("codemod.journal", workflow.Journal())
     return journal
 
 
@@ -97,7 +81,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except (KeyboardInterrupt, click.Abort):  # click.prompt turns Ctrl-C into Abort
-            raise Interrupted(f"interrupted: {_journal(ctx).written()}") from None
+            raise Interrupted(f"interrupted: {_written(_journal(ctx))}") from None
         except (gotool.GoToolError, gitops.GitError, bench.BenchError, model.InputError) as exc:
             raise InputFailure(" ".join(str(exc).split())) from None
         except OSError as exc:
@@ -107,16 +91,21 @@ class _Group(click.Group):
 def _scan(
     paths: tuple[str, ...], rules: tuple[str, ...], fix_unlinked: bool = False
 ) -> workflow.ScanResult:
-    with render.progress_bar("scanning", min_total=200) as progress:
+    with _scanning() as progress:
         return workflow.scan(
             list(paths) or ["."], rules, progress=progress, fix_unlinked=fix_unlinked
         )
+
+
+def _scanning() -> contextlib.AbstractContextManager[Progress]:
+    return render.progress_bar("scanning", min_total=200)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codemod")
 def cli() -> None:
     """Find and rewrite Go code that slows down program start-up."""
+    render.skipped_rules(registry.installed().skipped)
 
 
 @cli.command("rules")
@@ -239,131 +228,91 @@ def apply(
     pr_body: str | None,
 ) -> None:
     """Rewrite PATHS (default: .) with the fixes of the chosen rules."""
-    writes = not (dry_run or check or diff_file)
-    if (bench_pkg or branch) and not writes:
-        raise InputFailure(
-            "--bench and --branch act on the written result: not with --dry-run, --check or --diff"
+    try:
+        measure = (
+            workflow.BenchRequest(bench_pkg, tuple(shlex.split(bench_args)), bench_runs)
+            if bench_pkg
+            else None
         )
-    if do_commit and not branch:
-        raise InputFailure("--commit needs --branch: codemod commits only on a branch of its own")
-    if push_remote and not do_commit:
-        raise InputFailure("--push needs --commit")
-    if branch and allow_dirty:
-        raise InputFailure("--branch needs a clean work tree: not with --allow-dirty")
-    if verify_tests and no_verify:
-        raise InputFailure("--verify-tests runs after the build gate: not with --no-verify")
+    except ValueError as exc:  # unbalanced quotes
+        raise InputFailure(f"--bench-args {bench_args}: {exc}") from None
+    request = workflow.ApplyRequest(
+        paths=tuple(Path(p) for p in (paths or (".",))),
+        rules=rules,
+        dry_run=dry_run,
+        check=check,
+        interactive=interactive,
+        diff_file=Path(diff_file) if diff_file else None,
+        unsafe_fixes=unsafe_fixes,
+        verify=not no_verify,
+        verify_tests=verify_tests,
+        fix_unlinked=fix_unlinked,
+        allow_dirty=allow_dirty,
+        branch=branch,
+        commit=do_commit,
+        push=push_remote,
+        bench=measure,
+        pr_body=Path(pr_body) if pr_body else None,
+        command="codemod " + shlex.join(sys.argv[1:]),
+    )
+    problem = request.problem()
+    if problem:
+        raise InputFailure(problem)
     if ignore_space and not (dry_run or interactive):
         raise InputFailure("-w/--ignore-space changes a printed diff: use it with --dry-run or -i")
     if interactive and not sys.stdin.isatty():
         raise InputFailure("--interactive needs a terminal on standard input")
-    scan_paths = [Path(p) for p in (paths or (".",))]
-    # The repository to branch, commit and measure is the one holding the PATHs.
-    repo = gitops.common_work_tree(scan_paths) if branch or bench_pkg else None
-    held = contextlib.ExitStack()  # the tree lock, from scan to write and commit
-    if writes:
-        held.enter_context(workflow.lock(scan_paths))
-        if not allow_dirty:
-            workflow.refuse_dirty(scan_paths)
-    journal = _journal()
-    result = _scan(paths, rules, fix_unlinked)
-    render.errors(result.report.errors)
-    plan = workflow.plan(
-        result,
-        unsafe_fixes=unsafe_fixes,
-        verify_build=not no_verify,
-        choose=functools.partial(_ask, ignore_space=ignore_space) if interactive else None,
-        verify_tests=verify_tests,
-    )
-    if writes and plan.unverifiable:
-        raise InputFailure(f"{plan.unverifiable}; pass --no-verify to write it unverified")
-    if writes and not allow_dirty:  # a fix may edit importers outside the PATHs too
-        workflow.refuse_dirty(list(plan.changes.changes))
-    changes = plan.changes
-    render.rejected(changes.rejected)
-    base = _diff_base(scan_paths)
-    if dry_run:
-        render.diff_view(changes.changes.values(), ignore_space, base)
-    if not writes:
-        render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
-        workflow.check_links(changes)  # a preview fails as apply would, before any --diff
-    if diff_file:
-        _write_text(diff_file, diffs.unified(changes.changes.values(), base))  # exact, -w or not
-        journal.other.append(f"wrote the diff to {diff_file}")
-    command = "codemod " + shlex.join(sys.argv[1:])
-    original = gitops.current_ref(repo) if repo and changes else None
-    if writes and changes and repo and branch:
-        gitops.require_inside(repo, list(changes.changes))
-        workflow.check_writable(changes)  # never leave the user on an empty new branch
-        gitops.start_branch(repo, branch)
-        journal.other.append(f"switched to the new branch {branch}")
-    if writes:
-        journal.planned = {c.path: c.after for c in changes.changes.values()}
-        workflow.write(changes)
-    _apply_summary(plan, writes)
-    if writes and changes and do_commit and repo:
-        message = summary.commit_message(
-            changes.applied, len(changes.changes), command, plan.verification
-        )
-        sha = gitops.commit(repo, list(changes.changes), message)
-        journal.other.append(f"committed {sha[:12]}")
-        render.err.print(f"committed {sha[:12]} on branch {branch}", markup=False)
-        if push_remote:
-            gitops.push(repo, push_remote, branch or "")
-            render.err.print(f"pushed {branch} to {push_remote}", markup=False)
-    held.close()
-    bench_md = ""
-    if bench_pkg and changes and original and repo:
-        measured = _measure(
-            _inside(Path.cwd(), repo),
-            bench.VariantSpec("base", original),
-            bench.VariantSpec("head", bench.WORKTREE),
-            bench.Settings(bench_pkg, tuple(shlex.split(bench_args)), bench_runs),
-        )
-        notes = bench.warnings(measured)
-        render_bench.text(measured, notes)
-        bench_md = render_bench.markdown_text(measured, notes)
-    if pr_body:
-        left = (
-            plan.unsafe_skipped
-            + plan.unfixable
-            + plan.declined
-            + [r.finding for r in changes.rejected]
-        )
-        text = summary.pr_body(
-            changes.applied, left, command, plan.verification, bench_md, changes.changes.values()
-        )
-        _write_text(pr_body, text)
-        journal.other.append(f"wrote the pull-request body to {pr_body}")
-    if result.report.errors:
+    outcome = workflow.apply(request, _ApplyUI(ignore_space), _journal())
+    if outcome.result.report.errors:
         sys.exit(EXIT_ERROR)
-    if plan.unverifiable:  # a preview exits as apply would: it refuses to write this
-        raise InputFailure(f"{plan.unverifiable}; apply would refuse it without --no-verify")
+    if outcome.plan.unverifiable:  # a preview exits as apply would: it refuses to write this
+        raise InputFailure(
+            f"{outcome.plan.unverifiable}; apply would refuse it without --no-verify"
+        )
     # Left-over findings are reported above, not an error: only --check fails on pending work.
-    sys.exit(EXIT_FINDINGS if check and changes else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if check and outcome.pending else EXIT_CLEAN)
 
 
-def _diff_base(paths: list[Path]) -> Path | None:
-    """The root of the git work tree holding the PATHs: `git apply` reads a patch's paths
-    from there, wherever it runs, and skips (silently) what is not under its directory, so
-    paths relative to a subdirectory, or with `..`, would apply nothing. Outside git, the
-    current directory (`patch -p1`)."""
-    try:
-        return gitops.common_work_tree(paths)
-    except gitops.GitError:
-        return None
+class _ApplyUI(workflow.ApplyUI):
+    """`apply` on a terminal: progress bars, diffs and summaries on stderr (the diff of
+    --dry-run on stdout), and questions for --interactive."""
 
+    def __init__(self, ignore_space: bool) -> None:
+        self.ignore_space = ignore_space
 
-def _inside(directory: Path, repo: Path) -> Path:
-    """`directory` if it is in the work tree `repo` (so --bench PKG reads as the user
-    typed it), else the work tree's root."""
-    return directory if directory.resolve().is_relative_to(repo) else repo
+    def scanning(self) -> contextlib.AbstractContextManager[Progress | None]:
+        return _scanning()
 
+    def scanned(self, result: workflow.ScanResult) -> None:
+        render.errors(result.report.errors)
 
-def _write_text(path: str, text: str) -> None:
-    try:
-        Path(path).write_bytes(text.encode("utf-8", "surrogateescape"))
-    except OSError as exc:
-        raise InputFailure(f"{path}: cannot write: {exc.strerror or exc}") from None
+    def choose(self, findings: list[Finding]) -> list[Finding]:
+        return _ask(findings, self.ignore_space)
+
+    def planned(
+        self, plan: workflow.Plan, request: workflow.ApplyRequest, diff_base: Path | None
+    ) -> None:
+        changes = plan.changes
+        render.rejected(changes.rejected)
+        if request.dry_run:
+            render.diff_view(changes.changes.values(), self.ignore_space, diff_base)
+        if not request.writes:
+            render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
+
+    def applied(self, plan: workflow.Plan, wrote: bool) -> None:
+        _apply_summary(plan, wrote)
+
+    def committed(self, sha: str, branch: str) -> None:
+        render.err.print(f"committed {sha[:12]} on branch {branch}", markup=False)
+
+    def pushed(self, branch: str, remote: str) -> None:
+        render.err.print(f"pushed {branch} to {remote}", markup=False)
+
+    def measuring(self) -> contextlib.AbstractContextManager[Progress | None]:
+        return _measuring()
+
+    def measured(self, result: bench.Result, notes: list[str]) -> None:
+        render_bench.text(result, notes)
 
 
 def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:
@@ -546,9 +495,15 @@ def _bench(
 def _measure(
     directory: Path, base: bench.VariantSpec, head: bench.VariantSpec, settings: bench.Settings
 ) -> bench.Result:
+    with _measuring() as progress:
+        return bench.run(directory, base, head, settings, progress)
+
+
+@contextlib.contextmanager
+def _measuring() -> Iterator[Progress]:
     signal.signal(signal.SIGTERM, _interrupt)  # worktrees are removed on SIGTERM too
     with render.progress_bar("benchmarking") as progress:
-        return bench.run(directory, base, head, settings, progress)
+        yield progress
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -621,13 +576,12 @@ def profile_cmd(
     with render.progress_bar("profiling") as progress:
         result = profile.run(Path.cwd(), settings, flags, variables, progress)
     if output:
-        _write_text(output, render_profile.render(result, fmt))
+        workflow.write_text(Path(output), render_profile.render(result, fmt))
         render.err.print(f"wrote the {fmt} profile to {output}", markup=False)
     elif fmt == "text":
-        render_profile.text(result, render_profile.stdout_console())
+        render_profile.text(result, render.wide())
     else:
-        sys.stdout.write(render_profile.render(result, fmt))
-        sys.stdout.flush()
+        render.emit(render_profile.render(result, fmt))
     sys.exit(EXIT_CLEAN)
 
 

@@ -7,9 +7,11 @@ worker, and only plain data (findings with their edits) comes back.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -18,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from codemod import buildtags, gotool, imports, registry, suppress
+from codemod import buildtags, gotool, imports, suppress
 from codemod.config import Config
 from codemod.model import (
     DirectoryJob,
@@ -33,7 +35,7 @@ from codemod.model import (
     link_problem,
     load_job,
 )
-from codemod.rule import Finding, Pass
+from codemod.rule import Finding, Pass, Rule
 
 UNUSED_IGNORE = "unused-ignore"
 _INLINE_FILES = 64  # below this many files a process pool costs more than it saves
@@ -69,7 +71,9 @@ class Report:
         self.errors.sort(key=lambda e: (str(e.path), e.line))
 
 
-RuleOptions = Mapping[str, Mapping[str, Any]]
+# The rules of a run, each with its resolved options: values, not ids, so a rule runs
+# whether it is installed or not (a rule's own tests, a rule loaded from a file).
+Selection = tuple[tuple[Rule, Mapping[str, Any]], ...]
 
 
 @dataclass(frozen=True)
@@ -85,15 +89,14 @@ class Reach:
         return any(config.excluded(path) for config in self.configs)
 
 
-def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> Report:
-    """Analyse one directory with the rules named in `options` (rule id -> options)."""
+def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Report:
+    """Analyse one directory with the selected rules."""
     report = Report()
     try:
         packages = load_job(job)
     except InputError as exc:
         report.errors.append(FileError(job.dir, 0, 0, str(exc)))
         return report
-    rules = [registry.get(rule_id) for rule_id in options]
     for package in packages:
         report.packages += 1
         for file in package.files:
@@ -107,11 +110,11 @@ def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> 
                 report.errors.append(FileError(file.path, mark.line, mark.column, suppress.BARE))
                 file.selected = False  # skipped like a file that does not parse: no fix edits it
         found: list[Finding] = []
-        for rule in rules:
+        for rule, options in rules:
             pass_ = Pass(
                 rule,
                 package,
-                options[rule.id],
+                options,
                 load_importers=_importer_loader(package, packages, reach),
                 load_import_graph=partial(_import_graph, package),
             )
@@ -143,7 +146,9 @@ def analyze(job: DirectoryJob, options: RuleOptions, reach: Reach = Reach()) -> 
         for file in package.files:
             if not file.selected:
                 continue
-            kept, unused = suppress.filter_findings(file, by_file.get(file.path, []), set(options))
+            kept, unused = suppress.filter_findings(
+                file, by_file.get(file.path, []), {rule.id for rule, _ in rules}
+            )
             report.findings += kept
             report.findings += [
                 Finding(
@@ -399,7 +404,7 @@ def _guard_fix(
 
 def run(
     jobs: Iterable[DirectoryJob],
-    options: RuleOptions,
+    rules: Selection,
     reach: Reach = Reach(),
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
@@ -411,13 +416,18 @@ def run(
     workers = workers or os.cpu_count() or 1
     if workers == 1 or n_files < _INLINE_FILES or len(jobs) == 1:
         for job in jobs:
-            total.merge(analyze(job, options, reach))
+            total.merge(analyze(job, rules, reach))
             if progress:
                 progress(len(job.files))
     else:
         with _sigint_blocked():  # the workers, forked here, inherit the blocked mask
-            pool = ProcessPoolExecutor(max_workers=workers)
-            futures = {pool.submit(analyze, job, options, reach): job for job in jobs}
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=_pool_context(),
+                initializer=_start_worker,
+                initargs=(rules,),
+            )
+            futures = {pool.submit(_analyze_in_worker, job, reach): job for job in jobs}
         try:
             for future in as_completed(futures):
                 total.merge(future.result())
@@ -429,6 +439,29 @@ def run(
         pool.shutdown()
     total.sort()
     return total
+
+
+# A worker's rules, given once when it starts rather than with every job.
+_WORKER_RULES: Selection = ()
+
+
+def _start_worker(rules: Selection) -> None:
+    global _WORKER_RULES
+    _WORKER_RULES = rules
+
+
+def _analyze_in_worker(job: DirectoryJob, reach: Reach) -> Report:
+    return analyze(job, _WORKER_RULES, reach)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork on Linux: a forked worker inherits the rules as this process holds them, so
+    nothing about them is pickled and a rule loaded from a file (in sys.modules or not),
+    or one with a lambda among its options, runs as it does here. Elsewhere the
+    platform's default, which pickles them: such a rule must be importable there."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
 
 
 @contextmanager

@@ -100,6 +100,12 @@ def local_name(spec: ImportSpec) -> str:
     return spec.name or default_name(spec.path)
 
 
+def paths_by_name(root: syntax.Node) -> dict[str, str]:
+    """A file's names for its imports -> their paths: what `name.X` in the file refers
+    to. Blank and dot imports give no name."""
+    return {local_name(s): s.path for s in specs(root) if s.name not in {"_", "."}}
+
+
 def uses_name(root: syntax.Node, name: str) -> bool:
     """Whether `name.X` appears anywhere (a package-qualified use)."""
     found = syntax.captures(_QUALIFIED_USES, root).get("name", [])

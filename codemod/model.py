@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from codemod import syntax
+from codemod import buildtags, imports, syntax
 from codemod.buildtags import Constraint, ConstraintError, header_constraint
 
 
@@ -227,6 +227,19 @@ class GoFile:
         return self.tree.root_node
 
     @cached_property
+    def build_expr(self) -> str:
+        """The constraint under which the file is built, from its name's GOOS/GOARCH, its
+        //go:build (or old // +build) lines and its `import "C"` (cgo files build only with
+        CGO_ENABLED=1), as one expression ("" when every build has it)."""
+        cgo = ("cgo",) if imports.find(self.root, imports.CGO) else ()
+        if cgo and self.constraint is not None and "cgo" in self.constraint.tags:
+            cgo = ()  # the //go:build line already says what cgo builds do with it
+        tags = " && ".join((*buildtags.file_name_tags(self.path.name), *cgo))
+        if self.constraint is None:
+            return tags
+        return self.constraint.conjoin(tags) if tags else self.constraint.source
+
+    @cached_property
     def header_end(self) -> int:
         """Offset of the package clause: build lines and file comments sit before it."""
         clause = syntax.package_clause(self.root)
@@ -297,6 +310,13 @@ class Package:
     @property
     def broken_files(self) -> list[GoFile]:
         return [f for f in self.files if f.problem is not None]
+
+    @property
+    def build_expr(self) -> str:
+        """The constraint every built non-test file of the package shares ("" if they
+        differ, or none has one)."""
+        groups = {f.build_expr for f in self.non_test_files() if not f.never_built}
+        return groups.pop() if len(groups) == 1 else ""
 
     def non_test_files(self) -> list[GoFile]:
         return [f for f in self.files if not f.is_test]

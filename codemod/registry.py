@@ -6,6 +6,8 @@ there is exactly one path by which a rule becomes known.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
 
@@ -18,30 +20,56 @@ class UnknownRuleError(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """An entry point that gives no usable rule: left out, so every command still works."""
+
+    name: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Installed:
+    rules: dict[str, Rule]
+    skipped: tuple[Skipped, ...]
+
+
 @cache
-def all_rules() -> dict[str, Rule]:
+def installed() -> Installed:
+    """Every rule of the group; a broken entry point (its import raises, it is not a
+    Rule, or its rule has another id) is skipped with the reason, for the caller to tell."""
     rules: dict[str, Rule] = {}
+    skipped: list[Skipped] = []
     for ep in entry_points(group=GROUP):
-        rule = ep.load()
-        if not isinstance(rule, Rule):
-            raise TypeError(f"entry point {ep.name} = {ep.value} is not a codemod Rule")
-        if rule.id != ep.name:
-            raise TypeError(f"entry point {ep.name} names rule {rule.id!r}")
-        rules[rule.id] = rule
-    return dict(sorted(rules.items()))
+        reason = ""
+        try:
+            rule = ep.load()
+        except Exception as exc:  # a third party's bug must not stop every command
+            reason = f"cannot import it: {type(exc).__name__}: {exc}"
+        else:
+            if not isinstance(rule, Rule):
+                reason = f"it is not a codemod Rule (type {type(rule).__name__})"
+            elif rule.id != ep.name:
+                reason = f"it names rule {rule.id!r}"
+            elif rule.id in rules:
+                reason = "another entry point already gives that rule"
+        if reason:
+            skipped.append(Skipped(ep.name, ep.value, " ".join(reason.split())))
+        else:
+            rules[rule.id] = rule
+    return Installed(dict(sorted(rules.items())), tuple(skipped))
 
 
-def get(rule_id: str) -> Rule:
+def all_rules() -> dict[str, Rule]:
+    return dict(installed().rules)
+
+
+def get(rule_id: str, known: Mapping[str, Rule] | None = None) -> Rule:
+    """The rule `rule_id` among `known` (default: the installed rules)."""
+    known = all_rules() if known is None else known
     try:
-        return all_rules()[rule_id]
+        return known[rule_id]
     except KeyError:
-        known = ", ".join(all_rules()) or "none installed"
-        raise UnknownRuleError(f"unknown rule {rule_id!r} (known: {known})") from None
-
-
-def select(ids: list[str] | tuple[str, ...]) -> list[Rule]:
-    """Resolve --rule values. No ids, or `all`, means every rule; which of their fixes
-    apply is then decided by safety (`--unsafe-fixes`), not by rule selection."""
-    if not ids or "all" in ids:
-        return list(all_rules().values())
-    return list({r.id: r for r in map(get, ids)}.values())
+        names = ", ".join(known) or "none installed"
+        raise UnknownRuleError(f"unknown rule {rule_id!r} (known: {names})") from None

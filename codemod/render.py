@@ -9,7 +9,7 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,10 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from codemod import __version__, diffs
+from codemod import __version__, diffs, registry
 from codemod.changeset import FileChange, Rejected
 from codemod.engine import FileError, Report
+from codemod.progress import Progress as ProgressReport
 from codemod.rule import Example, Finding, Rule, Safety
 
 out = Console(highlight=False, soft_wrap=True)
@@ -35,10 +36,16 @@ def rel(path: Path) -> str:
         return str(path)
 
 
-def _emit(text: str) -> None:
+def emit(text: str) -> None:
     """Raw text to stdout, flushed, so it never lands after a later stderr line."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def wide() -> Console:
+    """The console for wide tables: `out` on a terminal; piped, one on the same stream with
+    room for full package names instead of rich's 80 columns."""
+    return out if out.is_terminal else Console(file=out.file, width=180, highlight=False)
 
 
 def fix_label(finding: Finding) -> str:
@@ -107,19 +114,19 @@ def findings_json(report: Report) -> None:
             "errors": len(report.errors),
         },
     }
-    _emit(json.dumps(doc, indent=2) + "\n")
+    emit(json.dumps(doc, indent=2) + "\n")
 
 
 def findings_github(report: Report) -> None:
     """GitHub Actions workflow commands: annotations on the pull request's files."""
     for f in report.findings:
         msg = (f.message + fix_label(f)).replace("%", "%25").replace("\n", "%0A")
-        _emit(
+        emit(
             f"::warning file={rel(f.path)},line={f.line},col={f.column},"
             f"endLine={f.end_line},endColumn={f.end_column},title={f.rule}::{msg}\n"
         )
     for e in report.errors:
-        _emit(f"::error file={rel(e.path)},line={e.line or 1}::{e.message}\n")
+        emit(f"::error file={rel(e.path)},line={e.line or 1}::{e.message}\n")
 
 
 def findings_sarif(report: Report, rules: list[Rule]) -> None:
@@ -166,7 +173,7 @@ def findings_sarif(report: Report, rules: list[Rule]) -> None:
             }
         ],
     }
-    _emit(json.dumps(doc, indent=2) + "\n")
+    emit(json.dumps(doc, indent=2) + "\n")
 
 
 def summary(report: Report) -> None:
@@ -196,7 +203,7 @@ _DIFF_STYLES = (
 def diff(text: str) -> None:
     """Coloured on a terminal, byte-for-byte plain when piped (so it can be applied)."""
     if not out.is_terminal:
-        _emit(text)
+        emit(text)
         return
     for line in text.splitlines():
         style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), None)
@@ -269,7 +276,7 @@ def rules_json(rules: list[Rule]) -> None:
         }
         for r in rules
     ]
-    _emit(json.dumps(doc, indent=2) + "\n")
+    emit(json.dumps(doc, indent=2) + "\n")
 
 
 def explain(rule: Rule) -> None:
@@ -285,7 +292,15 @@ def explain(rule: Rule) -> None:
     if out.is_terminal:
         out.print(Markdown(text))
     else:
-        _emit(text)
+        emit(text)
+
+
+def skipped_rules(skipped: Iterable[registry.Skipped]) -> None:
+    for entry in skipped:
+        err.print(
+            f"codemod: rule entry point {entry.name} ({entry.value}) skipped: {entry.reason}",
+            markup=False,
+        )
 
 
 def _example(example: Example) -> str:
@@ -308,7 +323,7 @@ def _example(example: Example) -> str:
 
 
 @contextmanager
-def progress_bar(label: str, min_total: int = 0) -> Iterator[Callable[[str, int, int], None]]:
+def progress_bar(label: str, min_total: int = 0) -> Iterator[ProgressReport]:
     """Yields `update(phase, done, total)`: a transient bar on stderr when it is a terminal
     and the job is big enough to be worth one; nothing otherwise."""
     bar: Progress | None = None

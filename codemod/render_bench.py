@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
-from codemod import stats
+from codemod import render, stats
 from codemod.bench import PackageDelta, Result, Variant
-from codemod.render import out
 
 TOP = 15  # packages shown in the table and in Markdown
-# Piped output gets room for full package names instead of rich's 80 columns.
-_console = out if out.is_terminal else Console(width=180, highlight=False)
 
 
 def _ms(value: float | None) -> str:
@@ -68,9 +63,10 @@ def _summary_rows(result: Result) -> list[tuple[str, str, str, str]]:
 
 
 def text(result: Result, warnings: list[str]) -> None:
-    _console.print(f"[bold]base[/]: {_label(result.base)}", highlight=False, markup=True)
-    _console.print(f"[bold]head[/]: {_label(result.head)}", highlight=False, markup=True)
-    _console.print(
+    console = render.wide()
+    console.print(f"[bold]base[/]: {_label(result.base)}", highlight=False, markup=True)
+    console.print(f"[bold]head[/]: {_label(result.head)}", highlight=False, markup=True)
+    console.print(
         f"{result.pkg} {' '.join(result.args)} · ready: {result.ready} · "
         f"{len(result.base.runs)} interleaved runs each",
         markup=False,
@@ -91,20 +87,19 @@ def text(result: Result, warnings: list[str]) -> None:
             f"{_count(d.base_bytes)} -> {_count(d.head_bytes)}",
             f"{_count(d.base_allocs)} -> {_count(d.head_allocs)}",
         )
-    _console.print(table)
+    console.print(table)
     totals = Table(title="totals (median ±95% CI)", title_justify="left")
     for col in ("", "base", "head", "change"):
         totals.add_column(col)
     for r in _summary_rows(result):
         totals.add_row(*r)
-    _console.print(totals)
+    console.print(totals)
     for w in warnings:
-        _console.print(f"warning: {w}", markup=False)
+        console.print(f"warning: {w}", markup=False)
 
 
 def markdown(result: Result, warnings: list[str]) -> None:
-    sys.stdout.write(markdown_text(result, warnings))
-    sys.stdout.flush()
+    render.emit(markdown_text(result, warnings))
 
 
 def markdown_text(result: Result, warnings: list[str]) -> str:
@@ -209,5 +204,4 @@ def as_dict(result: Result, warnings: list[str]) -> dict[str, Any]:
 
 
 def as_json(result: Result, warnings: list[str]) -> None:
-    sys.stdout.write(json.dumps(as_dict(result, warnings), indent=2) + "\n")
-    sys.stdout.flush()
+    render.emit(json.dumps(as_dict(result, warnings), indent=2) + "\n")

@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from codemod.profile import ModuleProfile, PackageProfile, Profile
-from codemod.render import out
 
 TOP = 15  # packages and modules shown in text and Markdown
 
@@ -293,11 +292,6 @@ def mermaid_text(profile: Profile) -> str:
     if critical:
         lines.append(f"  class {','.join(critical)} critical")
     return "\n".join(lines) + "\n"
-
-
-def stdout_console() -> Console:
-    """render's console on a terminal; piped, one wide enough for full package paths."""
-    return out if out.is_terminal else Console(width=180, highlight=False, soft_wrap=True)
 
 
 def text_string(profile: Profile) -> str:

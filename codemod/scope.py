@@ -86,6 +86,22 @@ class PackageScope:
                 scope._add(file, kind, node)
         return scope
 
+    def reference_like(self, type_text: str) -> bool:
+        """Whether values of the type are references (pointer, map, slice, func, chan,
+        or a package type whose underlying type is one): a copy shares what it points
+        to, so uses need no addressable variable."""
+        if type_text.startswith(("*", "map[", "[]", "func", "chan")):
+            return True
+        seen = set()
+        name = type_text
+        while name in self.types_by_name and name not in seen:
+            seen.add(name)
+            underlying = self.types_by_name[name]
+            if underlying.type in _REFERENCE_TYPES:
+                return True
+            name = syntax.text(underlying)
+        return False
+
     def _add(self, file: GoFile, kind: str, node: syntax.Node) -> None:
         if kind == "func":
             self.decls[syntax.text(node)] = Decl(syntax.text(node), Kind.FUNC, file, node)
@@ -110,6 +126,7 @@ class PackageScope:
 
 
 _TYPE_SPECS = ("type_spec", "type_alias")
+_REFERENCE_TYPES = {"pointer_type", "map_type", "slice_type", "function_type", "channel_type"}
 
 
 def specs(decl: syntax.Node, *spec_types: str) -> Iterator[syntax.Node]:
@@ -118,6 +135,39 @@ def specs(decl: syntax.Node, *spec_types: str) -> Iterator[syntax.Node]:
             yield child
         elif child.type.endswith("_spec_list"):
             yield from (c for c in child.named_children if c.type in spec_types)
+
+
+@dataclass(frozen=True)
+class VarSpec:
+    """One `names [type] = values` of a package-level `var`, alone or in a `var ( ... )`
+    block: what a rule about package initializers looks at."""
+
+    file: GoFile
+    spec: syntax.Node  # the var_spec
+    decl: syntax.Node  # its var_declaration
+    names: tuple[syntax.Node, ...]
+    values: tuple[syntax.Node, ...]  # empty without `= ...`
+    type: syntax.Node | None  # the declared type, if any
+
+    def decl_of(self, index: int = 0) -> Decl:
+        """The declaration of the `index`th name."""
+        name = self.names[index]
+        return Decl(syntax.text(name), Kind.VAR, self.file, name, self.spec, self.decl)
+
+
+def package_vars(file: GoFile) -> Iterator[VarSpec]:
+    """Every package-level var spec of the file, in source order."""
+    for decl in syntax.top_level(file.root, "var_declaration"):
+        for spec in specs(decl, "var_spec"):
+            values = spec.child_by_field_name("value")
+            yield VarSpec(
+                file,
+                spec,
+                decl,
+                tuple(spec.children_by_field_name("name")),
+                tuple(values.named_children) if values is not None else (),
+                spec.child_by_field_name("type"),
+            )
 
 
 # ---------------------------------------------------------------------------- resolution
@@ -485,10 +535,9 @@ _QUALIFIED = "(selector_expression operand: (identifier) @pkg field: (field_iden
 
 def qualified_references(file: GoFile, import_path: str, name: str) -> list[Ref] | None:
     """Uses of `pkg.name` in a file importing `import_path`; None if it dot-imports it."""
-    local = [imports.local_name(s) for s in imports.find(file.root, import_path)]
-    if "." in local:
+    if any(s.name == "." for s in imports.find(file.root, import_path)):
         return None
-    names = {n for n in local if n != "_"}
+    names = {n for n, path in imports.paths_by_name(file.root).items() if path == import_path}
     refs: list[Ref] = []
     if not names:
         return refs

@@ -124,3 +124,13 @@ def line_end(source: bytes, offset: int) -> int:
     """Offset just past the newline that ends the line holding `offset`."""
     end = source.find(b"\n", offset)
     return len(source) if end < 0 else end + 1
+
+
+def func_literal_ranges(node: Node) -> list[tuple[int, int]]:
+    """The byte ranges of the func literals in `node`: code there does not run when
+    `node` is evaluated."""
+    return [(f.start_byte, f.end_byte) for f in captures("(func_literal) @f", node).get("f", [])]
+
+
+def inside(node: Node, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= node.start_byte and node.end_byte <= end for start, end in ranges)

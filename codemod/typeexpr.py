@@ -62,10 +62,18 @@ class TypeExpr:
         """The type as written in a file that imports each path under `names[path]`."""
         return _PATH.sub(lambda m: names[m.group(1)], self.text)
 
-
-def import_names(root: syntax.Node) -> dict[str, str]:
-    """A file's names for its imports (blank and dot imports have none)."""
-    return {imports.local_name(s): s.path for s in imports.specs(root) if s.name not in {"_", "."}}
+    def name_part(self) -> str:
+        """A part of a Go name for the type, to name things per type: `*regexp.Regexp`
+        -> Regexp, `map[string]kind` -> MapStringKind, `[]*url.URL` -> SliceURL."""
+        words: list[str] = []
+        for m in re.finditer(r"\x00([^\x00]+)\x00|\[\]|\w+", self.text):
+            word = imports.default_name(m.group(1)) if m.group(1) else m.group()
+            word = "Slice" if word == "[]" else word[:1].upper() + word[1:]
+            if words and words[-1].lower() == word.lower():
+                words[-1] = word  # regexp.Regexp, url.URL: the type's own spelling
+            else:
+                words.append(word)
+        return "".join(words[:5])
 
 
 def read(text: str, names: Mapping[str, str]) -> TypeExpr | str:

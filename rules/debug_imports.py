@@ -52,7 +52,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from codemod import imports, syntax
+from codemod import calls, imports, names, syntax
 from codemod.edits import TextEdit
 from codemod.model import GoFile, Package
 from codemod.rule import (
@@ -66,6 +66,7 @@ from codemod.rule import (
     Rule,
     Safety,
 )
+from codemod.scope import PackageScope
 
 
 @dataclass(frozen=True)
@@ -345,9 +346,9 @@ def _mux_fix(pass_: Pass, file: GoFile, debug: DebugPackage) -> Fix | str:
     mux_file, mux, stmt = found
     if _registers_routes(pass_.package, debug):
         return f"the package already mentions {debug.routes[0][1]}; register it by hand"
-    taken = {imports.local_name(s) for s in imports.specs(mux_file.root) if s.path != debug.path}
-    name = debug.alias if debug.name in taken else debug.name
-    if name in taken:
+    package_level = PackageScope.of(pass_.package).decls
+    name = names.import_name(mux_file, debug.path, package_level, (debug.name, debug.alias))
+    if name is None:
         return f"both {debug.name} and {debug.alias} are taken in {mux_file.path.name}"
     go122 = pass_.module is not None and pass_.module.go_at_least(1, 22)
     indent = _indent(mux_file.source, stmt.start_byte)
@@ -382,10 +383,9 @@ def _mux_fix(pass_: Pass, file: GoFile, debug: DebugPackage) -> Fix | str:
 def _find_mux(package: Package) -> tuple[GoFile, str, syntax.Node] | None:
     """The first `x := http.NewServeMux()` (or `&http.ServeMux{}`) inside a function body."""
     for file in sorted(package.non_test_files(), key=lambda f: f.path.name):
-        http_names = {imports.local_name(s) for s in imports.find(file.root, "net/http")}
         for caps in syntax.matches(_NEW_MUX, file.root):
             pkg, fn, stmt = caps["pkg"][0], caps["fn"][0], caps["stmt"][0]
-            if syntax.text(pkg) not in http_names or syntax.text(fn) not in {
+            if calls.import_of(file, syntax.text(pkg)) != "net/http" or syntax.text(fn) not in {
                 "NewServeMux",
                 "ServeMux",
             }:

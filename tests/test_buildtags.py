@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from codemod import buildtags
 from codemod.buildtags import Constraint, ConstraintError
 
 
@@ -135,3 +136,10 @@ def test_bad_header_names_its_line(header: str, line: int) -> None:
     with pytest.raises(ConstraintError) as exc:
         header_constraint(header.encode())
     assert exc.value.line == line
+
+
+def test_slug_and_build_line_of_generated_files() -> None:
+    assert buildtags.slug("!windows") == "not_windows"
+    assert buildtags.slug("(linux || darwin) && !cgo") == "linux_or_darwin_and_not_cgo"
+    assert buildtags.go_build_line("linux") == "//go:build linux\n\n"
+    assert buildtags.go_build_line("") == ""

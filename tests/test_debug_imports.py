@@ -92,3 +92,28 @@ def test_an_import_the_host_build_does_not_compile_is_not_claimed() -> None:
     (finding,) = findings(graph)
     assert "not checked: the host's build" in finding.message
     assert "// import expvar here (whether another" in created(finding)
+
+
+def test_the_mux_fix_imports_under_a_name_no_package_level_name_takes() -> None:
+    """A package-level `pprof` in another file clashes with an import named pprof (Go:
+    "pprof already declared through import of package"): the handlers use the alias."""
+    main = (
+        'package main\n\nimport (\n\t"net/http"\n\t_ "net/http/pprof"\n)\n\n'
+        'func main() {\n\tmux := http.NewServeMux()\n\t_ = http.ListenAndServe(":1", mux)\n}\n'
+    )
+    module = Module(Path("/m"), "example.com/m", (1, 22))
+    files = [
+        GoFile.parse(Path("/m/main.go"), main.encode()),
+        GoFile.parse(Path("/m/names.go"), b'package main\n\nvar pprof = "on"\n'),
+    ]
+    pass_ = Pass(
+        debug_imports.RULE,
+        Package(Path("/m"), "main", module, files),
+        {"fix": "mux", "tag": "debug"},
+    )
+    debug_imports.run(pass_)
+    (finding,) = pass_.findings
+    assert finding.fix is not None
+    (change,) = finding.fix.files
+    assert [(i.action, i.name) for i in change.imports] == [("rename", "httppprof")]
+    assert "httppprof.Index" in change.edits[0].text

@@ -10,17 +10,19 @@ from codemod import gotool, registry, workflow
 from codemod.testing import cases, run_case
 from tests.conftest import TESTDATA
 
-CASES = cases(TESTDATA, list(registry.all_rules()))
+RULES = registry.all_rules()
+CASES = [(rule_id, case) for rule_id in RULES for case in cases(TESTDATA / rule_id)]
+LAZY_INIT = registry.get("lazy-init")
 
 
 def test_every_rule_has_cases() -> None:
     covered = {rule_id for rule_id, _ in CASES}
-    assert covered == set(registry.all_rules())
+    assert covered == set(RULES)
 
 
 @pytest.mark.parametrize(("rule_id", "case"), CASES, ids=[f"{r}/{c.name}" for r, c in CASES])
 def test_case(rule_id: str, case: Path, tmp_path: Path) -> None:
-    run_case(case, rule_id, tmp_path / case.name)
+    run_case(case, RULES[rule_id], tmp_path / case.name)
 
 
 def _vet_everywhere(work: Path) -> None:
@@ -34,13 +36,13 @@ def _vet_everywhere(work: Path) -> None:
 @pytest.mark.parametrize("name", ["per-platform", "per-platform-update"])
 def test_generated_tests_vet_on_every_system(name: str, tmp_path: Path) -> None:
     work = tmp_path / name
-    run_case(TESTDATA / "lazy-init" / name, "lazy-init", work)
+    run_case(TESTDATA / "lazy-init" / name, LAZY_INIT, work)
     _vet_everywhere(work)
 
 
 def test_a_later_run_adds_to_the_generated_test_of_its_system(tmp_path: Path) -> None:
     work = tmp_path / "per-platform"
-    run_case(TESTDATA / "lazy-init" / "per-platform", "lazy-init", work)
+    run_case(TESTDATA / "lazy-init" / "per-platform", LAZY_INIT, work)
     linux = work / "paths_linux.go"
     linux.write_text(
         linux.read_text() + "\nvar cgroup = regexp.MustCompile(`^/sys/fs/cgroup/`)\n\n"
@@ -81,7 +83,7 @@ def test_before_go118_a_later_run_adds_helpers_after_the_earlier_ones(tmp_path: 
     their order, a type already served reuses its helper under any import alias, and a
     new type's helper and import are added after them."""
     work = tmp_path / "go117-types"
-    run_case(TESTDATA / "lazy-init" / "go117-types", "lazy-init", work)
+    run_case(TESTDATA / "lazy-init" / "go117-types", LAZY_INIT, work)
     helper = work / "codemod_oncevalue.go"
     before = helper.read_text()
     (work / "urls.go").write_text(_URLS)
@@ -103,7 +105,7 @@ def test_from_go118_the_helpers_of_an_older_run_are_kept(tmp_path: Path) -> None
     """A module moved from go 1.17 to 1.18 gets the generic helper beside the per-type
     ones its vars still call; a per-type helper no var calls any more is dropped."""
     work = tmp_path / "go117-types"
-    run_case(TESTDATA / "lazy-init" / "go117-types", "lazy-init", work)
+    run_case(TESTDATA / "lazy-init" / "go117-types", LAZY_INIT, work)
     (work / "go.mod").write_text("module example.com/go117types\n\ngo 1.18\n")
     words = work / "words.go"
     words.write_text(  # unescape is eager again, by hand

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from codemod import gotool, imports
+from codemod import gotool, imports, syntax
 
 
 def go(src: str) -> bytes:
@@ -607,3 +607,10 @@ def test_specs_lists_names_and_paths() -> None:
 
     found = [(s.name, s.path) for s in imports.specs(syntax.parse(src).root_node)]
     assert found == [(None, "fmt"), ("re", "regexp"), ("_", "embed"), (".", "strings")]
+
+
+def test_paths_by_name_skip_blank_and_dot_imports() -> None:
+    root = syntax.parse(
+        b'package p\n\nimport (\n\t_ "embed"\n\t. "strings"\n\tre "regexp"\n\t"net/url"\n)\n'
+    ).root_node
+    assert imports.paths_by_name(root) == {"re": "regexp", "url": "net/url"}

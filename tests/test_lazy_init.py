@@ -133,3 +133,20 @@ def test_a_value_in_a_cgo_file_is_forced_in_a_test_built_only_with_cgo(tmp_path:
     created = {c.path.name: c.after for c in changes.changes.values() if c.before is None}
     assert set(created) == {"codemod_cgo_lazyinit_test.go"}
     assert b"//go:build cgo\n" in created["codemod_cgo_lazyinit_test.go"]
+
+
+def test_every_name_for_sync_taken_leaves_the_value_eager_with_the_reason(tmp_path: Path) -> None:
+    """sync, gosync, stdsync and syncpkg all package-level names: no name is left to
+    import sync by, so the value stays eager and says so (it used to crash the run)."""
+    write_module(
+        tmp_path,
+        {
+            "names.go": "package p\n\nvar sync, gosync, stdsync, syncpkg = 1, 2, 3, 4\n",
+            "re.go": 'package p\n\nimport "regexp"\n\nvar re = regexp.MustCompile(`x`)\n\nfunc F() bool { return re.MatchString("") }\n',
+        },
+    )
+    (finding,) = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    assert finding.fix is None
+    assert finding.message.endswith(
+        "not made lazy: sync, gosync, stdsync and syncpkg are all taken in re.go"
+    )

@@ -98,7 +98,8 @@ def test_parallel_and_inline_runs_agree(tmp_path: Path) -> None:
         )
     write(tmp_path, {"p3/broken.go": "package p3\n\nfunc ( {\n"})
     jobs = model.discover([tmp_path])
-    options = {"debug-imports": registry.get("debug-imports").resolve_options({}, "test")}
+    rule = registry.get("debug-imports")
+    options = ((rule, rule.resolve_options({}, "test")),)
     inline = engine.run(jobs, options, workers=1)
     pooled = engine.run(jobs, options, workers=2)
     assert inline.files == pooled.files == 81
@@ -119,33 +120,52 @@ def test_whole_file_ignore(tmp_path: Path) -> None:
         },
     )
     jobs = model.discover([tmp_path])
-    options = {"debug-imports": registry.get("debug-imports").resolve_options({}, "test")}
+    rule = registry.get("debug-imports")
+    options = ((rule, rule.resolve_options({}, "test")),)
     report = engine.run(jobs, options, workers=1)
     assert [(f.path.name, f.rule) for f in report.findings] == [("b.go", "debug-imports")]
 
 
-def test_a_crashing_rule_is_an_error_not_a_crash(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_crashing_rule_is_an_error_not_a_crash(tmp_path: Path) -> None:
     from codemod.rule import Rule, Safety
 
     def boom(pass_: object) -> None:
         raise RuntimeError("unexpected node")
 
     broken = Rule("broken", "s", "d", Safety.SAFE, "", boom)
-    real_get = registry.get
-    monkeypatch.setattr(
-        registry, "get", lambda rule_id: broken if rule_id == "broken" else real_get(rule_id)
-    )
     write(
         tmp_path,
         {"go.mod": "module example.com/c\n\ngo 1.22\n", "a.go": 'package a\n\nimport _ "expvar"\n'},
     )
-    options = {
-        "broken": {},
-        "debug-imports": registry.get("debug-imports").resolve_options({}, "t"),
-    }
+    debug = registry.get("debug-imports")
+    options = ((broken, {}), (debug, debug.resolve_options({}, "t")))
     report = engine.run(model.discover([tmp_path]), options, workers=1)
     assert [f.rule for f in report.findings] == ["debug-imports"]  # the other rule still ran
     (error,) = report.errors
     assert "rule broken failed on package a: RuntimeError('unexpected node')" in error.message
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expr"),
+    [
+        ("a.go", "package p\n", ""),
+        ("a_windows_amd64.go", "package p\n", "windows && amd64"),
+        ("a_linux.go", "//go:build !cgo || race\n\npackage p\n", "linux && (!cgo || race)"),
+        ("a.go", "// +build !windows\n\npackage p\n", "!windows"),
+        ("a.go", 'package p\n\nimport "C"\n', "cgo"),
+        ("a.go", '//go:build cgo && linux\n\npackage p\n\nimport "C"\n', "cgo && linux"),
+    ],
+)
+def test_the_constraint_a_file_is_built_under(name: str, source: str, expr: str) -> None:
+    assert model.GoFile.parse(Path(name), source.encode()).build_expr == expr
+
+
+def test_the_constraint_a_package_is_built_under() -> None:
+    def package(*names: str) -> model.Package:
+        files = [model.GoFile.parse(Path(n), b"package p\n") for n in names]
+        files.append(model.GoFile.parse(Path("x_test.go"), b"package p\n"))  # tests do not count
+        files.append(model.GoFile.parse(Path("gen.go"), b"//go:build ignore\n\npackage p\n"))
+        return model.Package(Path("."), "p", None, files)
+
+    assert package("a_linux.go", "b_linux.go").build_expr == "linux"
+    assert package("a_linux.go", "b.go").build_expr == ""

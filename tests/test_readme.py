@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -51,12 +52,28 @@ def test_readme_example(command: str, shown: str) -> None:
     assert _any_go(shell(f"{command} 2>&1").stdout) == _any_go(shown)
 
 
-def test_readme_rule_example_runs() -> None:
-    """The rule-writing example in the README is real code: run it."""
-    (block,) = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(), re.S)
-    namespace: dict[str, object] = {}
-    exec(compile(block, "README.md", "exec"), namespace)
-    assert namespace["RULE"].id == "env-at-init"  # type: ignore[attr-defined]
+EXAMPLE_RULE = REPO / "testdata" / "example-rule"
+
+
+def test_readme_shows_the_example_rule_and_its_test_as_they_are() -> None:
+    """The rule-writing section quotes a real rule kept outside the project, whole."""
+    blocks = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(), re.S)
+    assert blocks == [
+        (EXAMPLE_RULE / "cert_pool_at_init.py").read_text(),
+        (EXAMPLE_RULE / "test_cert_pool_at_init.py").read_text(),
+    ]
+
+
+def test_readme_example_rule_passes_its_tests_without_being_installed() -> None:
+    (command,) = re.findall(
+        r"```sh\n(pytest testdata/example-rule)\n```", (REPO / "README.md").read_text()
+    )
+    res = shell(command)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert re.search(r"\b2 passed\b", res.stdout)
+    assert "cert_pool_at_init" not in {
+        d.metadata["Name"] for d in importlib.metadata.distributions()
+    }
 
 
 def test_readme_main_job_ends_as_claimed() -> None:

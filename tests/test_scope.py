@@ -94,3 +94,43 @@ def test_reason_names_the_foreign_type() -> None:
 
 def test_not_a_key() -> None:
     assert key_of("map[any]int{1: re}") is None
+
+
+def test_reference_like_types_follow_the_packages_named_types() -> None:
+    source = "package p\n\ntype (\n\tm map[string]int\n\tn m\n\ts struct{}\n\tloop loop2\n\tloop2 loop\n)\n"
+    found = scope.PackageScope.of(
+        Package(Path("."), "p", None, [GoFile.parse(Path("p.go"), source.encode())])
+    )
+    assert [found.reference_like(t) for t in ("*s", "[]int", "func()", "chan int", "m", "n")] == [
+        True
+    ] * 6
+    assert [found.reference_like(t) for t in ("s", "int", "loop", "x.T")] == [False] * 4
+
+
+def test_package_vars_reads_single_specs_and_blocks_but_not_locals() -> None:
+    source = textwrap.dedent(
+        """\
+        package p
+
+        var a = 1
+
+        var (
+        	b, c int = 2, 3
+        	d string
+        )
+
+        func f() { var local = 4; _ = local }
+        """
+    )
+    file = GoFile.parse(Path("p.go"), source.encode())
+    found = [
+        (
+            [n.text.decode() for n in v.names if n.text],
+            [x.text.decode() for x in v.values if x.text],
+            v.type.text.decode() if v.type is not None and v.type.text else None,
+        )
+        for v in scope.package_vars(file)
+    ]
+    assert found == [(["a"], ["1"], None), (["b", "c"], ["2", "3"], "int"), (["d"], [], "string")]
+    second = list(scope.package_vars(file))[1].decl_of(1)
+    assert (second.name, second.kind, second.node.start_point) == ("c", scope.Kind.VAR, (5, 4))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codemod import syntax, typeexpr
+from codemod import typeexpr
 
 
 def test_one_type_under_two_aliases_is_one_type() -> None:
@@ -27,8 +27,16 @@ def test_what_cannot_be_read() -> None:
     assert typeexpr.read("map[string", {}) == "map[string does not parse as a type"
 
 
-def test_import_names_skip_blank_and_dot_imports() -> None:
-    root = syntax.parse(
-        b'package p\n\nimport (\n\t_ "embed"\n\t. "strings"\n\tre "regexp"\n\t"net/url"\n)\n'
-    ).root_node
-    assert typeexpr.import_names(root) == {"re": "regexp", "url": "net/url"}
+def test_name_parts() -> None:
+    def part(text: str, names: dict[str, str]) -> str:
+        t = typeexpr.read(text, names)
+        assert not isinstance(t, str)
+        return t.name_part()
+
+    assert part("*re.Regexp", {"re": "regexp"}) == "Regexp"
+    assert part("map[string]kind", {}) == "MapStringKind"
+    assert part("[]*u.URL", {"u": "net/url"}) == "SliceURL"
+    assert (
+        part("map[string]map[string][]*y.Thing", {"y": "example.com/y/v2"})
+        == "MapStringMapStringSlice"
+    )

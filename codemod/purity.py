@@ -1,0 +1,277 @@
+"""Purity facts: whether evaluating an expression later would give what it gives now.
+
+A rewrite that moves work from start-up to later (first use, a hook) must not change
+what the work computes or does. Without type information the answer is conservative:
+calls of standard functions known to compute only from their arguments, constants,
+literals and package variables that provably keep their first value are pure;
+registrations, file reads, other packages' variables and anything unknown are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from codemod import calls, imports, syntax, typeexpr, uses
+from codemod.model import GoFile, Package
+from codemod.scope import Decl, Kind, PackageScope, refers_to_package
+
+# Packages whose functions only compute from their arguments.
+PURE_PACKAGES = frozenset(
+    {
+        "strings",
+        "strconv",
+        "unicode",
+        "unicode/utf8",
+        "unicode/utf16",
+        "path",
+        "math",
+        "bytes",
+        "html",
+        "regexp",
+        "regexp/syntax",
+        "text/template",
+        "html/template",
+        "net/url",
+        "errors",
+        "sort",
+        "slices",
+        "maps",
+        "cmp",
+    }
+)  # fmt: only the Sprint family (PURE_FUNCS)
+PURE_FUNCS = frozenset({("fmt", "Sprint"), ("fmt", "Sprintf"), ("fmt", "Sprintln")})
+# Functions of pure packages that read files.
+FILE_READERS = frozenset(
+    {
+        ("text/template", "ParseFiles"),
+        ("text/template", "ParseGlob"),
+        ("html/template", "ParseFiles"),
+        ("html/template", "ParseGlob"),
+    }
+)
+FILE_METHODS = frozenset({"ParseFiles", "ParseGlob"})
+# Packages whose functions register something at start-up (net/http: only Handle*).
+REGISTRARS = frozenset(
+    {
+        "flag",
+        "expvar",
+        "database/sql",
+        "encoding/gob",
+        "image",
+        "github.com/prometheus/client_golang/prometheus",
+    }
+)
+HTTP_REGISTRARS = frozenset({"Handle", "HandleFunc"})
+# Standard-library package variables that programs change or that change under them.
+STD_VARIABLES = frozenset(
+    {
+        ("os", "Args"),
+        ("os", "Stdin"),
+        ("os", "Stdout"),
+        ("os", "Stderr"),
+        ("flag", "CommandLine"),
+        ("flag", "Usage"),
+        ("net/http", "DefaultClient"),
+        ("net/http", "DefaultServeMux"),
+        ("net/http", "DefaultTransport"),
+        ("time", "Local"),
+        ("log", "Default"),
+    }
+)
+LITERALS = frozenset(
+    {
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "int_literal",
+        "float_literal",
+        "rune_literal",
+        "true",
+        "false",
+    }
+)
+
+_METHOD_CALLS = "(call_expression function: (selector_expression operand: [(call_expression) (type_conversion_expression) (parenthesized_expression)] field: (field_identifier) @method))"
+_SELECTORS = "(selector_expression operand: (identifier) @pkg field: (field_identifier) @name) @sel"
+_IDENTS = "(identifier) @id"
+
+
+def _called(node: syntax.Node) -> bool:
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type == "call_expression"
+        and parent.child_by_field_name("function") == node
+    )
+
+
+class Purity:
+    """The purity facts of one package, memoised. `fine` are imported functions
+    ((path, name)) the caller knows to be pure, such as a rule's constructors."""
+
+    def __init__(
+        self, package: Package, scope: PackageScope, fine: Collection[tuple[str, str]] = ()
+    ) -> None:
+        self.package = package
+        self.scope = scope
+        self.fine = fine
+        self._funcs: dict[str, str] = {}  # function -> why impure
+        self._vars: dict[str, bool] = {}  # variable -> immutable
+
+    def impurity(
+        self,
+        file: GoFile,
+        node: syntax.Node,
+        lazy: Collection[str],
+        own: syntax.Node | None = None,
+        deferred_ok: bool = False,
+    ) -> tuple[str, set[str]]:
+        """Why evaluating `node` later could give another result than now ("" if it
+        cannot), and the `lazy` package variables it reads: those are built on first use,
+        so reading them is no impurity. `own` is the name of the declaration `node`
+        initializes (not a read). Inside func literals nothing runs at evaluation, so
+        with `deferred_ok` their bodies are not held against `node`."""
+        deferred = syntax.func_literal_ranges(node) if deferred_ok else []
+        deps: set[str] = set()
+        why = (
+            self._call_impurity(file, node, deferred)
+            or self._selector_impurity(file, node, deferred)
+            or self._name_impurity(file, node, lazy, own, deferred, deps)
+        )
+        return why, deps
+
+    def _call_impurity(
+        self, file: GoFile, node: syntax.Node, deferred: list[tuple[int, int]]
+    ) -> str:
+        for call, target in calls.imported_calls(file, node):
+            if syntax.inside(call, deferred):
+                continue
+            path, func = target.key
+            if path in REGISTRARS or (path == "net/http" and func in HTTP_REGISTRARS):
+                return f"calls {target.shown}, which registers at start-up and must stay eager"
+            if target.key in self.fine:
+                continue
+            if target.key in FILE_READERS:
+                return f"calls {target.shown}, which reads files: lazily that would happen at first use"
+            if path not in PURE_PACKAGES and target.key not in PURE_FUNCS:
+                return f"calls {target.shown}, whose result may differ at first use"
+        for caps in syntax.matches(_METHOD_CALLS, node):
+            method = syntax.text(caps["method"][0])
+            if method in FILE_METHODS and not syntax.inside(caps["method"][0], deferred):
+                return f"calls .{method}, which reads files: lazily that would happen at first use"
+        return ""
+
+    def _selector_impurity(
+        self, file: GoFile, node: syntax.Node, deferred: list[tuple[int, int]]
+    ) -> str:
+        """Reads of other packages' variables: only standard ones known to stay put."""
+        for caps in syntax.matches(_SELECTORS, node):
+            sel, pkg = caps["sel"][0], caps["pkg"][0]
+            if _called(sel):
+                continue
+            imported = calls.import_of(file, syntax.text(pkg))
+            if imported is None or not refers_to_package(file, pkg, self.scope):
+                continue
+            if syntax.inside(sel, deferred):
+                continue
+            name = syntax.text(caps["name"][0])
+            if not imports.is_std(imported) or (imported, name) in STD_VARIABLES:
+                return f"reads {syntax.text(pkg)}.{name}, which may be a variable that changes before first use"
+        return ""
+
+    def _name_impurity(
+        self,
+        file: GoFile,
+        node: syntax.Node,
+        lazy: Collection[str],
+        own: syntax.Node | None,
+        deferred: list[tuple[int, int]],
+        deps: set[str],
+    ) -> str:
+        """Calls of the package's functions and reads of its variables."""
+        for ident in syntax.captures(_IDENTS, node).get("id", []):
+            name = syntax.text(ident)
+            decl = self.scope.decls.get(name)
+            if decl is None or decl.node == own or not refers_to_package(file, ident, self.scope):
+                continue
+            if decl.kind is Kind.FUNC:
+                if _called(ident) and not syntax.inside(ident, deferred):
+                    why = self.func_impurity(name, lazy)
+                    if why:
+                        return f"calls {name}(), whose result may differ at first use ({why})"
+            elif decl.kind is Kind.VAR:
+                if name in lazy:
+                    deps.add(name)
+                elif not syntax.inside(ident, deferred) and not self.immutable(decl, lazy):
+                    return f"reads package variable {name}, which may change before first use"
+        return ""
+
+    def func_impurity(self, name: str, lazy: Collection[str] = ()) -> str:
+        """Why a package-level function's result may depend on when it runs ("" if pure)."""
+        if name in self._funcs:
+            return self._funcs[name]
+        self._funcs[name] = ""  # assume pure while deciding: recursion does not change it
+        decl = self.scope.decls[name]
+        func = decl.node.parent
+        body = func.child_by_field_name("body") if func is not None else None
+        why = "no body" if body is None else self.impurity(decl.file, body, lazy)[0]
+        self._funcs[name] = why
+        return why
+
+    def immutable(self, decl: Decl, lazy: Collection[str] = ()) -> bool:
+        """A package variable that keeps its first value: never assigned, address never
+        taken, of a basic type (no in-place change possible), with a pure initializer."""
+        if decl.name in self._vars:
+            return self._vars[decl.name]
+        self._vars[decl.name] = False  # a cycle is not proof
+        spec = decl.spec
+        exported = decl.name[:1].isupper() and self.package.name != "main"
+        value = spec.child_by_field_name("value") if spec is not None else None
+        declared = spec.child_by_field_name("type") if spec is not None else None
+        basic = (
+            declared is not None and syntax.text(declared) in typeexpr.BASIC
+        ) or self._basic_initializer(spec)
+        ok = (
+            not exported
+            and basic
+            and not uses.find(self.package, decl, self.scope).blocked
+            and (value is None or not self.impurity(decl.file, value, lazy, decl.node)[0])
+        )
+        self._vars[decl.name] = ok
+        return ok
+
+    def _basic_var(self, decl: Decl) -> bool:
+        """Whether a var is declared with a basic type, or undeclared with a basic value."""
+        declared = decl.spec.child_by_field_name("type") if decl.spec is not None else None
+        if declared is not None:
+            return syntax.text(declared) in typeexpr.BASIC
+        return self._basic_initializer(decl.spec)
+
+    def _basic_initializer(self, spec: syntax.Node | None) -> bool:
+        value = spec.child_by_field_name("value") if spec is not None else None
+        return (
+            value is not None
+            and len(value.named_children) == 1
+            and self.basic_value(value.named_children[0])
+        )
+
+    def basic_value(self, node: syntax.Node) -> bool:
+        """Whether an expression's value is certainly of a basic (immutable) type."""
+        node = calls.unparen(node)
+        if node.type in LITERALS:
+            return True
+        if node.type == "binary_expression":
+            return all(self.basic_value(c) for c in node.named_children)
+        if node.type == "identifier":
+            decl = self.scope.decls.get(syntax.text(node))
+            if decl is not None and decl.kind is Kind.CONST:
+                return True
+            return decl is not None and decl.kind is Kind.VAR and self._basic_var(decl)
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier":
+                decl = self.scope.decls.get(syntax.text(fn))
+                if decl is not None and decl.kind is Kind.FUNC and decl.node.parent is not None:
+                    result = decl.node.parent.child_by_field_name("result")
+                    return result is not None and syntax.text(result) in typeexpr.BASIC
+                return syntax.text(fn) in typeexpr.BASIC  # a conversion such as string(b)
+        return False

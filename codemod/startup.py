@@ -1,0 +1,124 @@
+"""What a package's start-up reads: the code that runs before main, and what it uses.
+
+Before main a package runs its `init()` functions and the initializers of its
+package-level vars, and through them every package function they call. A rule that
+defers a var's work (to first use, to a hook) gains nothing for a var that start-up
+reads anyway; and a var whose initializer is deferred stops being start-up itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from codemod import syntax
+from codemod.model import Package
+from codemod.scope import Kind, PackageScope, identifiers_in, refers_to_package
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """The top-level declaration a use sits in."""
+
+    kind: str  # "func", "init" or "var"
+    names: tuple[str, ...]  # the function's name, or the names the var spec declares
+    where: str  # "init() at a.go:3", "the initializer of x at a.go:5"
+
+
+@dataclass(frozen=True)
+class _Use:
+    name: str
+    owner: _Owner
+
+
+def read_at_startup(
+    package: Package, scope: PackageScope, deferred: Collection[str]
+) -> dict[str, str]:
+    """Which of the `deferred` package vars (those whose initializers would no longer run
+    at start-up) start-up still reads, each with where: an `init()` or the initializer
+    of a var not deferred, directly or through package functions it calls
+    ("init() at a.go:3 (through load)"). A var read there stays eager, so what its own
+    initializer reads is read at start-up too."""
+    lazy = set(deferred)
+    funcs = {n for n, d in scope.decls.items() if d.kind is Kind.FUNC and n != "init"}
+    found = _uses_by_owner(package, scope, lazy | funcs)
+    func_reads: dict[str, set[str]] = {}
+    func_calls: dict[str, set[str]] = {}
+    for use in found:
+        if use.owner.kind == "func":
+            target = func_reads if use.name in lazy else func_calls
+            target.setdefault(use.owner.names[0], set()).add(use.name)
+    read: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for use in found:
+            owner = use.owner
+            if owner.kind == "func" or (owner.kind == "var" and set(owner.names) & lazy):
+                continue  # a function body runs when called; a deferred initializer later
+            reached = (
+                {use.name}
+                if use.name in lazy
+                else {r for f in _reachable(use.name, func_calls) for r in func_reads.get(f, ())}
+            )
+            for name in reached & lazy:
+                via = "" if name == use.name else f" (through {use.name})"
+                read[name] = f"{owner.where}{via}"
+                lazy.discard(name)
+                changed = True
+    return read
+
+
+def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> list[_Use]:
+    """Each package-level use of `names` outside func literals in non-test files, with
+    the top-level declaration it sits in."""
+    out = []
+    for file in package.non_test_files():
+        for name, idents in identifiers_in(file, names).items():
+            for ident in idents:
+                owner = _owner(ident)
+                if owner is None or not refers_to_package(file, ident, scope):
+                    continue
+                kind, owner_names, line = owner
+                if kind == "init":
+                    where = f"init() at {file.path.name}:{line}"
+                else:
+                    where = (
+                        f"the initializer of {', '.join(owner_names)} at {file.path.name}:{line}"
+                    )
+                out.append(_Use(name, _Owner(kind, owner_names, where)))
+    return out
+
+
+def _owner(node: syntax.Node) -> tuple[str, tuple[str, ...], int] | None:
+    """The top-level declaration holding `node`, or None inside a func literal, a method
+    or a declaration of no interest (the var's own name, types, consts)."""
+    spec = None
+    for parent in syntax.ancestors(node):
+        if parent.type == "func_literal":
+            return None
+        if parent.type == "var_spec":
+            spec = parent
+        if parent.parent is not None and parent.parent.type == "source_file":
+            line = parent.start_point[0] + 1
+            if parent.type == "function_declaration":
+                name = syntax.text(parent.child_by_field_name("name") or parent)
+                return ("init", (), line) if name == "init" else ("func", (name,), line)
+            if parent.type == "var_declaration" and spec is not None:
+                value = spec.child_by_field_name("value")
+                if value is None or not (value.start_byte <= node.start_byte < value.end_byte):
+                    return None
+                names = tuple(syntax.text(n) for n in spec.children_by_field_name("name"))
+                return "var", names, spec.start_point[0] + 1
+            return None
+    return None
+
+
+def _reachable(start: str, calls: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        f = todo.pop()
+        if f not in seen:
+            seen.add(f)
+            todo += calls.get(f, ())
+    return seen

@@ -1,0 +1,143 @@
+"""Purity facts: what an expression gives later is what it gives now, or why not."""
+
+from __future__ import annotations
+
+import pytest
+
+from codemod import syntax
+from codemod.purity import Purity
+from codemod.scope import PackageScope
+from codemod.testing import package
+
+DECLS = """package p
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"example.com/y"
+)
+
+const k = "k"
+
+var (
+	fixed           = "a" + k
+	changed         = 1
+	pointed         = "x"
+	Exported        = "e"
+	typed    string = os.Getenv("T")
+	later           = regexp.MustCompile(k)
+)
+
+func set() {
+	changed = 2
+	_ = &pointed
+}
+
+func pureF(s string) string { return strings.ToUpper(s) + fixed }
+
+func impureF() string { return os.Getenv("X") }
+
+func rec(n int) int {
+	if n == 0 {
+		return 0
+	}
+	return rec(n - 1)
+}
+"""
+
+
+def purity(expr: str, fine: tuple[tuple[str, str], ...] = ()) -> tuple[Purity, syntax.Node]:
+    """The package's purity facts, and `expr` as the initializer of `var probe`."""
+    pkg = package({"p.go": DECLS + f"\nvar probe = {expr}\n"})
+    value = syntax.captures("(var_spec value: (expression_list (_) @v))", pkg.files[0].root)["v"][
+        -1
+    ]
+    return Purity(pkg, PackageScope.of(pkg), fine), value
+
+
+def why(expr: str, fine: tuple[tuple[str, str], ...] = (), deferred_ok: bool = True) -> str:
+    facts, value = purity(expr, fine)
+    return facts.impurity(facts.package.files[0], value, {"later"}, None, deferred_ok)[0]
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        'regexp.MustCompile("a" + k)',
+        "strings.ToUpper(fixed)",
+        'fmt.Sprintf("%d", 1)',
+        'pureF("a")',
+        "rec(3)",  # recursion is not held against it
+        'func() string { return os.Getenv("X") }',  # runs when called, not now
+        "later",  # a lazy value: a dependency, not an impurity
+    ],
+)
+def test_pure(expr: str) -> None:
+    assert why(expr) == ""
+
+
+@pytest.mark.parametrize(
+    ("expr", "reason"),
+    [
+        ('os.Getenv("X")', "calls os.Getenv, whose result may differ at first use"),
+        ("fmt.Println()", "calls fmt.Println, whose result may differ at first use"),
+        ('flag.String("a", "", "")', "calls flag.String, which registers at start-up"),
+        ('template.ParseFiles("t")', "calls template.ParseFiles, which reads files"),
+        (
+            'template.Must(template.New("t").ParseFiles("t"))',
+            "calls .ParseFiles, which reads files",
+        ),
+        ("y.New()", "calls y.New, whose result may differ at first use"),
+        ("y.V", "reads y.V, which may be a variable that changes before first use"),
+        ("len(os.Args)", "reads os.Args, which may be a variable"),
+        ("changed + 1", "reads package variable changed, which may change before first use"),
+        ("pointed", "reads package variable pointed"),
+        ("Exported", "reads package variable Exported"),
+        ("typed", "reads package variable typed"),
+        ("impureF()", "calls impureF(), whose result may differ at first use (calls os.Getenv,"),
+    ],
+)
+def test_impure(expr: str, reason: str) -> None:
+    assert why(expr).startswith(reason)
+
+
+def test_fine_calls_are_pure_but_registrars_never() -> None:
+    assert why("y.New()", fine=(("example.com/y", "New"),)) == ""
+    assert why('flag.String("a", "", "")', fine=(("flag", "String"),)).startswith(
+        "calls flag.String"
+    )
+
+
+def test_func_literals_count_unless_deferred_ok() -> None:
+    assert why('func() string { return os.Getenv("X") }', deferred_ok=False).startswith(
+        "calls os.Getenv"
+    )
+
+
+def test_lazy_values_read_are_returned() -> None:
+    facts, value = purity("later.String() + fixed")
+    assert facts.impurity(facts.package.files[0], value, {"later"}) == ("", {"later"})
+
+
+def test_immutable_and_basic_values() -> None:
+    facts, value = purity('string([]byte("b")) + pureF("c")')
+    decls = facts.scope.decls
+    assert [
+        facts.immutable(decls[n]) for n in ("fixed", "changed", "pointed", "Exported", "typed")
+    ] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    assert facts.basic_value(value)
+    slice_facts, slice_value = purity("[]string{k}")
+    assert not slice_facts.basic_value(slice_value)
+    assert facts.func_impurity("impureF").startswith("calls os.Getenv")
+    assert facts.func_impurity("pureF") == ""

@@ -1,0 +1,59 @@
+"""What a package's start-up reads: init bodies and eager initializers, through calls."""
+
+from __future__ import annotations
+
+from codemod import startup
+from codemod.scope import PackageScope
+from codemod.testing import package
+
+SOURCE = """package p
+
+var (
+	a = build()
+	b = build()
+	c = build()
+	d = build()
+	e = d
+	f = build()
+	g = build()
+	h = len(g)
+)
+
+var eager = helper()
+
+func build() map[string]int { return nil }
+
+func helper() int { return len(c) }
+
+func unused() int { return len(f) }
+
+func init() {
+	_ = b
+	_ = h
+	go func() { _ = a }()
+}
+"""
+
+
+def line(text: str) -> int:
+    return SOURCE.splitlines().index(text) + 1
+
+
+def test_read_at_startup_directly_through_calls_and_through_initializers_it_keeps_eager() -> None:
+    pkg = package({"p.go": SOURCE, "p_test.go": "package p\n\nfunc init() { _ = d }\n"})
+    read = startup.read_at_startup(pkg, PackageScope.of(pkg), set("abcdefgh"))
+    init = f"init() at p.go:{line('func init() {')}"
+    assert (
+        read
+        == {
+            "b": init,
+            "h": init,
+            "c": f"the initializer of eager at p.go:{line('var eager = helper()')} (through helper)",
+            "g": f"the initializer of h at p.go:{line('	h = len(g)')}",  # h stays eager
+        }
+    )  # a: in a func literal; d, e: deferred initializers; f: in a function start-up never calls; tests do not count
+
+
+def test_nothing_deferred_nothing_read() -> None:
+    pkg = package({"p.go": SOURCE})
+    assert startup.read_at_startup(pkg, PackageScope.of(pkg), set()) == {}

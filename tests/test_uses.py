@@ -1,0 +1,86 @@
+"""Every use of a package-level declaration, here and in importers, and what blocks a
+rewrite of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from codemod import uses
+from codemod.model import Package
+from codemod.scope import PackageScope, Use
+from codemod.testing import package
+
+LIB = """package m
+
+import "regexp"
+
+var Re = regexp.MustCompile(`x`)
+
+func match(s string) bool { return Re.MatchString(s) }
+"""
+
+
+def find(lib: str, importer: str | None = None) -> uses.Uses:
+    pkg = package({"m.go": lib})
+    importers: Callable[[], list[Package]] | None = None
+    if importer is not None:
+        q = package({"q.go": importer}, directory="/m/q")
+        importers = lambda: [q]  # noqa: E731
+    return uses.find(pkg, PackageScope.of(pkg).decls["Re"], PackageScope.of(pkg), importers)
+
+
+def test_reads_in_the_package_and_in_importers() -> None:
+    found = find(
+        LIB, 'package q\n\nimport lib "example.com/m"\n\nvar ok = lib.Re.MatchString("x")\n'
+    )
+    assert found.blocked == ""
+    assert [r.use for r in found.inside] == [Use.DECLARE, Use.READ]
+    assert [(r.file.path.name, r.line, r.use) for r in found.outside] == [("q.go", 5, Use.READ)]
+
+
+@pytest.mark.parametrize(
+    ("extra", "blocked"),
+    [
+        ("func set() { Re = nil }", "assigned at m.go:9"),
+        ("var p = &Re", "its address is taken at m.go:9"),
+        (
+            "var _ = regexp.Regexp{Re: 1}",
+            "cannot tell whether Re at m.go:9 is a map key or a struct field name: regexp.Regexp is declared in another package",
+        ),
+    ],
+)
+def test_uses_in_the_package_that_block(extra: str, blocked: str) -> None:
+    def unused() -> list[Package]:
+        raise AssertionError("importers are not loaded when the package's own uses block")
+
+    pkg = package({"m.go": LIB + "\n" + extra + "\n"})
+    scope = PackageScope.of(pkg)
+    assert uses.find(pkg, scope.decls["Re"], scope, unused).blocked == blocked
+
+
+@pytest.mark.parametrize(
+    ("importer", "blocked"),
+    [
+        (
+            'package q\n\nimport "example.com/m"\n\nfunc init() { m.Re = nil }\n',
+            "assigned in package q at q.go:5",
+        ),
+        (
+            'package q\n\nimport . "example.com/m"\n\nvar _ = Re\n',
+            "q/q.go in module example.com/m dot-imports the package",
+        ),
+        (
+            'package q\n\nimport "example.com/m"\n\nvar _ = m.Re +\n',
+            "q/q.go in module example.com/m imports the package but could not be parsed",
+        ),
+    ],
+)
+def test_uses_in_importers_that_block(importer: str, blocked: str) -> None:
+    assert find(LIB, importer).blocked == blocked
+
+
+def test_without_importers_only_the_package_is_read() -> None:
+    found = find(LIB)
+    assert found.blocked == "" and found.outside == []
