@@ -142,7 +142,7 @@ def run(
         for spec in (base, head):
             source, commit = _checkout(stack, directory, spec)
             binary = Path(tmp) / spec.label
-            _build(source, spec, settings.pkg, binary)
+            build(source, spec, settings.pkg, binary)
             variants.append(Variant(spec, commit, binary.stat().st_size))
             binaries.append((binary, source))
         total = settings.warmup + settings.runs
@@ -168,10 +168,14 @@ def _checkout(stack: ExitStack, directory: Path, spec: VariantSpec) -> tuple[Pat
     return tree / directory.relative_to(top), commit
 
 
-def _build(source: Path, spec: VariantSpec, pkg: str, binary: Path) -> None:
+def build(source: Path, spec: VariantSpec, pkg: str, binary: Path) -> None:
+    """Build `pkg` of `source` to `binary` as `spec` says; raises BenchError (a library
+    package, a failed build) with go's last lines."""
     name = gotool.package_name(source, pkg, spec.build_flags, spec.env)
     if name is not None and name != "main":
-        raise BenchError(f"{pkg} is package {name}, not a main package: bench runs a program")
+        raise BenchError(
+            f"{pkg} is package {name}, not a main package: only a program can be measured"
+        )
     result = gotool.build_binary(source, pkg, binary, spec.build_flags, spec.env)
     if not result.ok:
         tail = " ".join(result.stderr.strip().splitlines()[-3:])

@@ -25,9 +25,11 @@ from codemod import (
     gitops,
     gotool,
     model,
+    profile,
     registry,
     render,
     render_bench,
+    render_profile,
     workflow,
 )
 from codemod import changeset as cs
@@ -506,6 +508,81 @@ def _measuring() -> Iterator[Progress]:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+@cli.command("profile")
+@click.option("--pkg", required=True, help="The main package to build, e.g. ./cmd/server.")
+@click.option("--args", "args", default="", help='Arguments for each run, e.g. "-version".')
+@click.option(
+    "-n",
+    "runs",
+    type=click.IntRange(1, 10_000),
+    default=20,
+    show_default=True,
+    help="Measured runs.",
+)
+@click.option(
+    "--warmup",
+    type=click.IntRange(0, 1000),
+    default=3,
+    show_default=True,
+    help="Unmeasured runs first.",
+)
+@click.option(
+    "--ready", "ready", default="exit", show_default=True, help="exit | tcp:PORT | stdout:REGEX"
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a run may take to become ready.",
+)
+@click.option("--build-flags", default="", help="go build (and go list) flags, e.g. -mod=vendor.")
+@click.option(
+    "--env", "env", multiple=True, metavar="KEY=VALUE", help="Environment for building and running."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "dot", "mermaid"]),
+    default="text",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the result to FILE, not stdout."
+)
+def profile_cmd(
+    pkg: str,
+    args: str,
+    runs: int,
+    warmup: int,
+    ready: str,
+    timeout: float,
+    build_flags: str,
+    env: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Where start-up time goes: per package, per module, and the init graph."""
+    try:
+        settings = bench.Settings(
+            pkg, tuple(shlex.split(args)), runs, warmup, bench.Ready.parse(ready), timeout
+        )
+        flags = shlex.split(build_flags)
+    except ValueError as exc:
+        raise InputFailure(str(exc)) from None
+    variables = _env_pairs(env, "--env")
+    signal.signal(signal.SIGTERM, _interrupt)  # the temporary binary is removed on SIGTERM too
+    with render.progress_bar("profiling") as progress:
+        result = profile.run(Path.cwd(), settings, flags, variables, progress)
+    if output:
+        workflow.write_text(Path(output), render_profile.render(result, fmt))
+        render.err.print(f"wrote the {fmt} profile to {output}", markup=False)
+    elif fmt == "text":
+        render_profile.text(result, render.wide())
+    else:
+        render.emit(render_profile.render(result, fmt))
+    sys.exit(EXIT_CLEAN)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -130,10 +130,10 @@ def describe() -> str:
     return f"{version()} ({go_binary()})"
 
 
-def settings(directory: Path, *names: str) -> dict[str, str]:
-    """`go env` values as the user's build in `directory` sees them (environment,
-    `go env -w` file, and defaults)."""
-    values = run(["env", *names], cwd=directory).stdout.splitlines()
+def settings(directory: Path, *names: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`go env` values as the user's build in `directory` sees them (environment and
+    `env`, `go env -w` file, and defaults)."""
+    values = run(["env", *names], cwd=directory, env=env).stdout.splitlines()
     values += [""] * (len(names) - len(values))  # `go env` failed: as if unset
     return dict(zip(names, values[: len(names)], strict=True))
 
@@ -409,11 +409,9 @@ def import_graph(directory: Path) -> tuple[str, dict[str, tuple[str, ...]]] | No
     result = run(["list", "-deps", "-json=ImportPath,Imports,Error,DepsErrors", "."], directory)
     if not result.ok:
         return None
-    decoder, text, at = json.JSONDecoder(), result.stdout, 0
     edges: dict[str, tuple[str, ...]] = {}
     root = ""
-    while (at := _skip_space(text, at)) < len(text):
-        package, at = decoder.raw_decode(text, at)
+    for package in _json_stream(result.stdout):
         if package.get("Error") or package.get("DepsErrors"):
             return None
         root = package["ImportPath"]  # -deps lists the named package last
@@ -421,7 +419,96 @@ def import_graph(directory: Path) -> tuple[str, dict[str, tuple[str, ...]]] | No
     return (root, edges) if root else None
 
 
+def _json_stream(text: str) -> Iterator[dict[str, Any]]:
+    """The objects of `go list -json`'s output: a stream of documents, not an array."""
+    decoder, at = json.JSONDecoder(), 0
+    while (at := _skip_space(text, at)) < len(text):
+        doc, at = decoder.raw_decode(text, at)
+        yield doc
+
+
 def _skip_space(text: str, at: int) -> int:
     while at < len(text) and text[at].isspace():
         at += 1
     return at
+
+
+@dataclass(frozen=True)
+class ListedModule:
+    """The module a listed package belongs to, as `go list` reports it."""
+
+    path: str
+    version: str  # "" for the main module (and a workspace's modules)
+    main: bool
+    dir: Path | None  # None when vendored (-mod=vendor): the package's own dir says where
+    replace: str | None  # what a `replace` points at: "./dir" or "example.com/fork v1.2.0"
+
+
+@dataclass(frozen=True)
+class ListedPackage:
+    """One package of a build, from `go list -deps -json`."""
+
+    import_path: str
+    name: str
+    dir: Path | None
+    standard: bool
+    module: ListedModule | None  # None for the standard library (and GOPATH mode)
+    imports: tuple[str, ...]
+    go_files: tuple[str, ...]
+    cgo_files: tuple[str, ...]
+    error: str | None = None
+
+
+_DEPS_FIELDS = "ImportPath,Name,Dir,Standard,Module,Imports,GoFiles,CgoFiles,Error"
+
+
+def list_deps(
+    directory: Path,
+    patterns: Sequence[str],
+    flags: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    tolerate_errors: bool = False,
+) -> list[ListedPackage]:
+    """The packages `patterns` build, with everything they import, for the build `flags`
+    and `env` (`go list -deps -json`), dependencies first and the named packages last.
+    Raises when go cannot list them, unless `tolerate_errors` (`-e`: a package go cannot
+    find is listed with its `error`)."""
+    args = ["list", "-deps", f"-json={_DEPS_FIELDS}", *flags, *(["-e"] if tolerate_errors else [])]
+    args += ["--", *patterns]
+    result = run(args, cwd=directory, env=env)
+    if not result.ok:
+        lines = [ln.strip() for ln in result.stderr.splitlines() if ln.strip()]
+        raise GoToolError(
+            f"{directory}: go list {' '.join(patterns)}: {lines[-1] if lines else 'failed'}"
+        )
+    return [_listed_package(doc) for doc in _json_stream(result.stdout)]
+
+
+def _listed_package(doc: dict[str, Any]) -> ListedPackage:
+    module = doc.get("Module")
+    error = doc.get("Error")
+    return ListedPackage(
+        import_path=doc["ImportPath"],
+        name=doc.get("Name", ""),
+        dir=Path(doc["Dir"]) if doc.get("Dir") else None,
+        standard=bool(doc.get("Standard")),
+        module=_listed_module(module) if module else None,
+        imports=tuple(doc.get("Imports") or ()),
+        go_files=tuple(doc.get("GoFiles") or ()),
+        cgo_files=tuple(doc.get("CgoFiles") or ()),
+        error=error.get("Err") if error else None,
+    )
+
+
+def _listed_module(doc: dict[str, Any]) -> ListedModule:
+    replace = doc.get("Replace")
+    target = None
+    if replace:
+        target = " ".join(filter(None, (replace.get("Path"), replace.get("Version"))))
+    return ListedModule(
+        path=doc["Path"],
+        version=doc.get("Version", ""),
+        main=bool(doc.get("Main")),
+        dir=Path(doc["Dir"]) if doc.get("Dir") else None,
+        replace=target,
+    )

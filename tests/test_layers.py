@@ -45,7 +45,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "codemod.summary",
         },
     ),
-    ("workflow", {"codemod.workflow"}),
+    ("workflow", {"codemod.workflow", "codemod.profile"}),
     ("cli", {"codemod.cli", "codemod.testing"}),
 ]
 # Side services: used only by the engine and above; they may use the engine's layer.
@@ -55,6 +55,7 @@ SIDE = {
     "codemod.bench",
     "codemod.render",
     "codemod.render_bench",
+    "codemod.render_profile",
     "codemod.inittrace",
     "codemod.stats",
 }

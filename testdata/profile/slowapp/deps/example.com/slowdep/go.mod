@@ -1,0 +1,3 @@
+module example.com/slowdep
+
+go 1.22
