@@ -45,7 +45,8 @@ LAYERS: list[tuple[str, set[str]]] = [
             "codemod.summary",
         },
     ),
-    ("workflow", {"codemod.workflow", "codemod.profile"}),
+    # render_profile renders the profile's own types (codemod.profile), so it stands beside it
+    ("workflow", {"codemod.workflow", "codemod.profile", "codemod.render_profile"}),
     ("cli", {"codemod.cli", "codemod.testing"}),
 ]
 # Side services: used only by the engine and above; they may use the engine's layer.
@@ -55,7 +56,8 @@ SIDE = {
     "codemod.bench",
     "codemod.render",
     "codemod.render_bench",
-    "codemod.render_profile",
+    "codemod.render_html",
+    "codemod.graphs",
     "codemod.inittrace",
     "codemod.stats",
 }
