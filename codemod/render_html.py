@@ -24,7 +24,7 @@ from codemod.render_bench import _ms
 
 BARS = 25  # packages in the bar chart
 GRAPH_NODES = 40  # packages drawn in the init graph; the rest are collapsed
-ROW_NODES = 8  # a graph layer wider than this wraps onto more rows
+ROW_WIDTH = 1150  # px: a wider graph layer wraps onto more rows (fits a 1280 px window)
 
 ORIGIN_COLOURS = {  # bars and the graph's origin stripe
     "main": "#3182bd",
@@ -420,7 +420,7 @@ def collapse(doc: Doc, limit: int) -> tuple[list[Node], list[tuple[str, str]], d
 
 def layout(nodes: Sequence[Node], edges: Sequence[tuple[str, str]]) -> None:
     """Layers by the longest path from the roots (importers above what they import), each
-    layer ordered by the barycentre of its neighbours, wrapped at ROW_NODES per row."""
+    layer ordered by the barycentre of its neighbours, wrapped at ROW_WIDTH."""
     by_path = {n.path: n for n in nodes}
     importers: dict[str, list[str]] = {n.path: [] for n in nodes}
     for a, b in edges:
@@ -470,9 +470,17 @@ def _barycentre(
 
 
 def _rows(layers: Sequence[Sequence[Node]]) -> list[list[Node]]:
-    return [
-        list(layer[i : i + ROW_NODES]) for layer in layers for i in range(0, len(layer), ROW_NODES)
-    ]
+    """Each layer as rows no wider than ROW_WIDTH (a node wider than that alone)."""
+    rows: list[list[Node]] = []
+    for layer in layers:
+        row: list[Node] = []
+        for n in layer:
+            if row and sum(m.width + GAP_X for m in row) + n.width > ROW_WIDTH:
+                rows.append(row)
+                row = []
+            row.append(n)
+        rows.append(row)
+    return rows
 
 
 def _svg(nodes: Sequence[Node], edges: Sequence[tuple[str, str]]) -> str:

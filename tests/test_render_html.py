@@ -437,3 +437,15 @@ def test_made_up_findings_stay_text_in_the_browser(tmp_path: Path) -> None:
     dom, messages = browse(page, tmp_path, "--dump-dom")
     assert messages == [] and "<script" not in dom
     assert '&lt;script&gt;alert("x")&lt;/script&gt; table &amp; more' in dom
+
+
+def test_a_wide_layer_wraps_to_the_page() -> None:
+    names = [f"example.com/dep/wide/package{i}" for i in range(30)] + ["example.com/app"]
+    packages = [_pkg(n, 0.1 + i, i) for i, n in enumerate(names)]
+    doc = made_profile(packages, [("example.com/app", n) for n in names[:-1]])
+    nodes, edges, _ = render_html.collapse(doc, 40)
+    render_html.layout(nodes, edges)
+    assert {n.layer for n in nodes} == {0, 1} and len(edges) == 30
+    right = max(n.x + n.width for n in nodes)
+    assert right <= render_html.ROW_WIDTH + render_html.PAD
+    assert len({n.y for n in nodes if n.layer == 1}) > 2  # 30 boxes: several rows
