@@ -22,7 +22,7 @@ from typing import Any
 from codemod.graphs import init_edges
 from codemod.render_bench import _ms
 
-BARS = 25  # packages in the bar chart
+BARS = 15  # packages in the bar chart (as many as the text and Markdown tables)
 GRAPH_NODES = 40  # packages drawn in the init graph; the rest are collapsed
 ROW_WIDTH = 1150  # px: a wider graph layer wraps onto more rows (fits a 1280 px window)
 
@@ -294,7 +294,7 @@ def _findings(doc: Doc) -> str:
         for f in p.get("findings") or ():
             rows.append(_finding_row(p, f))
     if not rows:
-        return '<p class="note">No findings: the rules found nothing to fix in the linked packages.</p>'
+        return '<p class="note">No findings in this profile.</p>'
     head = "<th>package</th><th>init ms</th><th>saving ms</th><th>rule</th><th>fix</th><th>where</th><th>message</th>"
     return (
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"

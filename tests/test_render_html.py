@@ -230,6 +230,8 @@ def test_a_big_graph_keeps_the_costliest_and_says_what_it_collapsed() -> None:
     assert set(edges) == expected
     page = render_html.html_text(doc)
     assert "The 40 costliest of the 130 packages with init work" in page
+    assert "The 15 costliest of the 130 packages with init work (the rest" in page
+    assert re.search(r'<tr><td class="mono">example.com/dep/p7</td><td class="bars">', page)
     assert "in the 90 others, collapsed" in page
     assert page.count("<g><title>") == 40
 
