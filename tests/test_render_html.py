@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from codemod import profile, render_html, render_profile
+from tests.conftest import REPO
 from tests.test_cli import run
 from tests.test_profile import DEP, SLOWAPP, one_line_error, strict_json
 
@@ -451,3 +452,13 @@ def test_a_wide_layer_wraps_to_the_page() -> None:
     right = max(n.x + n.width for n in nodes)
     assert right <= render_html.ROW_WIDTH + render_html.PAD
     assert len({n.y for n in nodes if n.layer == 1}) > 2  # 30 boxes: several rows
+
+
+def test_the_readme_shows_a_picture_of_the_report() -> None:
+    picture = re.search(
+        r"!\[[^\]]*HTML report[^\]]*\]\(([^)]+\.png)\)", (REPO / "README.md").read_text()
+    )
+    assert picture, "no picture of the HTML report in the README"
+    png = REPO / picture.group(1)
+    assert png.stat().st_size < 200_000
+    assert len(set(png_pixels(png.read_bytes()))) > 50
