@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 
 
 def init_edges(order: Sequence[str], imports: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
-    """The init dependency graph among the packages with init work (`order`, the real init
-    order): importer -> imported when the importer imports it directly or through packages
-    with no init work, transitively reduced (an edge implied by a longer path is left out).
-    Every edge points to a package initialised earlier."""
+    """The graph among the packages of `order` (in init order, imports first: the packages
+    with init work, or the ones a report keeps): importer -> imported when the importer
+    imports it directly or through packages not in `order`, transitively reduced (an edge
+    implied by a longer path is left out). Every edge points to a package earlier in
+    `order`."""
     traced = set(order)
     nearest: dict[str, frozenset[str]] = {}
 
