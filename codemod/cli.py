@@ -29,6 +29,7 @@ from codemod import (
     registry,
     render,
     render_bench,
+    render_html,
     render_profile,
     workflow,
 )
@@ -545,11 +546,16 @@ def _interrupt(signum: int, frame: object) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown", "dot", "mermaid"]),
+    type=click.Choice(["text", "json", "markdown", "html", "dot", "mermaid"]),
     default="text",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write the result to FILE, not stdout."
+)
+@click.option(
+    "--compare",
+    metavar="OTHER.json",
+    help="With --format html: before/after bars against an earlier --format json output.",
 )
 def profile_cmd(
     pkg: str,
@@ -562,26 +568,35 @@ def profile_cmd(
     env: tuple[str, ...],
     fmt: str,
     output: str | None,
+    compare: str | None,
 ) -> None:
     """Where start-up time goes: per package, per module, and the init graph."""
+    if compare is not None and fmt != "html":
+        raise InputFailure(f"--compare {compare}: only --format html draws a comparison")
     try:
         settings = bench.Settings(
             pkg, tuple(shlex.split(args)), runs, warmup, bench.Ready.parse(ready), timeout
         )
         flags = shlex.split(build_flags)
+        before = render_html.load_document(Path(compare)) if compare is not None else None
     except ValueError as exc:
         raise InputFailure(str(exc)) from None
     variables = _env_pairs(env, "--env")
     signal.signal(signal.SIGTERM, _interrupt)  # the temporary binary is removed on SIGTERM too
     with render.progress_bar("profiling") as progress:
         result = profile.run(Path.cwd(), settings, flags, variables, progress)
-    if output:
-        workflow.write_text(Path(output), render_profile.render(result, fmt))
-        render.err.print(f"wrote the {fmt} profile to {output}", markup=False)
-    elif fmt == "text":
+    if fmt == "text" and not output:
         render_profile.text(result, render.wide())
+        sys.exit(EXIT_CLEAN)
+    if fmt == "html":
+        page = render_html.html_text(render_profile.as_dict(result), before)
     else:
-        render.emit(render_profile.render(result, fmt))
+        page = render_profile.render(result, fmt)
+    if output:
+        workflow.write_text(Path(output), page)
+        render.err.print(f"wrote the {fmt} profile to {output}", markup=False)
+    else:
+        render.emit(page)
     sys.exit(EXIT_CLEAN)
 
 

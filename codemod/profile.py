@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from codemod import bench, gotool, inittrace
+from codemod.graphs import init_edges
 
 Origin = Literal["main", "dependency", "std", "unknown"]
 STD = "std"  # the module path the standard library's packages are reported under
@@ -443,41 +444,3 @@ def _chain(path: str, parents: Mapping[str, str | None]) -> tuple[str, ...]:
     while (parent := parents[chain[-1]]) is not None:
         chain.append(parent)
     return tuple(reversed(chain))
-
-
-def init_edges(order: Sequence[str], imports: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
-    """The init dependency graph among the packages with init work (`order`, the real init
-    order): importer -> imported when the importer imports it directly or through packages
-    with no init work, transitively reduced (an edge implied by a longer path is left out).
-    Every edge points to a package initialised earlier."""
-    traced = set(order)
-    nearest: dict[str, frozenset[str]] = {}
-
-    def reach(pkg: str) -> frozenset[str]:
-        """The traced packages `pkg` imports directly or through untraced ones (imports
-        are acyclic)."""
-        found: set[str] = set()
-        for child in imports.get(pkg, ()):
-            if child in traced:
-                found.add(child)
-                continue
-            if child not in nearest:
-                nearest[child] = reach(child)
-            found |= nearest[child]
-        return frozenset(found)
-
-    successors = {pkg: reach(pkg) for pkg in order}
-    below: dict[str, set[str]] = {}  # every traced package reachable from pkg
-    for pkg in order:  # imports come first in init order
-        below[pkg] = set()
-        for child in successors[pkg]:
-            below[pkg] |= {child} | below.get(child, set())
-    edges = []
-    for pkg in order:
-        for child in sorted(successors[pkg]):
-            implied = any(
-                child in below.get(other, ()) for other in successors[pkg] if other != child
-            )
-            if not implied:
-                edges.append((pkg, child))
-    return edges

@@ -57,6 +57,8 @@ SIDE = {
     "codemod.render_bench",
     "codemod.render_profile",
     "codemod.profile",
+    "codemod.render_html",
+    "codemod.graphs",
     "codemod.inittrace",
     "codemod.stats",
 }
