@@ -48,6 +48,18 @@ def wide() -> Console:
     return out if out.is_terminal else Console(file=out.file, width=180, highlight=False)
 
 
+def ms(value: float | None) -> str:
+    """Milliseconds as every report prints them: three decimals below 10 ms."""
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def pct(share: float) -> str:
+    """A share (0..1) as a percentage with one decimal."""
+    return f"{100 * share:.1f}%"
+
+
 def fix_label(finding: Finding) -> str:
     if finding.fix is None:
         return ""

@@ -13,12 +13,6 @@ from codemod.bench import PackageDelta, Result, Variant
 TOP = 15  # packages shown in the table and in Markdown
 
 
-def _ms(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
-
-
 def _count(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
@@ -48,8 +42,8 @@ def _summary_rows(result: Result) -> list[tuple[str, str, str, str]]:
     def row(name: str, cmp: stats.Comparison, unit: str = "ms") -> tuple[str, str, str, str]:
         return (
             name,
-            f"{_ms(cmp.base.median)} {unit} ±{cmp.base.spread_pct:.0f}%",
-            f"{_ms(cmp.head.median)} {unit} ±{cmp.head.spread_pct:.0f}%",
+            f"{render.ms(cmp.base.median)} {unit} ±{cmp.base.spread_pct:.0f}%",
+            f"{render.ms(cmp.head.median)} {unit} ±{cmp.head.spread_pct:.0f}%",
             cmp.verdict,
         )
 
@@ -81,8 +75,8 @@ def text(result: Result, warnings: list[str]) -> None:
     for d in top_packages(result):
         table.add_row(
             d.package,
-            _ms(d.base_clock_ms),
-            _ms(d.head_clock_ms),
+            render.ms(d.base_clock_ms),
+            render.ms(d.head_clock_ms),
             _change(d),
             f"{_count(d.base_bytes)} -> {_count(d.head_bytes)}",
             f"{_count(d.base_allocs)} -> {_count(d.head_allocs)}",
@@ -118,7 +112,7 @@ def markdown_text(result: Result, warnings: list[str]) -> str:
         "| package init | base ms | head ms | change | allocs |",
         "|---|---:|---:|---|---:|",
         *(
-            f"| `{d.package}` | {_ms(d.base_clock_ms)} | {_ms(d.head_clock_ms)} | {_change(d)} | "
+            f"| `{d.package}` | {render.ms(d.base_clock_ms)} | {render.ms(d.head_clock_ms)} | {_change(d)} | "
             f"{_count(d.base_allocs)} → {_count(d.head_allocs)} |"
             for d in top_packages(result)
         ),

@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from codemod.graphs import init_edges
-from codemod.render_bench import _ms
+from codemod.render import ms, pct
 
 BARS = 15  # packages in the bar chart (as many as the text and Markdown tables)
 GRAPH_NODES = 40  # packages drawn in the init graph; the rest are collapsed
@@ -35,10 +35,6 @@ ORIGIN_COLOURS = {  # bars and the graph's origin stripe
 BEFORE_COLOUR = "#c6dbef"
 
 Doc = Mapping[str, Any]
-
-
-def _pct(share: float) -> str:
-    return f"{100 * share:.1f}%"
 
 
 # ---------------------------------------------------------------------------- input
@@ -148,8 +144,8 @@ def _headline(doc: Doc, before: Doc | None) -> str:
         f"<code>{escape(run)}</code> · ready: {escape(str(doc.get('ready')))} · "
         f"{doc.get('runs')} runs after {doc.get('warmup')} warm-up · {escape(str(doc.get('go')))}"
         + (f" · build flags: <code>{escape(flags)}</code>" if flags else ""),
-        f"package init: <b>{_ms(doc['total_init_ms'])} ms</b> (median of the runs' sums of "
-        f"inittrace clock) · wall time, exec to ready: {_ms(doc.get('wall_ms', 0.0))} ms · "
+        f"package init: <b>{ms(doc['total_init_ms'])} ms</b> (median of the runs' sums of "
+        f"inittrace clock) · wall time, exec to ready: {ms(doc.get('wall_ms', 0.0))} ms · "
         f"binary: {doc.get('binary_bytes', 0):,} B",
     ]
     if before is not None:
@@ -157,7 +153,7 @@ def _headline(doc: Doc, before: Doc | None) -> str:
         lines.append(
             f"compared with <code>{escape(str(before.get('pkg', '?')))}</code> "
             f"({escape(str(before.get('go', '?')))}, {before.get('runs', '?')} runs): package "
-            f"init {_ms(was)} ms → {_ms(now)} ms {_change(was, now)}"
+            f"init {ms(was)} ms → {ms(now)} ms {_change(was, now)}"
         )
     return "<p>" + "<br>\n".join(lines) + "</p>"
 
@@ -258,12 +254,12 @@ def _bar_table(rows: Sequence[Bar], what: str, compare: bool, note: str) -> str:
 
 def _bar_row(bar: Bar, top: float, compare: bool) -> str:
     colour = ORIGIN_COLOURS.get(bar.origin, ORIGIN_COLOURS["unknown"])
-    bars = _bar_div(bar.now, top, colour, f"{bar.label}: {_ms(bar.now)} ms")
-    cells = f'<td class="num">{_ms(bar.now)}</td>'
+    bars = _bar_div(bar.now, top, colour, f"{bar.label}: {ms(bar.now)} ms")
+    cells = f'<td class="num">{ms(bar.now)}</td>'
     if compare:
         was = bar.was or 0.0
-        bars = _bar_div(was, top, BEFORE_COLOUR, f"before: {_ms(was)} ms") + bars
-        cells += f'<td class="num">{_ms(was)}</td><td class="num">{_change(was, bar.now)}</td>'
+        bars = _bar_div(was, top, BEFORE_COLOUR, f"before: {ms(was)} ms") + bars
+        cells += f'<td class="num">{ms(was)}</td><td class="num">{_change(was, bar.now)}</td>'
     return f'<tr><td class="mono">{escape(bar.label)}</td><td class="bars">{bars}</td>{cells}</tr>'
 
 
@@ -305,10 +301,10 @@ def _findings(doc: Doc) -> str:
 
 def _finding_row(package: Doc, finding: Doc) -> str:
     saving = package.get("estimated_saving_ms")
-    saved = _ms(saving) if isinstance(saving, (int, float)) else "-"
+    saved = ms(saving) if isinstance(saving, (int, float)) else "-"
     cells = [
         f'<td class="mono">{escape(package["path"])}</td>',
-        f'<td class="num">{_ms(package["init_ms"])}</td>',
+        f'<td class="num">{ms(package["init_ms"])}</td>',
         f'<td class="num">{saved}</td>',
         f"<td>{escape(str(finding.get('rule', '')))}</td>",
         f"<td>{escape(str(finding.get('fix') or '-'))}</td>",
@@ -340,8 +336,8 @@ def _critical_path(doc: Doc) -> str:
         return '<p class="note">No package init time was measured.</p>'
     rows = [
         f'<tr><td class="num">{i}</td><td class="mono">{escape(s["path"])}</td>'
-        f'<td class="num">{_ms(s["init_ms"])}</td><td class="num">{_pct(s["share"])}</td>'
-        f'<td class="num">{_pct(s["cumulative_share"])}</td>'
+        f'<td class="num">{ms(s["init_ms"])}</td><td class="num">{pct(s["share"])}</td>'
+        f'<td class="num">{pct(s["cumulative_share"])}</td>'
         f'<td class="mono">{escape(" > ".join(s.get("chain", ())))}</td></tr>'
         for i, s in enumerate(steps, 1)
     ]
@@ -384,7 +380,7 @@ def _graph(doc: Doc, limit: int = GRAPH_NODES) -> str:
     layout(nodes, edges)
     note = (
         f"The {len(nodes)} costliest of the {len(order)} packages with init work "
-        f"({_ms(sum(hidden.values()))} ms in the {len(hidden)} others, collapsed: an arrow "
+        f"({ms(sum(hidden.values()))} ms in the {len(hidden)} others, collapsed: an arrow "
         "may go through them)."
         if hidden
         else f"All {len(order)} packages with init work."
@@ -521,7 +517,7 @@ def _node(n: Node, top: float) -> str:
     cx, cy = n.x + n.width / 2, n.y + n.height / 2
     stripe = ORIGIN_COLOURS.get(n.origin, ORIGIN_COLOURS["unknown"])
     return (
-        f"<g><title>{escape(n.path)}: {_ms(n.init_ms)} ms, {_pct(n.share)} ({escape(n.origin)})</title>"
+        f"<g><title>{escape(n.path)}: {ms(n.init_ms)} ms, {pct(n.share)} ({escape(n.origin)})</title>"
         f'<rect x="{n.x:.1f}" y="{n.y:.1f}" width="{n.width:.1f}" height="{n.height:.1f}" rx="4" '
         f'fill="{fill}" {stroke}/>'
         f'<rect x="{n.x + 1.5:.1f}" y="{n.y + 1.5:.1f}" width="5" height="{n.height - 3:.1f}" '
@@ -535,7 +531,7 @@ def _node(n: Node, top: float) -> str:
 def _node_lines(n: Node) -> tuple[str, str]:
     """The path (its end, when long: the full path is the node's tooltip) and the time."""
     label = n.path if len(n.path) <= LABEL_CHARS else "…" + n.path[-(LABEL_CHARS - 1) :]
-    return label, f"{_ms(n.init_ms)} ms · {_pct(n.share)}"
+    return label, f"{ms(n.init_ms)} ms · {pct(n.share)}"
 
 
 def _heat_colour(heat: float) -> str:

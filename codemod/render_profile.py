@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codemod.profile import ModuleProfile, PackageProfile, Profile
+from codemod.render import ms, pct
 
 TOP = 15  # packages and modules shown in text and Markdown
 
@@ -21,14 +22,6 @@ _ORIGIN_COLOURS = {  # dot and Mermaid fill colours
     "unknown": "#ffffff",
 }
 _CRITICAL = "#d62728"
-
-
-def _ms(value: float) -> str:
-    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
-
-
-def _pct(share: float) -> str:
-    return f"{100 * share:.1f}%"
 
 
 def _count(value: float) -> str:
@@ -61,8 +54,8 @@ def _headline(profile: Profile) -> list[str]:
     return [
         f"{run} · ready: {profile.ready} · {profile.runs} runs after {profile.warmup} warm-up "
         f"· {profile.go}{flags}",
-        f"package init: {_ms(profile.total_init_ms)} ms (median of the runs' sums of inittrace "
-        f"clock) · wall time, exec to ready: {_ms(profile.wall_ms)} ms · binary: "
+        f"package init: {ms(profile.total_init_ms)} ms (median of the runs' sums of inittrace "
+        f"clock) · wall time, exec to ready: {ms(profile.wall_ms)} ms · binary: "
         f"{profile.binary_bytes:,} B",
     ]
 
@@ -70,8 +63,8 @@ def _headline(profile: Profile) -> list[str]:
 def _critical_lines(profile: Profile, code: str = "") -> list[str]:
     """One line per step; `code` quotes package paths (Markdown's backtick)."""
     return [
-        f"{i}. {code}{s.path}{code}  {_ms(s.init_ms)} ms  {_pct(s.share)}  "
-        f"(cumulative {_pct(s.cumulative_share)})  via {' > '.join(s.chain)}"
+        f"{i}. {code}{s.path}{code}  {ms(s.init_ms)} ms  {pct(s.share)}  "
+        f"(cumulative {pct(s.cumulative_share)})  via {' > '.join(s.chain)}"
         for i, s in enumerate(profile.critical_path, 1)
     ]
 
@@ -84,7 +77,7 @@ def text(profile: Profile, console: Console) -> None:
     for line in _headline(profile):
         console.print(line, markup=False)
     packages = Table(
-        title=f"top packages by init time (median inittrace clock; of {_ms(profile.attributed_ms)} ms)",
+        title=f"top packages by init time (median inittrace clock; of {ms(profile.attributed_ms)} ms)",
         title_justify="left",
     )
     for col in ("package", "origin", "module", "ms", "share", "bytes", "allocs"):
@@ -95,8 +88,8 @@ def text(profile: Profile, console: Console) -> None:
             p.path,
             p.origin,
             _module_name(p),
-            _ms(p.init_ms),
-            _pct(_share_of(profile, p.init_ms)),
+            ms(p.init_ms),
+            pct(_share_of(profile, p.init_ms)),
             _count(p.bytes),
             _count(p.allocs),
         )
@@ -110,8 +103,8 @@ def text(profile: Profile, console: Console) -> None:
             _module_name(m),
             m.version or "-",
             m.origin,
-            _ms(m.init_ms),
-            _pct(m.share),
+            ms(m.init_ms),
+            pct(m.share),
             _package_counts(m, profile),
         )
     console.print(mods)
@@ -134,16 +127,16 @@ def markdown_text(profile: Profile) -> str:
         "| package | origin | module | init ms | share | bytes | allocs |",
         "|---|---|---|---:|---:|---:|---:|",
         *(
-            f"| `{p.path}` | {p.origin} | `{_module_name(p)}` | {_ms(p.init_ms)} | "
-            f"{_pct(_share_of(profile, p.init_ms))} | {_count(p.bytes)} | {_count(p.allocs)} |"
+            f"| `{p.path}` | {p.origin} | `{_module_name(p)}` | {ms(p.init_ms)} | "
+            f"{pct(_share_of(profile, p.init_ms))} | {_count(p.bytes)} | {_count(p.allocs)} |"
             for p in top_packages(profile)
         ),
         "",
         "| module | version | origin | init ms | share | packages with init / linked |",
         "|---|---|---|---:|---:|---:|",
         *(
-            f"| `{_module_name(m)}` | {m.version or '-'} | {m.origin} | {_ms(m.init_ms)} | "
-            f"{_pct(m.share)} | {_package_counts(m, profile)} |"
+            f"| `{_module_name(m)}` | {m.version or '-'} | {m.origin} | {ms(m.init_ms)} | "
+            f"{pct(m.share)} | {_package_counts(m, profile)} |"
             for m in profile.modules[:TOP]
         ),
         "",
@@ -240,7 +233,7 @@ def _graph_nodes(profile: Profile) -> list[PackageProfile]:
 
 
 def _node_label(p: PackageProfile, profile: Profile, newline: str) -> str:
-    return f"{p.path}{newline}{_ms(p.init_ms)} ms · {_pct(_share_of(profile, p.init_ms))}"
+    return f"{p.path}{newline}{ms(p.init_ms)} ms · {pct(_share_of(profile, p.init_ms))}"
 
 
 def _dot_quote(text: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from codemod import profile, render_html, render_profile
+from codemod import profile, render, render_html, render_profile
 from tests.conftest import REPO
 from tests.test_cli import run
 from tests.test_profile import DEP, SLOWAPP, one_line_error, strict_json
@@ -418,7 +418,7 @@ def test_the_real_report_loads_in_a_browser(tmp_path: Path) -> None:
         assert f"<h2>{heading}</h2>" in dom
     assert f"<title>{DEP}: " in dom and "before (the compared profile)" in dom
     total = strict_json(before.read_text())["total_init_ms"]
-    assert f"package init {render_profile._ms(total)} ms → " in dom
+    assert f"package init {render.ms(total)} ms → " in dom
     shot = tmp_path / "report.png"
     _, messages = browse(report, tmp_path, "--window-size=1280,1600", f"--screenshot={shot}")
     assert messages == []
