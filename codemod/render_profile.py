@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -33,6 +34,37 @@ def _pct(share: float) -> str:
 
 def _count(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def _saving(value: float | None) -> str:
+    return "-" if value is None else _ms(value)
+
+
+TOP_FINDINGS = 10
+
+
+def top_findings(
+    profile: Profile, count: int = TOP_FINDINGS
+) -> list[tuple[PackageProfile, dict[str, Any]]]:
+    """Findings of the packages with the largest estimated saving, fixable ones first."""
+    ranked = sorted(
+        (p for p in profile.packages if p.findings),
+        key=lambda p: (-(p.estimated_saving_ms or 0.0), -p.init_ms, p.path),
+    )
+    found = [
+        (p, f)
+        for p in ranked
+        for f in sorted(p.findings, key=lambda f: (f["fix"] == "none", f["file"], f["line"]))
+    ]
+    return found[:count]
+
+
+def _finding_lines(profile: Profile, code: str = "") -> list[str]:
+    return [
+        f"{i}. {code}{p.path}{code} {Path(f['file']).name}:{f['line']} {f['rule']} [{f['fix']}] "
+        f"(package saving {_saving(p.estimated_saving_ms)} ms, {p.saving_basis}): {f['message']}"
+        for i, (p, f) in enumerate(top_findings(profile), 1)
+    ]
 
 
 def top_packages(profile: Profile, count: int = TOP) -> list[PackageProfile]:
@@ -78,6 +110,10 @@ def _critical_lines(profile: Profile, code: str = "") -> list[str]:
 
 # ---------------------------------------------------------------------------- text
 
+_PACKAGE_COLUMNS = ("package", "origin", "module", "ms", "share", "bytes", "allocs")
+_MODULE_COLUMNS = ("module", "version", "origin", "ms", "share", "packages with init / linked")
+_EXPLAIN_COLUMNS = ("findings", "est. saving ms")
+
 
 def text(profile: Profile, console: Console) -> None:
     """Headline, the top packages and modules as tables, the critical path, warnings."""
@@ -87,8 +123,8 @@ def text(profile: Profile, console: Console) -> None:
         title=f"top packages by init time (median inittrace clock; of {_ms(profile.attributed_ms)} ms)",
         title_justify="left",
     )
-    for col in ("package", "origin", "module", "ms", "share", "bytes", "allocs"):
-        right = col in ("ms", "share", "bytes", "allocs")
+    for col in (*_PACKAGE_COLUMNS, *_EXPLAIN_COLUMNS):
+        right = col not in ("package", "origin", "module")
         packages.add_column(col, justify="right" if right else "left", no_wrap=True)
     for p in top_packages(profile):
         packages.add_row(
@@ -99,10 +135,12 @@ def text(profile: Profile, console: Console) -> None:
             _pct(_share_of(profile, p.init_ms)),
             _count(p.bytes),
             _count(p.allocs),
+            str(len(p.findings)),
+            _saving(p.estimated_saving_ms),
         )
     console.print(packages)
     mods = Table(title="top modules by init time (sum of their packages)", title_justify="left")
-    for col in ("module", "version", "origin", "ms", "share", "packages with init / linked"):
+    for col in (*_MODULE_COLUMNS, *_EXPLAIN_COLUMNS):
         right = col not in ("module", "version", "origin")
         mods.add_column(col, justify="right" if right else "left", no_wrap=True)
     for m in profile.modules[:TOP]:
@@ -113,10 +151,15 @@ def text(profile: Profile, console: Console) -> None:
             _ms(m.init_ms),
             _pct(m.share),
             _package_counts(m, profile),
+            str(m.findings),
+            _saving(m.estimated_saving_ms),
         )
     console.print(mods)
     console.print("critical path (costliest packages, cumulative share):", markup=False)
     for line in _critical_lines(profile) or ["(no package init time was measured)"]:
+        console.print(line, markup=False)
+    console.print("top findings (by estimated saving):", markup=False)
+    for line in _finding_lines(profile) or ["(the rules found nothing)"]:
         console.print(line, markup=False)
     for w in profile.warnings:
         console.print(f"warning: {w}", markup=False)
@@ -131,25 +174,31 @@ def markdown_text(profile: Profile) -> str:
         "",
         *(f"- {line}" for line in _headline(profile)),
         "",
-        "| package | origin | module | init ms | share | bytes | allocs |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| package | origin | module | init ms | share | bytes | allocs | findings | est. saving ms |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
         *(
             f"| `{p.path}` | {p.origin} | `{_module_name(p)}` | {_ms(p.init_ms)} | "
-            f"{_pct(_share_of(profile, p.init_ms))} | {_count(p.bytes)} | {_count(p.allocs)} |"
+            f"{_pct(_share_of(profile, p.init_ms))} | {_count(p.bytes)} | {_count(p.allocs)} | "
+            f"{len(p.findings)} | {_saving(p.estimated_saving_ms)} |"
             for p in top_packages(profile)
         ),
         "",
-        "| module | version | origin | init ms | share | packages with init / linked |",
-        "|---|---|---|---:|---:|---:|",
+        "| module | version | origin | init ms | share | packages with init / linked | findings | est. saving ms |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
         *(
             f"| `{_module_name(m)}` | {m.version or '-'} | {m.origin} | {_ms(m.init_ms)} | "
-            f"{_pct(m.share)} | {_package_counts(m, profile)} |"
+            f"{_pct(m.share)} | {_package_counts(m, profile)} | {m.findings} | "
+            f"{_saving(m.estimated_saving_ms)} |"
             for m in profile.modules[:TOP]
         ),
         "",
         "Critical path (costliest packages, cumulative share):",
         "",
         *_critical_lines(profile, code="`"),
+        "",
+        "Top findings (by estimated saving):",
+        "",
+        *_finding_lines(profile, code="`"),
     ]
     lines += [f"\n> warning: {w}" for w in profile.warnings]
     return "\n".join(lines) + "\n"
@@ -159,8 +208,7 @@ def markdown_text(profile: Profile) -> str:
 
 
 def as_dict(profile: Profile) -> dict[str, Any]:
-    """The document README documents. `findings` and `estimated_saving_ms` stay empty and
-    null until the rules explain each package."""
+    """The document README documents."""
     return {
         "pkg": profile.pkg,
         "args": list(profile.args),
@@ -185,6 +233,8 @@ def as_dict(profile: Profile) -> dict[str, Any]:
                 "init_ms": m.init_ms,
                 "share": m.share,
                 "packages": list(m.packages),
+                "findings": m.findings,
+                "estimated_saving_ms": m.estimated_saving_ms,
             }
             for m in profile.modules
         ],
@@ -222,6 +272,8 @@ def _package_dict(p: PackageProfile, profile: Profile) -> dict[str, Any]:
         "imports": list(p.imports),
         "findings": p.findings,
         "estimated_saving_ms": p.estimated_saving_ms,
+        "saving_basis": p.saving_basis,
+        "skipped": p.skipped,
     }
 
 
