@@ -40,31 +40,39 @@ def _saving(value: float | None) -> str:
     return "-" if value is None else _ms(value)
 
 
-TOP_FINDINGS = 10
+TOP_FINDING_PACKAGES = 5  # packages shown under "top findings"
+FINDINGS_PER_PACKAGE = 3  # ... with this many of their findings each
 
 
 def top_findings(
-    profile: Profile, count: int = TOP_FINDINGS
-) -> list[tuple[PackageProfile, dict[str, Any]]]:
-    """Findings of the packages with the largest estimated saving, fixable ones first."""
+    profile: Profile, count: int = TOP_FINDING_PACKAGES
+) -> list[tuple[PackageProfile, list[dict[str, Any]]]]:
+    """The packages with findings and the largest estimated saving (then init time), each
+    with its findings, fixable ones first."""
     ranked = sorted(
         (p for p in profile.packages if p.findings),
         key=lambda p: (-(p.estimated_saving_ms or 0.0), -p.init_ms, p.path),
     )
-    found = [
-        (p, f)
-        for p in ranked
-        for f in sorted(p.findings, key=lambda f: (f["fix"] == "none", f["file"], f["line"]))
+    return [
+        (p, sorted(p.findings, key=lambda f: (f["fix"] == "none", f["file"], f["line"])))
+        for p in ranked[:count]
     ]
-    return found[:count]
 
 
 def _finding_lines(profile: Profile, code: str = "") -> list[str]:
-    return [
-        f"{i}. {code}{p.path}{code} {Path(f['file']).name}:{f['line']} {f['rule']} [{f['fix']}] "
-        f"(package saving {_saving(p.estimated_saving_ms)} ms, {p.saving_basis}): {f['message']}"
-        for i, (p, f) in enumerate(top_findings(profile), 1)
-    ]
+    lines = []
+    for i, (p, found) in enumerate(top_findings(profile), 1):
+        lines.append(
+            f"{i}. {code}{p.path}{code}  {_ms(p.init_ms)} ms, estimated saving "
+            f"{_saving(p.estimated_saving_ms)} ms ({p.saving_basis}), {len(found)} finding(s)"
+        )
+        lines += [
+            f"   {Path(f['file']).name}:{f['line']} {f['rule']} [{f['fix']}] {f['message']}"
+            for f in found[:FINDINGS_PER_PACKAGE]
+        ]
+        if len(found) > FINDINGS_PER_PACKAGE:
+            lines.append(f"   ... and {len(found) - FINDINGS_PER_PACKAGE} more")
+    return lines
 
 
 def top_packages(profile: Profile, count: int = TOP) -> list[PackageProfile]:

@@ -45,7 +45,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "codemod.summary",
         },
     ),
-    ("workflow", {"codemod.workflow", "codemod.profile"}),
+    ("workflow", {"codemod.workflow"}),
     ("cli", {"codemod.cli", "codemod.testing"}),
 ]
 # Side services: used only by the engine and above; they may use the engine's layer.
@@ -56,6 +56,7 @@ SIDE = {
     "codemod.render",
     "codemod.render_bench",
     "codemod.render_profile",
+    "codemod.profile",
     "codemod.inittrace",
     "codemod.stats",
 }

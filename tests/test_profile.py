@@ -210,7 +210,10 @@ def test_dependency_findings_and_estimated_saving(slowapp: Path, measured: profi
         rf"│ {re.escape(DEP)} +│ dependency │ .* │ +1 │ +{dep.estimated_saving_ms:.3f} │", text
     )
     assert "top findings (by estimated saving)" in text
-    assert f"slowdep.go:{line} lazy-init [safe]" in text
+    assert f"   slowdep.go:{line} lazy-init [safe] patterns: " in text
+    assert re.search(
+        rf"1\. {re.escape(DEP)}  .* ms, estimated saving .* \(share\), 1 finding", text
+    )
 
 
 def test_standard_library_findings_are_real_and_unfixable(
