@@ -90,10 +90,12 @@ class Reach:
     fix_unlinked: bool = False  # keep the fixes of packages no program links
     # Set when the jobs are the packages of one program's build (`profile`), with its
     # import graph (import path -> imports): every package is linked; each is read as it
-    # is, wherever it lives (module cache, vendor/, GOROOT), read-only: no importer is
-    # loaded, the import graph is the program's, nothing is written (profile writes
-    # nothing); and each package's init work is reported (Report.init_work).
+    # is, wherever it lives (module cache, vendor/, GOROOT), read-only: the import graph
+    # is the program's, nothing is written (profile writes nothing), and importers are
+    # loaded only in the program's own modules (`own`), as scan loads them; and each
+    # package's init work is reported (Report.init_work).
     program: Mapping[str, tuple[str, ...]] | None = None
+    own: frozenset[Path] = frozenset()  # with `program`: the roots of its own modules
 
     def excluded(self, path: Path) -> bool:
         return any(config.excluded(path) for config in self.configs)
@@ -185,8 +187,10 @@ def _importer_loader(
     fix must rewrite them all; they carry the run's exclusions."""
 
     def load() -> list[Package]:
-        if package.module is None or package.is_external_test or reach.program is not None:
+        if package.module is None or package.is_external_test:
             return []
+        if reach.program is not None and package.module.root not in reach.own:
+            return []  # a dependency: its importers are anywhere, not only in this program
         own = package.import_path
         found = [p for p in siblings if p.is_external_test and _imports(p, own)]
         for module in reach.workspace.importers_of(package.module):

@@ -520,14 +520,17 @@ def explain(
 
     Every package of the build is scanned, with or without init work: a package with no
     inittrace line can still hold a blank import that links one that has. Read-only
-    (engine.Reach.program): no importer is loaded, nothing is written. A file that does
-    not parse is named in the package's `skipped`; the rest of the run goes on.
+    (engine.Reach.program): nothing is written, and importers are loaded only in the
+    program's own modules, as scan does. A file that does not parse is named in the
+    package's `skipped`; the rest of the run goes on.
     """
     config, selection = rules or load_config(directory)
     go = _go_line(profile.go)
-    jobs = [job for p in listed if (job := _job(p, goroot, go)) is not None]
+    pairs = [(job, p) for p in listed if (job := _job(p, goroot, go)) is not None]
+    jobs = [job for job, _ in pairs]
+    own = frozenset(job.module.root for job, p in pairs if job.module and _main(p))
     imports = {p.import_path: p.imports for p in listed}
-    reach = engine.Reach(configs=(config,), program=imports)
+    reach = engine.Reach(configs=(config,), program=imports, own=own)
     total = sum(len(j.files) for j in jobs)
     done = 0
 
@@ -572,6 +575,11 @@ def explain(
             + ", ".join(unread[:5])
             + (", ..." if len(unread) > 5 else "")
         )
+
+
+def _main(p: gotool.ListedPackage) -> bool:
+    """Whether the package is of the program's own module (or go.work's modules)."""
+    return p.module is not None and p.module.main
 
 
 def _go_line(version: str) -> tuple[int, int] | None:

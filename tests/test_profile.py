@@ -287,6 +287,24 @@ def test_a_removed_debug_import_saves_what_only_it_links(tmp_path: Path) -> None
     assert main.estimated_saving_ms == pytest.approx(0.040 + 0.030 + 0.020)
 
 
+def test_importers_are_loaded_in_the_programs_own_module(tmp_path: Path) -> None:
+    """As scan does: an exported table whose address another package of the module takes
+    cannot become a call, so it has no fix (without importers it would look fixable)."""
+    app = tmp_path / "slowapp"
+    shutil.copytree(SLOWAPP, app)
+    entries = "".join(f'\t"k{i}": "v{i}",\n' for i in range(40))
+    (app / "internal" / "names" / "big.go").write_text(
+        f"package names\n\n// Big is a big table.\nvar Big = map[string]string{{\n{entries}}}\n"
+    )
+    (app / "addr.go").write_text(
+        'package main\n\nimport "example.com/slowapp/internal/names"\n\nvar big = &names.Big\n'
+    )
+    result = _explained(app, [])
+    names = next(p for p in result.packages if p.path == f"{APP}/internal/names")
+    [finding] = names.findings
+    assert finding["fix"] == "none" and "addr.go" in finding["message"], finding["message"]
+
+
 def test_rule_options_come_from_the_users_config(tmp_path: Path) -> None:
     app = tmp_path / "slowapp"
     shutil.copytree(SLOWAPP, app)
