@@ -14,7 +14,14 @@ from codemod import gotool
 from tests.conftest import TESTDATA
 from tests.test_cli import run, tree_digest
 
-CASES = sorted(c for rule in TESTDATA.iterdir() if rule.name != "demo" for c in rule.iterdir())
+
+def _modules(root: Path) -> list[Path]:
+    """The outermost Go modules under `root`: each case, not the modules inside one."""
+    found = sorted(m.parent for m in root.rglob("go.mod") if "vendor" not in m.parts)
+    return [m for m in found if not any(o in m.parents for o in found)]
+
+
+CASES = [m for m in _modules(TESTDATA) if m != TESTDATA / "demo"]
 TREES = [TESTDATA / "demo", *CASES]
 
 
