@@ -21,9 +21,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from codemod import buildtags, gotool, imports, suppress
+from codemod import buildtags, gotool, imports, startup, suppress
 from codemod.config import Config
 from codemod.model import (
+    STD,
     DirectoryJob,
     GoFile,
     ImportGraph,
@@ -59,11 +60,14 @@ class Report:
     packages: int = 0
     # sha256 of each file's text as the rules saw it: the fixes' offsets are into that text
     digests: dict[Path, bytes] = field(default_factory=dict)
+    # With Reach.program: each package's init work (startup.init_work), by its directory
+    init_work: dict[str, list[startup.InitWork]] = field(default_factory=dict)
 
     def merge(self, other: Report) -> None:
         self.findings += other.findings
         self.errors += other.errors
         self.digests.update(other.digests)
+        self.init_work.update(other.init_work)
         self.files += other.files
         self.packages += other.packages
 
@@ -85,6 +89,14 @@ class Reach:
     configs: tuple[Config, ...] = ()  # whose `exclude` globs no fix may cross
     workspace: Workspace = field(default_factory=Workspace)  # where importers may be
     fix_unlinked: bool = False  # keep the fixes of packages no program links
+    # Set when the jobs are the packages of one program's build (`profile`), with its
+    # import graph (import path -> imports): every package is linked; each is read as it
+    # is, wherever it lives (module cache, vendor/, GOROOT), read-only: the import graph
+    # is the program's, nothing is written (profile writes nothing), and importers are
+    # loaded only in the program's own modules (`own`), as scan loads them; and each
+    # package's init work is reported (Report.init_work).
+    program: Mapping[str, tuple[str, ...]] | None = None
+    own: frozenset[Path] = frozenset()  # with `program`: the roots of its own modules
 
     def excluded(self, path: Path) -> bool:
         return any(config.excluded(path) for config in self.configs)
@@ -117,7 +129,7 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
                 package,
                 options,
                 load_importers=_importer_loader(package, packages, reach),
-                load_import_graph=partial(_import_graph, package),
+                load_import_graph=_graph_loader(package, reach),
             )
             try:
                 rule.run(pass_)
@@ -139,7 +151,9 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
                 (path, hashlib.sha256(f.source).digest()) for path, (f, _) in by_path.items()
             )
             found += [_guard_fix(f, by_path, package, reach) for f in pass_.findings]
-        why = _not_linked(package, reach) if found else ""
+        if reach.program is not None:
+            report.init_work[str(package.dir)] = startup.init_work(package)
+        why = _not_linked(package, reach) if found and reach.program is None else ""
         found = [_mark_not_linked(f, why, reach.fix_unlinked) for f in found] if why else found
         by_file: dict[Path, list[Finding]] = {}
         for finding in found:
@@ -176,6 +190,8 @@ def _importer_loader(
     def load() -> list[Package]:
         if package.module is None or package.is_external_test:
             return []
+        if reach.program is not None and package.module.root not in reach.own:
+            return []  # a dependency: its importers are anywhere, not only in this program
         own = package.import_path
         found = [p for p in siblings if p.is_external_test and _imports(p, own)]
         for module in reach.workspace.importers_of(package.module):
@@ -196,6 +212,15 @@ def _load_importer(path: Path, reach: Reach) -> GoFile:
     file = GoFile.load(path, selected=False)
     file.excluded = reach.excluded(path)
     return file
+
+
+def _graph_loader(package: Package, reach: Reach) -> Callable[[], ImportGraph | None]:
+    """The package's import graph: in a program's build (Reach.program), the program's
+    graph seen from the package, with no toolchain call; else the toolchain's."""
+    if reach.program is not None:
+        program = reach.program
+        return lambda: ImportGraph(package.import_path, program)
+    return partial(_import_graph, package)
 
 
 def _import_graph(package: Package) -> ImportGraph | None:
@@ -271,7 +296,7 @@ def _not_linked(package: Package, reach: Reach) -> str:
         not built
         or package.name == "main"
         or package.module is None
-        or package.module.path == "std"
+        or package.module.path == STD
         or package.is_external_test
     ):
         return ""

@@ -442,6 +442,7 @@ class ListedModule:
     main: bool
     dir: Path | None  # None when vendored (-mod=vendor): the package's own dir says where
     replace: str | None  # what a `replace` points at: "./dir" or "example.com/fork v1.2.0"
+    go_version: str | None = None  # the `go` line of its go.mod, e.g. "1.22"
 
 
 @dataclass(frozen=True)
@@ -511,4 +512,5 @@ def _listed_module(doc: dict[str, Any]) -> ListedModule:
         main=bool(doc.get("Main")),
         dir=Path(doc["Dir"]) if doc.get("Dir") else None,
         replace=target,
+        go_version=doc.get("GoVersion") or None,
     )

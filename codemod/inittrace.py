@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?"
 _LINE = re.compile(
@@ -53,7 +54,11 @@ def parse(stderr: str) -> Trace:
             other.append(line[pos : m.start()])
             records.append(
                 InitRecord(
-                    m["pkg"], float(m["at"]), float(m["clock"]), int(m["bytes"]), int(m["allocs"])
+                    _import_path(m["pkg"]),
+                    float(m["at"]),
+                    float(m["clock"]),
+                    int(m["bytes"]),
+                    int(m["allocs"]),
                 )
             )
             pos = m.end()
@@ -68,3 +73,10 @@ def merge_godebug(user: str | None) -> str:
     """GODEBUG with inittrace=1 added to what the user set (their other settings kept)."""
     settings = [s for s in (user or "").split(",") if s and not s.startswith("inittrace=")]
     return ",".join(["inittrace=1", *settings])
+
+
+def _import_path(name: str) -> str:
+    """The runtime prints a package as the linker names its symbols (objabi.PathToPrefix):
+    `%xx` for control characters, space, `%`, `"`, non-ASCII bytes, and the dots of the
+    last path element (`gopkg.in/yaml%2ev2`). Undone, it is the import path go list knows."""
+    return unquote(name) if "%" in name else name

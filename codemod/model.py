@@ -25,6 +25,8 @@ class InputError(Exception):
 
 # ---------------------------------------------------------------------------- modules
 
+STD = "std"  # the module the standard library's packages belong to (GOROOT/src)
+
 _MODULE_LINE = re.compile(rb"^\s*module\s+(\"[^\"]+\"|\S+)", re.M)
 _GO_LINE = re.compile(rb"^\s*go\s+(\d+)\.(\d+)", re.M)
 
@@ -47,6 +49,8 @@ class Module:
 
     def import_path(self, directory: Path) -> str:
         rel = directory.relative_to(self.root).as_posix()
+        if self.path == STD:  # GOROOT/src/regexp is "regexp": no module prefix
+            return rel
         return self.path if rel == "." else f"{self.path}/{rel}"
 
     def locate(self, path: Path) -> str:

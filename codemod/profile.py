@@ -8,13 +8,15 @@
    and environment: each package's module, version, origin (`main`, `dependency`, `std`,
    or `unknown` when go list does not know it), directory and imports; per module, the
    summed medians of its packages and their share.
-3. Graph: the init dependency graph among the packages that do init work (the ones
+3. Explain: every installed rule, in scan mode, over every package of the program's
+   build, read-only, with exactly the files `go list` selected (GoFiles + CgoFiles), wherever
+   they live (module cache, vendor/, GOROOT); each package gets its findings and an
+   estimated saving (`estimate`), each module their count and sum.
+4. Graph: the init dependency graph among the packages that do init work (the ones
    inittrace names), in the order inittrace printed them (the real one), and the
    critical path (`critical_path`).
 
-Everything here is plain data for render_profile. Each package also carries `findings`
-(empty) and `estimated_saving_ms` (None): the rules' explanation of a package (issue 9,
-step 3) fills them in later without changing the document's shape.
+Everything here is plain data for render_profile.
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from codemod import bench, gotool, inittrace
+from codemod import bench, engine, gotool, inittrace, model, registry
+from codemod import config as cfg
 from codemod.graphs import init_edges
+from codemod.rule import Finding, ImportAction
+from codemod.startup import InitWork
 
 Origin = Literal["main", "dependency", "std", "unknown"]
-STD = "std"  # the module path the standard library's packages are reported under
+STD = model.STD  # the module path the standard library's packages are reported under
 MAIN_TRACE_NAME = "main"  # inittrace names the main package "main", not its import path
 
 CRITICAL_SHARE = 0.8  # the critical path covers this share of the attributed init time
@@ -71,8 +76,10 @@ class PackageProfile:
     allocs: float
     imports: tuple[str, ...]
     init_index: int | None  # position in the real init order; None: no init work
-    findings: list[dict[str, Any]] = field(default_factory=list)  # filled by step 3 (later)
-    estimated_saving_ms: float | None = None  # filled by step 3 (later)
+    findings: list[dict[str, Any]] = field(default_factory=list)  # `explain`
+    estimated_saving_ms: float | None = None  # `estimate`; None: no finding
+    saving_basis: str | None = None  # how it was estimated (see `estimate`)
+    skipped: list[str] = field(default_factory=list)  # files the rules could not read
 
 
 @dataclass
@@ -85,6 +92,8 @@ class ModuleProfile:
     init_ms: float
     share: float  # of the attributed init time (the sum of all packages' medians)
     packages: tuple[str, ...]  # costliest first
+    findings: int = 0  # of its packages (`explain`)
+    estimated_saving_ms: float | None = None  # their sum; None: no package has one
 
 
 @dataclass(frozen=True)
@@ -127,8 +136,10 @@ def run(
     env: Mapping[str, str] | None = None,
     progress: bench.Progress | None = None,
 ) -> Profile:
-    """Build, run, list and attribute. Raises bench.BenchError or gotool.GoToolError."""
+    """Build, run, list, attribute and explain. Raises bench.BenchError,
+    gotool.GoToolError, or model.InputError for a bad .codemod.toml (before any build)."""
     directory = directory.resolve()
+    rules = load_config(directory)
     spec = bench.VariantSpec("profile", bench.WORKTREE, tuple(build_flags), dict(env or {}))
     with tempfile.TemporaryDirectory(prefix="codemod-profile-") as tmp:
         binary = Path(tmp) / "program"
@@ -139,7 +150,7 @@ def run(
     toolchain = gotool.settings(directory, "GOVERSION", "GOROOT", env=spec.env)
     measured = measure(runs)
     unlisted = _unlisted(directory, measured, listed, spec)
-    return attribute(
+    result = attribute(
         settings,
         spec,
         toolchain["GOVERSION"],
@@ -149,6 +160,8 @@ def run(
         listed,
         unlisted,
     )
+    explain(result, directory, listed, toolchain["GOROOT"], rules, progress)
+    return result
 
 
 def _runs(
@@ -444,3 +457,199 @@ def _chain(path: str, parents: Mapping[str, str | None]) -> tuple[str, ...]:
     while (parent := parents[chain[-1]]) is not None:
         chain.append(parent)
     return tuple(reversed(chain))
+
+
+# ---------------------------------------------------------------------------- explain
+
+
+def load_config(directory: Path) -> tuple[cfg.Config, engine.Selection]:
+    """Every installed rule, with its options from the user's .codemod.toml (found from
+    `directory` up) or its defaults. Raises model.InputError for a bad file."""
+    known = registry.all_rules()
+    config = cfg.load(cfg.find(directory.resolve()), known)
+    return config, tuple((rule, config.options_for(rule)) for rule in known.values())
+
+
+def explain(
+    profile: Profile,
+    directory: Path,
+    listed: Sequence[gotool.ListedPackage],
+    goroot: str,
+    rules: tuple[cfg.Config, engine.Selection] | None = None,
+    progress: bench.Progress | None = None,
+    workers: int | None = None,
+) -> None:
+    """Fill in each package's findings and estimated saving, and each module's sums.
+
+    Every package of the build is scanned, with or without init work: a package with no
+    inittrace line can still hold a blank import that links one that has. Read-only
+    (engine.Reach.program): nothing is written, and importers are loaded only in the
+    program's own modules, as scan does. A file that does not parse is named in the
+    package's `skipped`; the rest of the run goes on.
+    """
+    config, selection = rules or load_config(directory)
+    go = _go_line(profile.go)
+    pairs = [(job, p) for p in listed if (job := _job(p, goroot, go)) is not None]
+    jobs = [job for job, _ in pairs]
+    own = frozenset(job.module.root for job, p in pairs if job.module and _main(p))
+    imports = {p.import_path: p.imports for p in listed}
+    reach = engine.Reach(configs=(config,), program=imports, own=own)
+    total = sum(len(j.files) for j in jobs)
+    done = 0
+
+    def advance(files: int) -> None:
+        nonlocal done
+        done += files
+        if progress:
+            progress("explaining", done, total)
+
+    report = engine.run(jobs, selection, reach, progress=advance, workers=workers)
+    home = {f: str(j.dir) for j in jobs for f in j.files}
+    by_dir = {str(p.dir): p.import_path for p in listed if p.dir is not None}
+    found: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        if f.rule != engine.UNUSED_IGNORE and f.path in home:
+            found.setdefault(by_dir[home[f.path]], []).append(f)
+    skipped: dict[str, list[str]] = {}
+    for e in report.errors:
+        where = home.get(e.path) or str(e.path)
+        if where in by_dir:
+            skipped.setdefault(by_dir[where], []).append(f"{e.path}:{e.line}: {e.message}")
+    clock = {p.path: p.init_ms for p in profile.packages}
+    root = listed[-1].import_path if listed else ""
+    graph = model.ImportGraph(root, imports)
+    for p in profile.packages:
+        p.findings = [_finding_dict(f, p.origin) for f in found.get(p.path, [])]
+        p.skipped = skipped.get(p.path, [])
+        work = report.init_work.get(str(Path(p.dir))) if p.dir else None
+        p.estimated_saving_ms, p.saving_basis = estimate(
+            p, found.get(p.path, []), work or [], graph, clock
+        )
+    for m in profile.modules:
+        names = set(m.packages)
+        members = [p for p in profile.packages if p.path in names]
+        m.findings = sum(len(p.findings) for p in members)
+        savings = [p.estimated_saving_ms for p in members if p.estimated_saving_ms is not None]
+        m.estimated_saving_ms = sum(savings) if savings else None
+    unread = [p.path for p in profile.packages if p.skipped]
+    if unread:
+        profile.warnings.append(
+            f"{len(unread)} package(s) with files the rules could not read, skipped: "
+            + ", ".join(unread[:5])
+            + (", ..." if len(unread) > 5 else "")
+        )
+
+
+def _main(p: gotool.ListedPackage) -> bool:
+    """Whether the package is of the program's own module (or go.work's modules)."""
+    return p.module is not None and p.module.main
+
+
+def _go_line(version: str) -> tuple[int, int] | None:
+    """(1, 22) from "1.22", "go1.22.3" or "go1.27rc1"; None when it says nothing."""
+    numbers = version.removeprefix("go").replace("rc", ".").replace("beta", ".").split(".")
+    try:
+        return int(numbers[0]), int(numbers[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def _job(
+    p: gotool.ListedPackage, goroot: str, go: tuple[int, int] | None
+) -> model.DirectoryJob | None:
+    """The package's files as go list selected them for this build, all reported on."""
+    names = (*p.go_files, *p.cgo_files)
+    if p.dir is None or not names:
+        return None
+    files = tuple(p.dir / name for name in names)
+    return model.DirectoryJob(p.dir, files, frozenset(files), _module(p, goroot, go))
+
+
+def _module(
+    p: gotool.ListedPackage, goroot: str, go: tuple[int, int] | None
+) -> model.Module | None:
+    """The package's module as the rules see it: the standard library is module `std` at
+    GOROOT/src (at the toolchain's Go version), a dependency its directory (module cache,
+    replacement or vendor/) at the `go` line of its go.mod."""
+    if p.standard:
+        return model.Module(Path(goroot) / "src", STD, go)
+    if p.module is None:
+        return None
+    root = _module_dir(p, p.module)
+    if root is None:
+        return None
+    return model.Module(Path(root), p.module.path, _go_line(p.module.go_version or ""))
+
+
+STD_NO_FIX = "in the standard library, which no fix can patch"
+
+
+def _finding_dict(f: Finding, origin: Origin) -> dict[str, Any]:
+    """A finding as the document shows it; in the standard library it has no fix."""
+    fix = f.fix.safety.value if f.fix is not None else "none"
+    message = f.message
+    if origin == "std":
+        fix, message = "none", f"{message} ({STD_NO_FIX})" if f.fix else message
+    return {
+        "rule": f.rule,
+        "file": str(f.path),
+        "line": f.line,
+        "column": f.column,
+        "message": message,
+        "fix": fix,
+    }
+
+
+def estimate(
+    package: PackageProfile,
+    findings: Sequence[Finding],
+    work: Sequence[InitWork],
+    graph: model.ImportGraph,
+    clock: Mapping[str, float],
+) -> tuple[float | None, str | None]:
+    """What fixing the package's findings would save at each start, in ms, and how that
+    was estimated; (None, None) without findings. Two parts, added:
+
+    - its own init: `work` is what the package runs before main that may cost time, as
+      syntax tells (startup.init_work: each `func init()`, each package-level var whose
+      initializer calls, converts or builds a map). A unit is covered when a finding
+      with a fix (safe or unsafe) sits on its line. All units covered: the package's
+      whole measured clock ("all": nothing else in it costs). Some: that share of its
+      clock by count of units ("share": it assumes units cost alike, which a slow
+      `init()` or one huge table breaks; a guide, not a measurement). None: 0.
+    - an import a fix removes from the default build (debug-imports' build-tag fix): the
+      measured clock of the packages the program links only through that import ("unlinked").
+
+    The standard library's findings have no fix (nothing patches GOROOT): 0 ("none").
+    Not counted: a lazy value that another package's init reads (the rules do not load
+    importers of a dependency) saves nothing; the estimate then is too high.
+    """
+    if not findings:
+        return None, None
+    if package.origin == "std":
+        return 0.0, "none"
+    fixed = {(str(f.path), f.line) for f in findings if f.fix is not None}
+    covered = [w for w in work if (w.path, w.line) in fixed]
+    own = package.init_ms * len(covered) / len(work) if work else 0.0
+    basis = "all" if work and len(covered) == len(work) else "share" if covered else ""
+    unlinked = 0.0
+    for f in findings:
+        for removed in _removed_imports(f):
+            leaves = graph.only_through(removed, (package.path, removed))
+            unlinked += sum(clock.get(p, 0.0) for p in leaves)
+            if "unlinked" not in basis:
+                basis = f"{basis}+unlinked" if basis else "unlinked"
+    return own + unlinked, basis or "none"
+
+
+def _removed_imports(f: Finding) -> list[str]:
+    """The imports a finding's fix drops from the default build of the file it is in."""
+    if f.fix is None:
+        return []
+    return [
+        change.path
+        for file_fix in f.fix.files
+        if file_fix.path == f.path
+        for change in file_fix.imports
+        if change.action is ImportAction.REMOVE
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -26,6 +27,45 @@ _CRITICAL = "#d62728"
 
 def _count(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def _saving(value: float | None) -> str:
+    return "-" if value is None else ms(value)
+
+
+TOP_FINDING_PACKAGES = 5  # packages shown under "top findings"
+FINDINGS_PER_PACKAGE = 3  # ... with this many of their findings each
+
+
+def top_findings(
+    profile: Profile, count: int = TOP_FINDING_PACKAGES
+) -> list[tuple[PackageProfile, list[dict[str, Any]]]]:
+    """The packages with findings and the largest estimated saving (then init time), each
+    with its findings, fixable ones first."""
+    ranked = sorted(
+        (p for p in profile.packages if p.findings),
+        key=lambda p: (-(p.estimated_saving_ms or 0.0), -p.init_ms, p.path),
+    )
+    return [
+        (p, sorted(p.findings, key=lambda f: (f["fix"] == "none", f["file"], f["line"])))
+        for p in ranked[:count]
+    ]
+
+
+def _finding_lines(profile: Profile, code: str = "") -> list[str]:
+    lines = []
+    for i, (p, found) in enumerate(top_findings(profile), 1):
+        lines.append(
+            f"{i}. {code}{p.path}{code}  {ms(p.init_ms)} ms, estimated saving "
+            f"{_saving(p.estimated_saving_ms)} ms ({p.saving_basis}), {len(found)} finding(s)"
+        )
+        lines += [
+            f"   {Path(f['file']).name}:{f['line']} {f['rule']} [{f['fix']}] {f['message']}"
+            for f in found[:FINDINGS_PER_PACKAGE]
+        ]
+        if len(found) > FINDINGS_PER_PACKAGE:
+            lines.append(f"   ... and {len(found) - FINDINGS_PER_PACKAGE} more")
+    return lines
 
 
 def top_packages(profile: Profile, count: int = TOP) -> list[PackageProfile]:
@@ -71,6 +111,10 @@ def _critical_lines(profile: Profile, code: str = "") -> list[str]:
 
 # ---------------------------------------------------------------------------- text
 
+_PACKAGE_COLUMNS = ("package", "origin", "module", "ms", "share", "bytes", "allocs")
+_MODULE_COLUMNS = ("module", "version", "origin", "ms", "share", "packages with init / linked")
+_EXPLAIN_COLUMNS = ("findings", "est. saving ms")
+
 
 def text(profile: Profile, console: Console) -> None:
     """Headline, the top packages and modules as tables, the critical path, warnings."""
@@ -80,8 +124,8 @@ def text(profile: Profile, console: Console) -> None:
         title=f"top packages by init time (median inittrace clock; of {ms(profile.attributed_ms)} ms)",
         title_justify="left",
     )
-    for col in ("package", "origin", "module", "ms", "share", "bytes", "allocs"):
-        right = col in ("ms", "share", "bytes", "allocs")
+    for col in (*_PACKAGE_COLUMNS, *_EXPLAIN_COLUMNS):
+        right = col not in ("package", "origin", "module")
         packages.add_column(col, justify="right" if right else "left", no_wrap=True)
     for p in top_packages(profile):
         packages.add_row(
@@ -92,10 +136,12 @@ def text(profile: Profile, console: Console) -> None:
             pct(_share_of(profile, p.init_ms)),
             _count(p.bytes),
             _count(p.allocs),
+            str(len(p.findings)),
+            _saving(p.estimated_saving_ms),
         )
     console.print(packages)
     mods = Table(title="top modules by init time (sum of their packages)", title_justify="left")
-    for col in ("module", "version", "origin", "ms", "share", "packages with init / linked"):
+    for col in (*_MODULE_COLUMNS, *_EXPLAIN_COLUMNS):
         right = col not in ("module", "version", "origin")
         mods.add_column(col, justify="right" if right else "left", no_wrap=True)
     for m in profile.modules[:TOP]:
@@ -106,10 +152,15 @@ def text(profile: Profile, console: Console) -> None:
             ms(m.init_ms),
             pct(m.share),
             _package_counts(m, profile),
+            str(m.findings),
+            _saving(m.estimated_saving_ms),
         )
     console.print(mods)
     console.print("critical path (costliest packages, cumulative share):", markup=False)
     for line in _critical_lines(profile) or ["(no package init time was measured)"]:
+        console.print(line, markup=False)
+    console.print("top findings (by estimated saving):", markup=False)
+    for line in _finding_lines(profile) or ["(the rules found nothing)"]:
         console.print(line, markup=False)
     for w in profile.warnings:
         console.print(f"warning: {w}", markup=False)
@@ -124,25 +175,31 @@ def markdown_text(profile: Profile) -> str:
         "",
         *(f"- {line}" for line in _headline(profile)),
         "",
-        "| package | origin | module | init ms | share | bytes | allocs |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| package | origin | module | init ms | share | bytes | allocs | findings | est. saving ms |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
         *(
             f"| `{p.path}` | {p.origin} | `{_module_name(p)}` | {ms(p.init_ms)} | "
-            f"{pct(_share_of(profile, p.init_ms))} | {_count(p.bytes)} | {_count(p.allocs)} |"
+            f"{pct(_share_of(profile, p.init_ms))} | {_count(p.bytes)} | {_count(p.allocs)} | "
+            f"{len(p.findings)} | {_saving(p.estimated_saving_ms)} |"
             for p in top_packages(profile)
         ),
         "",
-        "| module | version | origin | init ms | share | packages with init / linked |",
-        "|---|---|---|---:|---:|---:|",
+        "| module | version | origin | init ms | share | packages with init / linked | findings | est. saving ms |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
         *(
             f"| `{_module_name(m)}` | {m.version or '-'} | {m.origin} | {ms(m.init_ms)} | "
-            f"{pct(m.share)} | {_package_counts(m, profile)} |"
+            f"{pct(m.share)} | {_package_counts(m, profile)} | {m.findings} | "
+            f"{_saving(m.estimated_saving_ms)} |"
             for m in profile.modules[:TOP]
         ),
         "",
         "Critical path (costliest packages, cumulative share):",
         "",
         *_critical_lines(profile, code="`"),
+        "",
+        "Top findings (by estimated saving):",
+        "",
+        *_finding_lines(profile, code="`"),
     ]
     lines += [f"\n> warning: {w}" for w in profile.warnings]
     return "\n".join(lines) + "\n"
@@ -152,8 +209,7 @@ def markdown_text(profile: Profile) -> str:
 
 
 def as_dict(profile: Profile) -> dict[str, Any]:
-    """The document README documents. `findings` and `estimated_saving_ms` stay empty and
-    null until the rules explain each package."""
+    """The document README documents."""
     return {
         "pkg": profile.pkg,
         "args": list(profile.args),
@@ -178,6 +234,8 @@ def as_dict(profile: Profile) -> dict[str, Any]:
                 "init_ms": m.init_ms,
                 "share": m.share,
                 "packages": list(m.packages),
+                "findings": m.findings,
+                "estimated_saving_ms": m.estimated_saving_ms,
             }
             for m in profile.modules
         ],
@@ -215,6 +273,8 @@ def _package_dict(p: PackageProfile, profile: Profile) -> dict[str, Any]:
         "imports": list(p.imports),
         "findings": p.findings,
         "estimated_saving_ms": p.estimated_saving_ms,
+        "saving_basis": p.saving_basis,
+        "skipped": p.skipped,
     }
 
 

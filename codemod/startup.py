@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from codemod import syntax
-from codemod.model import Package
-from codemod.scope import Kind, PackageScope, identifiers_in, refers_to_package
+from codemod import calls, syntax
+from codemod.model import GoFile, Package
+from codemod.scope import Kind, PackageScope, identifiers_in, package_vars, refers_to_package
 
 
 @dataclass(frozen=True)
@@ -122,3 +122,54 @@ def _reachable(start: str, calls: dict[str, set[str]]) -> set[str]:
             seen.add(f)
             todo += calls.get(f, ())
     return seen
+
+
+# ---------------------------------------------------------------------------- init work
+
+_WORK = (
+    "(call_expression) @w (type_conversion_expression) @w (composite_literal type: (map_type)) @w"
+)
+_STATIC_CALLS = {("errors", "New")}  # the compiler initialises these statically
+
+
+@dataclass(frozen=True)
+class InitWork:
+    """One piece of a package's init that may cost time at start-up."""
+
+    path: str  # the file
+    line: int  # of the var's name, or of `func init`
+    what: str  # "init()" or the var's names
+
+
+def init_work(package: Package) -> list[InitWork]:
+    """What the package runs before main that may cost time, as far as syntax tells:
+    every `func init()`, and every package-level var whose initializer calls a function
+    or converts a value (outside func literals; `errors.New` excepted, which the compiler
+    initialises statically) or builds a map. Conservative: a conversion of a constant
+    costs nothing but is counted; constants, `&T{...}`, slices and arrays of constants,
+    func values and func literals are not (the compiler lays them out statically)."""
+    out = []
+    for file in package.non_test_files():
+        if file.never_built:
+            continue
+        for node in syntax.top_level(file.root, "function_declaration"):
+            name = node.child_by_field_name("name")
+            if name is not None and syntax.text(name) == "init":
+                out.append(InitWork(str(file.path), node.start_point[0] + 1, "init()"))
+        for var in package_vars(file):
+            if any(_works(file, value) for value in var.values):
+                names = ", ".join(syntax.text(n) for n in var.names)
+                out.append(InitWork(str(file.path), var.names[0].start_point[0] + 1, names))
+    return out
+
+
+def _works(file: GoFile, value: syntax.Node) -> bool:
+    deferred = syntax.func_literal_ranges(value)
+    for caps in syntax.matches(_WORK, value):
+        node = caps["w"][0]
+        if syntax.inside(node, deferred):
+            continue
+        target = calls.call_target(file, node)
+        if target is None or target.key not in _STATIC_CALLS:
+            return True
+    return False

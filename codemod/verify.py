@@ -221,8 +221,6 @@ def _failing_dirs(
         module = modules.find(d)
         if module is not None:
             by_import_path[module.import_path(d)] = d
-            if module.path == "std":  # the standard library's import paths have no prefix
-                by_import_path[os.path.relpath(d, module.root).replace(os.sep, "/")] = d
     builds: list[Build] = []
     with gotool.Overlay(overlay_content) as overlay:
         for root, dirs in sorted(by_module.items()):

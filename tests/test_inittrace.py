@@ -34,6 +34,18 @@ def test_number_formats(line: str, at: float, clock: float, nbytes: int, allocs:
     )
 
 
+def test_escaped_package_paths_are_import_paths() -> None:
+    """As notary's binary printed them: the last element's dots are escaped."""
+    trace = inittrace.parse(
+        "init gopkg.in/yaml%2ev2 @1 ms, 0.2 ms clock, 8 bytes, 1 allocs\n"
+        "init gopkg.in/rethinkdb/rethinkdb-go%2ev6 @2 ms, 0.2 ms clock, 8 bytes, 1 allocs\n"
+    )
+    assert [r.package for r in trace.records] == [
+        "gopkg.in/yaml.v2",
+        "gopkg.in/rethinkdb/rethinkdb-go.v6",
+    ]
+
+
 def test_unknown_lines_and_interleaved_stderr_are_kept_apart() -> None:
     stderr = (
         "starting up\n"

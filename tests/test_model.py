@@ -169,3 +169,50 @@ def test_the_constraint_a_package_is_built_under() -> None:
 
     assert package("a_linux.go", "b_linux.go").build_expr == "linux"
     assert package("a_linux.go", "b.go").build_expr == ""
+
+
+def test_a_programs_packages_are_read_only_and_linked(tmp_path: Path) -> None:
+    """engine.Reach.program (`profile`): no importer is loaded, the import graph is the
+    program's (no toolchain call), a package nothing imports is not called unlinked, and
+    each package's init work comes back."""
+    from codemod.rule import Pass, Rule, Safety
+
+    seen: list[tuple[int, model.ImportGraph | None]] = []
+
+    def look(pass_: Pass) -> None:
+        seen.append((len(pass_.importers()), pass_.import_graph()))
+
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            "internal/x/x.go": 'package x\n\nimport "regexp"\n\nvar re = regexp.MustCompile("x+")\n',
+            "internal/x/x_test.go": 'package x_test\n\nimport _ "example.com/m/internal/x"\n',
+        },
+    )
+    lazy = registry.get("lazy-init")
+    rules = (
+        (Rule("look", "s", "d", Safety.SAFE, "", look), {}),
+        (lazy, lazy.resolve_options({}, "t")),
+    )
+    directory = tmp_path / "internal" / "x"
+    module = model.Module(tmp_path, "example.com/m", (1, 22))
+    job = model.DirectoryJob(
+        directory, (directory / "x.go",), frozenset({directory / "x.go"}), module
+    )
+    plain = engine.analyze(job, rules)
+    assert "not linked into any program" in plain.findings[0].message and not plain.init_work
+    program = {"example.com/m/internal/x": ("regexp",), "regexp": ()}
+    seen.clear()
+    linked = engine.analyze(job, rules, engine.Reach(program=program))
+    assert "not linked" not in linked.findings[0].message and linked.findings[0].fix is not None
+    assert seen == [(0, model.ImportGraph("example.com/m/internal/x", program))]
+    assert [(w.line, w.what) for w in linked.init_work[str(directory)]] == [(5, "re")]
+
+
+def test_standard_library_import_paths_have_no_module_prefix(tmp_path: Path) -> None:
+    std = model.Module(tmp_path / "src", model.STD, (1, 27))
+    assert std.import_path(tmp_path / "src" / "regexp" / "syntax") == "regexp/syntax"
+    assert std.import_path(tmp_path / "src" / "vendor" / "golang.org" / "x" / "net") == (
+        "vendor/golang.org/x/net"
+    )

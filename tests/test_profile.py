@@ -67,8 +67,8 @@ def test_json_attributes_packages_to_modules(slowapp: Path) -> None:
         "std",
     )
     assert packages["unsafe"]["init_index"] is None and packages["unsafe"]["init_ms"] == 0
-    for p in doc["packages"]:  # the shape step 3 (findings) will fill in
-        assert p["findings"] == [] and p["estimated_saving_ms"] is None
+    for p in doc["packages"]:
+        assert (p["estimated_saving_ms"] is None) == (not p["findings"])
         assert set(p) >= {
             "path",
             "module",
@@ -79,7 +79,13 @@ def test_json_attributes_packages_to_modules(slowapp: Path) -> None:
             "bytes",
             "allocs",
             "imports",
+            "findings",
+            "estimated_saving_ms",
+            "saving_basis",
+            "skipped",
         }
+    finding = next(f for f in packages[DEP]["findings"] if f["rule"] == "lazy-init")
+    assert set(finding) == {"rule", "file", "line", "column", "message", "fix"}
     modules = {m["path"]: m for m in doc["modules"]}
     assert doc["modules"][0]["path"] == DEP
     slow = modules[DEP]
@@ -89,6 +95,8 @@ def test_json_attributes_packages_to_modules(slowapp: Path) -> None:
     assert modules["std"]["origin"] == "std" and modules["std"]["version"].startswith("go")
     assert sum(m["share"] for m in doc["modules"]) == pytest.approx(1.0)
     assert slow["share"] == pytest.approx(slow["init_ms"] / doc["attributed_init_ms"])
+    assert slow["findings"] == len(dep["findings"]) + len(packages[WORDS]["findings"])
+    assert slow["estimated_saving_ms"] == pytest.approx(dep["estimated_saving_ms"])
 
 
 def test_slow_dependency_heads_the_critical_path(measured: profile.Profile) -> None:
@@ -171,6 +179,140 @@ def test_vendored_dependency_is_attributed_to_vendor(tmp_path: Path) -> None:
     module = next(m for m in result.modules if m.path == DEP)
     assert module.dir == dep.dir and module.packages == (DEP, WORDS)
     assert result.build_flags == ("-mod=vendor",)
+    [finding] = [f for f in dep.findings if f["rule"] == "lazy-init"]
+    assert finding["file"] == str(
+        app.resolve() / "vendor" / "example.com" / "slowdep" / "slowdep.go"
+    )
+    assert finding["fix"] == "safe" and dep.estimated_saving_ms is not None
+
+
+# ---------------------------------------------------------------------------- explain
+
+
+def test_dependency_findings_and_estimated_saving(slowapp: Path, measured: profile.Profile) -> None:
+    dep = next(p for p in measured.packages if p.path == DEP)
+    source = (slowapp / "deps" / "example.com" / "slowdep" / "slowdep.go").resolve()
+    line = source.read_text().splitlines().index("var patterns = []*regexp.Regexp{") + 1
+    [finding] = [f for f in dep.findings if f["rule"] == "lazy-init"]
+    assert (finding["file"], finding["line"], finding["fix"]) == (str(source), line, "safe")
+    assert "patterns: a composite literal calling regexp.MustCompile" in finding["message"]
+    # two units of init work, the regexp table (fixable) and init() (not): half the clock
+    assert dep.saving_basis == "share"
+    assert dep.estimated_saving_ms == pytest.approx(dep.init_ms / 2)
+    module = next(m for m in measured.modules if m.path == DEP)
+    assert module.findings == len(dep.findings) and module.estimated_saving_ms == pytest.approx(
+        dep.estimated_saving_ms
+    )
+    main = next(m for m in measured.modules if m.path == APP)
+    assert main.findings == 0 and main.estimated_saving_ms is None
+    text = render_profile.text_string(measured)
+    assert re.search(
+        rf"│ {re.escape(DEP)} +│ dependency │ .* │ +1 │ +{dep.estimated_saving_ms:.3f} │", text
+    )
+    assert "top findings (by estimated saving)" in text
+    assert f"   slowdep.go:{line} lazy-init [safe] patterns: " in text
+    assert re.search(
+        rf"1\. {re.escape(DEP)}  .* ms, estimated saving .* \(share\), 1 finding", text
+    )
+
+
+def test_standard_library_findings_are_real_and_unfixable(
+    slowapp: Path, measured: profile.Profile
+) -> None:
+    listed = {p.import_path: p for p in gotool.list_deps(slowapp, ["."])}
+    std = [p for p in measured.packages if p.origin == "std"]
+    for p in std:
+        for f in p.findings:  # only files this build compiles, and no fix for GOROOT
+            assert Path(f["file"]).name in listed[p.path].go_files + listed[p.path].cgo_files
+            assert f["fix"] == "none" and not f["file"].endswith("_test.go")
+        assert p.estimated_saving_ms == (0.0 if p.findings else None)
+    assert all(not p.findings for p in std if p.path in ("flag", "fmt", "os", "regexp", "time"))
+    assert any(p.findings for p in std)  # unicode's tables: real, not fixable here
+
+
+def _explained(app: Path, trace: list[str], flags: list[str] | None = None) -> profile.Profile:
+    """The profile of `app` from a made-up trace and the real listing, explained."""
+    listed = gotool.list_deps(app, ["."], flags or [])
+    goroot = gotool.settings(app, "GOROOT")["GOROOT"]
+    spec = bench.VariantSpec("profile", bench.WORKTREE, tuple(flags or []))
+    result = profile.attribute(
+        bench.Settings("."), spec, "go1.22", goroot, 1, profile.measure([_run(*trace)]), listed
+    )
+    profile.explain(result, app, listed, goroot)
+    return result
+
+
+def test_only_the_files_of_the_build_are_read(tmp_path: Path) -> None:
+    app = tmp_path / "slowapp"
+    shutil.copytree(SLOWAPP, app)
+    dep = app / "deps" / "example.com" / "slowdep"
+    heavy = 'package slowdep\n\nimport "regexp"\n\nvar other = regexp.MustCompile(`x+`)\n'
+    (dep / "other_windows.go").write_text(heavy)
+    (dep / "other_test.go").write_text(heavy.replace("other", "inTest"))
+    (dep / "gen.go").write_text("//go:build ignore\n\n" + heavy.replace("slowdep", "main"))
+    # generic methods (Go 1.27) do not parse in tree-sitter-go: the package is skipped
+    (dep / "words" / "new.go").write_text(
+        "package words\n\ntype R struct{}\n\nfunc (R) N[T any]() {}\n"
+    )
+    result = _explained(app, [f"init {DEP} @0 ms, 1.0 ms clock, 10 bytes, 1 allocs"])
+    by_path = {p.path: p for p in result.packages}
+    files = {Path(f["file"]).name for f in by_path[DEP].findings}
+    assert files == {"slowdep.go"}
+    assert by_path[WORDS].skipped and "new.go" in by_path[WORDS].skipped[0]
+    assert any(WORDS in w and "could not read" in w for w in result.warnings)
+    assert by_path[DEP].estimated_saving_ms == pytest.approx(0.5)
+
+
+def test_a_removed_debug_import_saves_what_only_it_links(tmp_path: Path) -> None:
+    app = tmp_path / "slowapp"
+    shutil.copytree(SLOWAPP, app)
+    (app / "debug.go").write_text('package main\n\nimport _ "expvar"\n')
+    trace = [
+        "init flag @0 ms, 0.010 ms clock, 10 bytes, 1 allocs",
+        "init encoding/json @0 ms, 0.020 ms clock, 10 bytes, 1 allocs",
+        "init net/http @0 ms, 0.030 ms clock, 10 bytes, 1 allocs",
+        "init expvar @0 ms, 0.040 ms clock, 10 bytes, 1 allocs",
+        "init main @0 ms, 0.001 ms clock, 10 bytes, 1 allocs",
+    ]
+    result = _explained(app, trace)
+    main = next(p for p in result.packages if p.path == APP)
+    [finding] = main.findings
+    assert (finding["rule"], finding["fix"], Path(finding["file"]).name) == (
+        "debug-imports",
+        "unsafe",
+        "debug.go",
+    )
+    # expvar, net/http and encoding/json leave the build with the import; flag stays
+    assert main.saving_basis == "unlinked"
+    assert main.estimated_saving_ms == pytest.approx(0.040 + 0.030 + 0.020)
+
+
+def test_importers_are_loaded_in_the_programs_own_module(tmp_path: Path) -> None:
+    """As scan does: an exported table whose address another package of the module takes
+    cannot become a call, so it has no fix (without importers it would look fixable)."""
+    app = tmp_path / "slowapp"
+    shutil.copytree(SLOWAPP, app)
+    entries = "".join(f'\t"k{i}": "v{i}",\n' for i in range(40))
+    (app / "internal" / "names" / "big.go").write_text(
+        f"package names\n\n// Big is a big table.\nvar Big = map[string]string{{\n{entries}}}\n"
+    )
+    (app / "addr.go").write_text(
+        'package main\n\nimport "example.com/slowapp/internal/names"\n\nvar big = &names.Big\n'
+    )
+    result = _explained(app, [])
+    names = next(p for p in result.packages if p.path == f"{APP}/internal/names")
+    [finding] = names.findings
+    assert finding["fix"] == "none" and "addr.go" in finding["message"], finding["message"]
+
+
+def test_rule_options_come_from_the_users_config(tmp_path: Path) -> None:
+    app = tmp_path / "slowapp"
+    shutil.copytree(SLOWAPP, app)
+    (app / ".codemod.toml").write_text("[rules.lazy-init]\nmin_map_entries = 3\n")
+    result = _explained(app, [])
+    words = next(p for p in result.packages if p.path == WORDS)
+    assert [f["rule"] for f in words.findings] == ["lazy-init"]
+    assert "a map literal of 3 entries" in words.findings[0]["message"]
 
 
 # ---------------------------------------------------------------------------- bad input
@@ -189,6 +331,12 @@ def test_bad_input_is_one_line_and_exit_2(slowapp: Path, tmp_path: Path) -> None
     one_line_error(run("profile", "--pkg", "./nope", cwd=slowapp), "go build ./nope failed")
     one_line_error(run("profile", "--pkg", ".", "--args", "-nosuchflag", "-n", "1", cwd=slowapp), "exited with status 2")  # fmt: skip
     one_line_error(run("profile", "--pkg", ".", "--env", "NOEQUALS", cwd=slowapp), "--env NOEQUALS")
+    bad = tmp_path / "badconfig"
+    shutil.copytree(slowapp, bad)
+    (bad / ".codemod.toml").write_text("[rules.lazy-init]\nnope = 1\n")
+    one_line_error(
+        run("profile", "--pkg", ".", "--args", "-nosuchflag", cwd=bad), ".codemod.toml", "nope"
+    )
     res = run("profile", "--pkg", ".", "--args", "-version", "-n", "1", "--warmup", "0", "-o", str(tmp_path / "no" / "x.json"), "--format", "json", cwd=slowapp)  # fmt: skip
     one_line_error(res, "x.json", "cannot write")
 

@@ -57,3 +57,42 @@ def test_read_at_startup_directly_through_calls_and_through_initializers_it_keep
 def test_nothing_deferred_nothing_read() -> None:
     pkg = package({"p.go": SOURCE})
     assert startup.read_at_startup(pkg, PackageScope.of(pkg), set()) == {}
+
+
+WORK = """package p
+
+import (
+	"errors"
+	"regexp"
+	"time"
+)
+
+var static = []string{"a", "b"}
+var errStatic = errors.New("x")
+var deferred = func() *regexp.Regexp { return regexp.MustCompile("x") }
+var compiled = regexp.MustCompile("x+")
+var table = map[string]int{"a": 1}
+var wait = time.Duration(5)
+var x, y = 1, len(static)
+
+func init() {}
+"""
+
+
+def test_init_work_is_every_init_and_every_initializer_that_may_cost() -> None:
+    pkg = package({"w.go": WORK, "w_test.go": "package p\n\nfunc init() {}\n"})
+    found = [(w.line, w.what) for w in startup.init_work(pkg)]
+    lines = WORK.splitlines()
+
+    def at(prefix: str) -> int:
+        return next(i for i, text in enumerate(lines, 1) if text.startswith(prefix))
+
+    # calls, conversions and maps cost (a conversion of a constant counted, conservatively);
+    # literals, errors.New and func literals do not; test files are not part of a program
+    assert found == [
+        (at("func init"), "init()"),
+        (at("var compiled"), "compiled"),
+        (at("var table"), "table"),
+        (at("var wait"), "wait"),
+        (at("var x, y"), "x, y"),
+    ]
