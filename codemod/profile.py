@@ -124,6 +124,7 @@ class Profile:
     critical_path: list[CriticalStep]
     edges: list[tuple[str, str]]  # (importer, imported) among packages with init work
     warnings: list[str]
+    main: str = ""  # the main package's import path (--pkg may be a relative pattern)
 
 
 # ---------------------------------------------------------------------------- measure
@@ -279,6 +280,7 @@ def attribute(
         critical_path=critical_path(packages, attributed, root, imports),
         edges=init_edges(order, imports),
         warnings=warnings,
+        main=root,
     )
 
 

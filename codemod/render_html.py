@@ -89,8 +89,7 @@ def _shape_problem(doc: object) -> str | None:
 def html_text(doc: Doc, before: Doc | None = None) -> str:
     """The whole page for `doc` (render_profile.as_dict's document), compared with `before`
     (an earlier one) when given."""
-    nodes = doc["init_graph"]["nodes"]
-    title = f"codemod profile: {nodes[-1] if nodes else doc['pkg']}"  # main is initialised last
+    title = f"codemod profile: {doc.get('main_package') or doc['pkg']}"
     body = [
         f"<h1>{escape(title)}</h1>",
         _headline(doc, before),

@@ -212,6 +212,7 @@ def as_dict(profile: Profile) -> dict[str, Any]:
     """The document README documents."""
     return {
         "pkg": profile.pkg,
+        "main_package": profile.main,
         "args": list(profile.args),
         "ready": profile.ready,
         "runs": profile.runs,

@@ -51,6 +51,7 @@ def test_json_attributes_packages_to_modules(slowapp: Path) -> None:
     assert res.returncode == 0, res.stderr
     doc = strict_json(res.stdout)
     assert doc["runs"] == 5 and doc["total_init_ms"] > 1.0
+    assert (doc["pkg"], doc["main_package"]) == (".", APP)
     packages = {p["path"]: p for p in doc["packages"]}
     dep = packages[DEP]
     assert (dep["module"], dep["version"], dep["origin"]) == (DEP, "v0.1.0", "dependency")

@@ -76,6 +76,16 @@ def made_profile(
     return render_profile.as_dict(doc)
 
 
+def test_the_title_names_the_main_package_even_without_init_work() -> None:
+    """goawk's main package runs no init: the last package initialised is a library."""
+    doc = made_profile([_pkg("example.com/lib", 1.0, 0)], [])
+    doc["main_package"] = "example.com/app/cmd/app"
+    page = render_html.html_text(doc)
+    assert "<h1>codemod profile: example.com/app/cmd/app</h1>" in page
+    del doc["main_package"]  # an older document: its --pkg
+    assert "<h1>codemod profile: ./cmd/app</h1>" in render_html.html_text(doc)
+
+
 def with_findings(tmp_path: Path) -> dict[str, Any]:
     finding = {
         "rule": "lazy-init",
