@@ -129,6 +129,9 @@ td.bars { width: 420px; min-width: 200px; }
 .warn { color: #a63603; }
 .faster { color: #238b45; } .slower { color: #cb181d; }
 .graph { overflow: auto; border: 1px solid #ddd; }
+table.findings { width: 100%; }
+table.findings td.mono { white-space: nowrap; }
+td.message { min-width: 360px; }
 """
 
 
@@ -284,46 +287,54 @@ def _legend(compare: bool) -> str:
 
 
 def _findings(doc: Doc) -> str:
+    """One row per finding, grouped by package, costliest first: the package, its init
+    time and estimated saving on its first row only (the saving is the package's)."""
     rows = []
     for p in sorted(doc["packages"], key=lambda p: (-p["init_ms"], p["path"])):
-        for f in p.get("findings") or ():
-            rows.append(_finding_row(p, f))
+        for i, f in enumerate(p.get("findings") or ()):
+            rows.append(_finding_row(p, f, first=i == 0))
     if not rows:
         return '<p class="note">No findings in this profile.</p>'
-    head = "<th>package</th><th>init ms</th><th>saving ms</th><th>rule</th><th>fix</th><th>where</th><th>message</th>"
+    head = (
+        "<th>package</th><th>init ms</th><th>est. saving ms</th><th>rule</th><th>fix</th>"
+        "<th>where</th><th>message</th>"
+    )
     return (
-        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
+        f'<table class="findings">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(rows)
         + "\n</tbody></table>"
     )
 
 
-def _finding_row(package: Doc, finding: Doc) -> str:
+def _finding_row(package: Doc, finding: Doc, first: bool = True) -> str:
     saving = package.get("estimated_saving_ms")
     saved = ms(saving) if isinstance(saving, (int, float)) else "-"
     cells = [
-        f'<td class="mono">{escape(package["path"])}</td>',
-        f'<td class="num">{ms(package["init_ms"])}</td>',
-        f'<td class="num">{saved}</td>',
+        f'<td class="mono">{escape(package["path"]) if first else ""}</td>',
+        f'<td class="num">{ms(package["init_ms"]) if first else ""}</td>',
+        f'<td class="num">{saved if first else ""}</td>',
         f"<td>{escape(str(finding.get('rule', '')))}</td>",
         f"<td>{escape(str(finding.get('fix') or '-'))}</td>",
         f'<td class="mono">{_source_link(package.get("dir"), finding)}</td>',
-        f"<td>{escape(str(finding.get('message', '')))}</td>",
+        f'<td class="message">{escape(str(finding.get("message", "")))}</td>',
     ]
     return "<tr>" + "".join(cells) + "</tr>"
 
 
 def _source_link(directory: str | None, finding: Doc) -> str:
-    """`file:line`, linked to the file (file:// URLs have no line anchors, so the line is
+    """`file.go:line` (the package column says where the file is), linked to the file,
+    its whole path in the tooltip (file:// URLs have no line anchors, so the line is
     text); a relative file is under the package's directory."""
     file, line = str(finding.get("file", "")), finding.get("line")
-    where = f"{file}:{line}" if line is not None else file
     path = PurePath(file)
     if not path.is_absolute() and directory:
         path = PurePath(directory) / path
+    shown = path.name if path.name else file
+    where = f"{shown}:{line}" if line is not None else shown
     if not file or not path.is_absolute():
         return escape(where)
-    return f'<a href="{escape(Path(path).as_uri())}">{escape(where)}</a>'
+    uri = escape(Path(path).as_uri())
+    return f'<a href="{uri}" title="{escape(str(path))}">{escape(where)}</a>'
 
 
 # ---------------------------------------------------------------------------- critical path

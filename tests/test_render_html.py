@@ -155,6 +155,23 @@ def test_findings_are_escaped_and_link_their_files(tmp_path: Path) -> None:
     )
     assert finding_row in page
     assert '<td class="num">-</td><td>debug-imports</td><td>-</td>' in page
+    # The link shows the file's name (the package column says where); the tooltip, all.
+    absolute = links[(tmp_path / "a b" / "main.go").as_uri()]
+    assert absolute["title"] == str(tmp_path / "a b" / "main.go")
+    assert f">{tmp_path}" not in page
+
+
+def test_a_package_is_named_once_above_its_findings(tmp_path: Path) -> None:
+    doc = with_findings(tmp_path)
+    (dep,) = [p for p in doc["packages"] if p["path"] == "example.com/dep"]
+    dep["findings"] = [*dep["findings"], {**dep["findings"][0], "line": 13}]
+    page = render_html.html_text(doc)
+    findings = page.partition('<table class="findings">')[2].partition("</table>")[0]
+    assert findings.count('<td class="mono">example.com/dep</td>') == 1
+    assert (
+        '<tr><td class="mono"></td><td class="num"></td><td class="num"></td><td>lazy-init</td>'
+        in findings
+    )
 
 
 def test_the_page_asks_nothing_of_the_network(tmp_path: Path) -> None:
