@@ -14,8 +14,9 @@ import contextlib
 import shlex
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -373,6 +374,54 @@ def _env_pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     return pairs
 
 
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _run_options(runs: int, least: int, runs_help: str) -> Callable[[F], F]:
+    """What the commands that build and run a program (bench, profile) share: the
+    package, its arguments, how many runs and when a run counts as started."""
+    options = [
+        click.option("--pkg", required=True, help="The main package to build, e.g. ./cmd/server."),
+        click.option("--args", "args", default="", help='Arguments for each run, e.g. "-version".'),
+        click.option(
+            "-n",
+            "runs",
+            type=click.IntRange(least, 10_000),
+            default=runs,
+            show_default=True,
+            help=runs_help,
+        ),
+        click.option(
+            "--warmup",
+            type=click.IntRange(0, 1000),
+            default=3,
+            show_default=True,
+            help="Unmeasured runs first.",
+        ),
+        click.option(
+            "--ready",
+            "ready",
+            default="exit",
+            show_default=True,
+            help="exit | tcp:PORT | stdout:REGEX",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0.1, 3600),
+            default=10.0,
+            show_default=True,
+            help="Seconds a run may take to become ready.",
+        ),
+    ]
+
+    def decorate(command: F) -> F:
+        for option in reversed(options):  # the first listed comes first in --help
+            command = option(command)
+        return command
+
+    return decorate
+
+
 @cli.command("bench")
 @click.option(
     "--base",
@@ -383,33 +432,7 @@ def _env_pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option(
     "--head", default=bench.WORKTREE, show_default=True, help="Git ref of the head variant."
 )
-@click.option("--pkg", required=True, help="The main package to build, e.g. ./cmd/server.")
-@click.option("--args", "args", default="", help='Arguments for each run, e.g. "-version".')
-@click.option(
-    "-n",
-    "runs",
-    type=click.IntRange(2, 10_000),
-    default=30,
-    show_default=True,
-    help="Measured runs per variant.",
-)
-@click.option(
-    "--warmup",
-    type=click.IntRange(0, 1000),
-    default=3,
-    show_default=True,
-    help="Unmeasured runs first.",
-)
-@click.option(
-    "--ready", "ready", default="exit", show_default=True, help="exit | tcp:PORT | stdout:REGEX"
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(0.1, 3600),
-    default=10.0,
-    show_default=True,
-    help="Seconds a run may take to become ready.",
-)
+@_run_options(runs=30, least=2, runs_help="Measured runs per variant.")
 @click.option("--build-flags", default="", help="go build flags for both variants.")
 @click.option("--base-build-flags", default="", help="Extra go build flags for base.")
 @click.option("--head-build-flags", default="", help="Extra go build flags for head.")
@@ -512,33 +535,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 @cli.command("profile")
-@click.option("--pkg", required=True, help="The main package to build, e.g. ./cmd/server.")
-@click.option("--args", "args", default="", help='Arguments for each run, e.g. "-version".')
-@click.option(
-    "-n",
-    "runs",
-    type=click.IntRange(1, 10_000),
-    default=20,
-    show_default=True,
-    help="Measured runs.",
-)
-@click.option(
-    "--warmup",
-    type=click.IntRange(0, 1000),
-    default=3,
-    show_default=True,
-    help="Unmeasured runs first.",
-)
-@click.option(
-    "--ready", "ready", default="exit", show_default=True, help="exit | tcp:PORT | stdout:REGEX"
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(0.1, 3600),
-    default=10.0,
-    show_default=True,
-    help="Seconds a run may take to become ready.",
-)
+@_run_options(runs=20, least=1, runs_help="Measured runs.")
 @click.option("--build-flags", default="", help="go build (and go list) flags, e.g. -mod=vendor.")
 @click.option(
     "--env", "env", multiple=True, metavar="KEY=VALUE", help="Environment for building and running."

@@ -37,6 +37,7 @@ from codemod.model import (
     link_problem,
     load_job,
 )
+from codemod.progress import Progress
 from codemod.rule import Finding, Pass, Rule
 
 UNUSED_IGNORE = "unused-ignore"
@@ -440,19 +441,27 @@ def run(
     jobs: Iterable[DirectoryJob],
     rules: Selection,
     reach: Reach = Reach(),
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     workers: int | None = None,
+    phase: str = "files",
 ) -> Report:
-    """Analyse all jobs; `progress` is called with the number of files each finished job held."""
+    """Analyse all jobs; `progress(phase, files done, files in all)` follows the jobs."""
     jobs = list(jobs)
     total = Report()
     n_files = sum(len(j.files) for j in jobs)
+    done = 0
+
+    def finished(job: DirectoryJob) -> None:
+        nonlocal done
+        done += len(job.files)
+        if progress:
+            progress(phase, done, n_files)
+
     workers = workers or os.cpu_count() or 1
     if workers == 1 or n_files < _INLINE_FILES or len(jobs) == 1:
         for job in jobs:
             total.merge(analyze(job, rules, reach))
-            if progress:
-                progress(len(job.files))
+            finished(job)
     else:
         with _sigint_blocked():  # the workers, forked here, inherit the blocked mask
             pool = ProcessPoolExecutor(
@@ -465,8 +474,7 @@ def run(
         try:
             for future in as_completed(futures):
                 total.merge(future.result())
-                if progress:
-                    progress(len(futures[future].files))
+                finished(futures[future])
         except BaseException:  # Ctrl-C, or a toolchain that cannot run: drop what is queued
             pool.shutdown(wait=False, cancel_futures=True)
             raise

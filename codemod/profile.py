@@ -496,16 +496,7 @@ def explain(
     own = frozenset(job.module.root for job, p in pairs if job.module and _main(p))
     imports = {p.import_path: p.imports for p in listed}
     reach = engine.Reach(configs=(config,), program=imports, own=own)
-    total = sum(len(j.files) for j in jobs)
-    done = 0
-
-    def advance(files: int) -> None:
-        nonlocal done
-        done += files
-        if progress:
-            progress("explaining", done, total)
-
-    report = engine.run(jobs, selection, reach, progress=advance, workers=workers)
+    report = engine.run(jobs, selection, reach, progress, workers, phase="explaining")
     home = {f: str(j.dir) for j in jobs for f in j.files}
     by_dir = {str(p.dir): p.import_path for p in listed if p.dir is not None}
     found: dict[str, list[Finding]] = {}

@@ -60,16 +60,7 @@ def scan(
     jobs = model.discover(resolved)
     workspace = find_workspace({job.module for job in jobs if job.module is not None})
     reach = engine.Reach(_exclusions(config, jobs, workspace, known), workspace, fix_unlinked)
-    total_files = sum(len(j.files) for j in jobs)
-    done = 0
-
-    def advance(files: int) -> None:
-        nonlocal done
-        done += files
-        if progress:
-            progress("files", done, total_files)
-
-    report = engine.run(jobs, selection, reach, progress=advance, workers=workers)
+    report = engine.run(jobs, selection, reach, progress=progress, workers=workers)
     return ScanResult(report, selected, config, resolved, workspace)
 
 
