@@ -82,7 +82,9 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
     chosen = choose_modules(listed, request.modules)
     _refuse_own_copies(chosen, target)
     with tempfile.TemporaryDirectory(prefix="codemod-deps-") as staging:
-        candidates = [_stage(m, Path(staging), target, request.rules) for m in chosen]
+        candidates = [
+            _stage(m, linked_dirs(listed, m), Path(staging), target, request.rules) for m in chosen
+        ]
         proposed = [p for p in candidates if p is not None]
         if request.dry_run:
             outcome.patched = proposed
@@ -155,24 +157,44 @@ def copy_name(module: gotool.ListedModule) -> Path:
     return Path(f"{module.path}@{module.version}" if module.version else module.path)
 
 
-def _stage(
-    module: gotool.ListedModule, staging: Path, target: Path, rules: Sequence[str | Rule]
-) -> Patched | None:
-    """Copy the module into `staging`, apply the rules' safe fixes there; None when they
-    change nothing."""
+def linked_dirs(
+    listed: Sequence[gotool.ListedPackage], module: gotool.ListedModule
+) -> tuple[Path, ...]:
+    """The directories, relative to the module root, of the module's packages that the
+    program links: only those are patched (the rest may not even build here)."""
     assert module.dir is not None
+    return tuple(
+        sorted(
+            {
+                p.dir.relative_to(module.dir)
+                for p in listed
+                if p.module == module and p.dir is not None and p.dir.is_relative_to(module.dir)
+            }
+        )
+    )
+
+
+def _stage(
+    module: gotool.ListedModule,
+    packages: Sequence[Path],
+    staging: Path,
+    target: Path,
+    rules: Sequence[str | Rule],
+) -> Patched | None:
+    """Apply the rules' safe fixes to the linked `packages` of a copy of the module in
+    `staging`; None, and no copy, when they change nothing (checked read-only first)."""
+    assert module.dir is not None
+    if not _fix(module.dir, packages, rules).changes:
+        return None
     copy = staging / copy_name(module)
     copy_writable(module.dir, copy)
     if not (copy / "go.mod").is_file():  # a pre-modules dependency: go synthesizes one
         _write_text(copy / "go.mod", f"module {module.path}\n")
-    result = workflow.scan([copy], rules, fix_unlinked=True)
-    planned = workflow.plan(result, unsafe_fixes=False, verify_build=False)
-    if not planned.changes:
-        return None
+    planned = _fix(copy, packages, rules)
     workflow.write(planned.changes)
     root = copy.resolve()
     changed = {c.path.absolute().parent.resolve() for c in planned.changes.changes.values()}
-    packages = tuple(sorted("./" + d.relative_to(root).as_posix() for d in changed))
+    dirs = sorted("./" + d.relative_to(root).as_posix() for d in changed)
     return Patched(
         module.path,
         module.version,
@@ -180,8 +202,16 @@ def _stage(
         target / copy_name(module),
         planned,
         diffs.unified(planned.changes.changes.values(), root),
-        tuple(p.removesuffix("/.") for p in packages),
+        tuple(d.removesuffix("/.") for d in dirs),
     )
+
+
+def _fix(root: Path, packages: Sequence[Path], rules: Sequence[str | Rule]) -> workflow.Plan:
+    """The safe fixes of the rules in the package directories under `root` (every Go
+    file of each, tests too: a reference there is rewritten with the rest)."""
+    files = [f for rel in packages for f in sorted((root / rel).glob("*.go")) if f.is_file()]
+    result = workflow.scan(files, rules, fix_unlinked=True)
+    return workflow.plan(result, unsafe_fixes=False, verify_build=False)
 
 
 def copy_writable(source: Path, destination: Path) -> None:

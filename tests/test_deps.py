@@ -28,6 +28,14 @@ var Upper = regexp.MustCompile(`^[A-Z]+$`)
 // IsWord reports whether s is a lower-case word.
 func IsWord(s string) bool { return word.MatchString(s) }
 """,
+    "unused/unused.go": """package unused
+
+import "regexp"
+
+var notLinked = regexp.MustCompile(`^x$`)
+
+func X(s string) bool { return notLinked.MatchString(s) }
+""",
     "tables_test.go": """package tables
 
 import "testing"
@@ -155,6 +163,7 @@ def test_deps_patches_a_copy_and_builds_the_program_through_go_work(app: Path) -
     patched = (copy / "tables.go").read_text()
     assert "var word = sync.OnceValue(" in patched and "word()" in patched, patched
     assert "var Upper = regexp.MustCompile(" in patched  # exported: API, left alone
+    assert (copy / "unused/unused.go").read_text() == TABLES["unused/unused.go"]  # not linked
     assert (copy / "tables.go").stat().st_mode & 0o200  # the copy is writable
     # the strict module's own test pins the variable's type: rolled back, and why
     assert "rolled back example.com/strict@v0.1.0: go test" in res.stderr, res.stderr
