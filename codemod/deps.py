@@ -23,6 +23,8 @@ from codemod import diffs, gotool, model, workflow
 from codemod.rule import Rule
 
 DEFAULT_DIR = Path(".codemod/deps")
+# The go.work's first line: DIR is codemod's to rewrite, and its stale copies to delete.
+MARKER = "// Written by codemod deps: the program with patched copies of its dependencies."
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
     main = _main_module(listed, request.pkg, directory)
     assert main.dir is not None  # _main_module checks it
     target = (main.dir / request.dir) if not request.dir.is_absolute() else request.dir
+    _claim(target, main.dir)
     outcome = DepsOutcome(main.dir, target)
     _refuse_vendored(listed, main)
     chosen = choose_modules(listed, request.modules)
@@ -131,6 +134,27 @@ def choose_modules(
             continue
         found.setdefault((module.path, module.version), module)
     return list(found.values())
+
+
+def _claim(target: Path, main_root: Path) -> None:
+    """DIR must be codemod's own: not the module (or above it), and either new, empty,
+    or holding the go.work an earlier run wrote; nothing else is rewritten or deleted."""
+    if main_root.resolve().is_relative_to(target.resolve()):
+        raise model.InputError(
+            f"--dir {target}: holds the module itself; give a directory of its own"
+        )
+    if not target.exists() or not any(target.iterdir()):
+        return
+    gowork = target / "go.work"
+    try:
+        ours = gowork.read_text().startswith(MARKER)
+    except OSError:
+        ours = False
+    if not ours:
+        raise model.InputError(
+            f"{gowork}: --dir {target} is not a directory codemod deps wrote; "
+            "give a new or empty one"
+        )
 
 
 def _refuse_vendored(listed: Sequence[gotool.ListedPackage], main: gotool.ListedModule) -> None:
@@ -264,7 +288,7 @@ def _first_line(result: gotool.Result) -> str:
 def work_text(main_root: Path, go_line: str | None, dir: Path, patched: Sequence[Patched]) -> str:
     """The go.work of DIR: the user's module, each kept copy replacing its version."""
     use = Path(os.path.relpath(main_root.resolve(), dir.resolve())).as_posix()
-    blocks = [f"go {go_line}\n"] if go_line else []
+    blocks = [MARKER + "\n"] + ([f"go {go_line}\n"] if go_line else [])
     blocks.append(f"use {use}\n")
     replaces = []
     for p in sorted(patched, key=lambda p: p.key):

@@ -157,6 +157,7 @@ def test_deps_patches_a_copy_and_builds_the_program_through_go_work(app: Path) -
     assert (app / "go.sum").read_bytes() == gosum
     assert git("status", "--porcelain", "--untracked-files=all", cwd=app) == ""
     assert _gowork(app) == (
+        "// Written by codemod deps: the program with patched copies of its dependencies.\n\n"
         "go 1.22\n\nuse ../..\n\nreplace example.com/tables v0.1.0 => ./example.com/tables@v0.1.0\n"
     )
     copy = app / ".codemod/deps/example.com/tables@v0.1.0"
@@ -244,3 +245,14 @@ def test_deps_of_no_package_is_one_line_exit_2(app: Path) -> None:
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert "Traceback" not in res.stderr
     assert not (app / ".codemod").exists()
+
+
+@pytest.mark.parametrize("target", [".", "..", "cmd"])
+def test_deps_refuses_a_dir_it_does_not_own(app: Path, target: str) -> None:
+    """The module itself, above it, or a directory of the user's: never rewritten."""
+    before = tree_digest(app)
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--dir", target, cwd=app)
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "--dir" in res.stderr
+    assert tree_digest(app) == before
