@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -125,7 +126,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A program in a git repository whose two dependencies are in a private module
     cache, fetched from a local proxy; go.sum written by go itself."""
     proxy = tmp_path / "proxy"
