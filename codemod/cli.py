@@ -640,6 +640,8 @@ def deps_cmd(
     for patched in outcome.patched:
         fixes = len(patched.plan.changes.applied)
         say(f"patched {patched.key}: {fixes} fix(es) in {render.rel(patched.copy)}")
+    if not outcome.patched and not outcome.rolled_back:
+        say("no dependency module of the build has a safe fix for these rules")
     for path in outcome.removed:
         say(f"removed the stale copy {render.rel(path)}")
     if outcome.gowork is not None:

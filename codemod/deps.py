@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codemod import diffs, gotool, model, workflow
+from codemod import diffs, gotool, model, registry, workflow
 from codemod.rule import Rule
 
 DEFAULT_DIR = Path(".codemod/deps")
@@ -74,6 +74,7 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
 
     Raises model.InputError or gotool.GoToolError (one line, naming what is wrong)."""
     say = report or (lambda _line: None)
+    workflow.select(request.rules, registry.all_rules())  # an unknown id fails first
     directory = request.directory.absolute()
     listed = gotool.list_deps(directory, [request.pkg])
     main = _main_module(listed, request.pkg, directory)

@@ -257,3 +257,12 @@ def test_deps_refuses_a_dir_it_does_not_own(app: Path, target: str) -> None:
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert "--dir" in res.stderr
     assert tree_digest(app) == before
+
+
+def test_deps_unknown_rule_or_no_match_is_said(app: Path) -> None:
+    bad = run("deps", "--pkg", "./cmd/app", "--rule", "no-such-rule", "--module", "x/*", cwd=app)
+    assert bad.returncode == 2 and "no-such-rule" in bad.stderr, bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+    none = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "x/*", cwd=app)
+    assert none.returncode == 0, none.stderr
+    assert "no dependency module of the build has a safe fix" in none.stderr
