@@ -11,6 +11,7 @@ line on stderr; 130 on Ctrl-C, with a line saying whether anything was written.
 from __future__ import annotations
 
 import contextlib
+import functools
 import shlex
 import signal
 import sys
@@ -23,6 +24,7 @@ import click
 from codemod import (
     __version__,
     bench,
+    deps,
     gitops,
     gotool,
     model,
@@ -594,6 +596,54 @@ def profile_cmd(
         render.err.print(f"wrote the {fmt} profile to {output}", markup=False)
     else:
         render.emit(page)
+    sys.exit(EXIT_CLEAN)
+
+
+@cli.command("deps")
+@click.option("--pkg", required=True, help="The main package to build, e.g. ./cmd/server.")
+@click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    required=True,
+    metavar="ID",
+    help="Rule to apply (repeatable).",
+)
+@click.option(
+    "--module", "modules", multiple=True, metavar="GLOB", help="Only modules whose path matches."
+)
+@click.option(
+    "--dir",
+    "target",
+    type=click.Path(file_okay=False),
+    default=str(deps.DEFAULT_DIR),
+    show_default=True,
+    help="Where the copies and go.work go (relative to the module root).",
+)
+@click.option("--dry-run", is_flag=True, help="Print each module's diff; write nothing.")
+def deps_cmd(
+    pkg: str, rules: tuple[str, ...], modules: tuple[str, ...], target: str, dry_run: bool
+) -> None:
+    """Patch copies of the program's dependencies; build them in through a go.work."""
+    request = deps.DepsRequest(pkg, rules, modules, Path(target), dry_run)
+    say = functools.partial(render.err.print, markup=False)
+    outcome = deps.run(request, say)
+    if dry_run:
+        for patched in outcome.patched:
+            say(f"{patched.key} ({render.rel(patched.source)}):")
+            render.diff(patched.diff)
+        say(f"{len(outcome.patched)} module(s) would be patched; nothing written")
+        sys.exit(EXIT_CLEAN)
+    for patched in outcome.patched:
+        fixes = len(patched.plan.changes.applied)
+        say(f"patched {patched.key}: {fixes} fix(es) in {render.rel(patched.copy)}")
+    if not outcome.patched and not outcome.rolled_back:
+        say("no dependency module of the build has a safe fix for these rules")
+    for path in outcome.removed:
+        say(f"removed the stale copy {render.rel(path)}")
+    if outcome.gowork is not None:
+        say(f"wrote {render.rel(outcome.gowork)}; build with (GOWORK must be absolute):")
+        say(f"  GOWORK={shlex.quote(str(outcome.gowork))} go build {shlex.quote(pkg)}")
     sys.exit(EXIT_CLEAN)
 
 

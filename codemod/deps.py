@@ -1,0 +1,341 @@
+"""`codemod deps`: apply the rules to patched copies of the program's dependencies.
+
+The user's go.mod, go.sum and code are never touched: each chosen module is copied from
+where `go list` says it lives (the read-only module cache, or a `replace` directory) into
+`DIR/<module>@<version>/`, patched there with safe fixes only, and a `DIR/go.work` that
+`use`s the user's module and `replace`s each module version with its copy makes
+`GOWORK=DIR/go.work go build` link the patched code. A copy is kept only if the whole
+program still builds and vets with it and its patched packages' own tests pass.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codemod import diffs, gotool, model, registry, workflow
+from codemod.rule import Rule
+
+DEFAULT_DIR = Path(".codemod/deps")
+# The go.work's first line: DIR is codemod's to rewrite, and its stale copies to delete.
+MARKER = "// Written by codemod deps: the program with patched copies of its dependencies."
+
+
+@dataclass(frozen=True)
+class DepsRequest:
+    """What `codemod deps` is asked, as data."""
+
+    pkg: str  # the main package, as go list reads it in `directory`
+    rules: tuple[str | Rule, ...] = ()
+    modules: tuple[str, ...] = ()  # fnmatch globs on module paths; none: every dependency
+    dir: Path = DEFAULT_DIR  # relative to the user's module root when relative
+    dry_run: bool = False
+    directory: Path = Path(".")
+
+
+@dataclass
+class Patched:
+    """One dependency module with safe fixes, and where its patched copy lives."""
+
+    path: str
+    version: str
+    source: Path  # where go list found it
+    copy: Path  # DIR/<path>@<version>
+    plan: workflow.Plan
+    diff: str  # unified, relative to the module root
+    packages: tuple[str, ...]  # the patched packages, "./rel" in the copy
+
+    @property
+    def key(self) -> str:
+        return f"{self.path}@{self.version}" if self.version else self.path
+
+
+@dataclass
+class DepsOutcome:
+    main_root: Path
+    dir: Path
+    patched: list[Patched] = field(default_factory=list)  # kept (or, dry run, proposed)
+    rolled_back: list[tuple[Patched, str]] = field(default_factory=list)  # and why
+    removed: list[Path] = field(default_factory=list)  # stale copies deleted
+    gowork: Path | None = None  # written (not on a dry run)
+
+
+Report = Callable[[str], None]
+
+
+def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
+    """Patch the chosen dependency modules of `request.pkg` and write the workspace.
+
+    Raises model.InputError or gotool.GoToolError (one line, naming what is wrong)."""
+    say = report or (lambda _line: None)
+    workflow.select(request.rules, registry.all_rules())  # an unknown id fails first
+    directory = request.directory.absolute()
+    listed = gotool.list_deps(directory, [request.pkg])
+    main = _main_module(listed, request.pkg, directory)
+    assert main.dir is not None  # _main_module checks it
+    target = (main.dir / request.dir) if not request.dir.is_absolute() else request.dir
+    _claim(target, main.dir)
+    outcome = DepsOutcome(main.dir, target)
+    _refuse_vendored(listed, main)
+    chosen = choose_modules(listed, request.modules)
+    _refuse_own_copies(chosen, target)
+    with tempfile.TemporaryDirectory(prefix="codemod-deps-") as staging:
+        candidates = [
+            _stage(m, linked_dirs(listed, m), Path(staging), target, request.rules) for m in chosen
+        ]
+        proposed = [p for p in candidates if p is not None]
+        if request.dry_run:
+            outcome.patched = proposed
+            return outcome
+        target.mkdir(parents=True, exist_ok=True)
+        _write_text(target / ".gitignore", "*\n")
+        for patched in proposed:
+            _install(patched, Path(staging))
+            reason = _verify(patched, outcome, request.pkg, directory, main)
+            if reason is None:
+                outcome.patched.append(patched)
+                continue
+            _remove_copy(patched.copy, target)
+            outcome.rolled_back.append((patched, reason))
+            say(f"rolled back {patched.key}: {reason}")
+    outcome.gowork = _write_work(outcome, main)
+    outcome.removed = remove_stale(target, {p.copy for p in outcome.patched})
+    return outcome
+
+
+def _main_module(
+    listed: Sequence[gotool.ListedPackage], pkg: str, directory: Path
+) -> gotool.ListedModule:
+    """The module of the named package (go list lists it last): the program's own."""
+    named = listed[-1] if listed else None
+    if named is None or named.module is None or named.module.dir is None:
+        raise model.InputError(f"{directory}: --pkg {pkg}: not a package of a Go module")
+    if named.name != "main":
+        raise model.InputError(f"{named.dir}: --pkg {pkg}: not a main package")
+    return named.module
+
+
+def choose_modules(
+    listed: Sequence[gotool.ListedPackage], globs: Sequence[str] = ()
+) -> list[gotool.ListedModule]:
+    """The non-standard dependency modules of the build, each once, in go list's order,
+    only those whose path matches one of `globs` if any are given."""
+    found: dict[tuple[str, str], gotool.ListedModule] = {}
+    for package in listed:
+        module = package.module
+        if package.standard or module is None or module.main or module.dir is None:
+            continue
+        if globs and not any(fnmatch.fnmatchcase(module.path, g) for g in globs):
+            continue
+        found.setdefault((module.path, module.version), module)
+    return list(found.values())
+
+
+def _claim(target: Path, main_root: Path) -> None:
+    """DIR must be codemod's own: not the module (or above it), and either new, empty,
+    or holding the go.work an earlier run wrote; nothing else is rewritten or deleted."""
+    if main_root.resolve().is_relative_to(target.resolve()):
+        raise model.InputError(
+            f"--dir {target}: holds the module itself; give a directory of its own"
+        )
+    if not target.exists() or not any(target.iterdir()):
+        return
+    gowork = target / "go.work"
+    try:
+        ours = gowork.read_text().startswith(MARKER)
+    except OSError:
+        ours = False
+    if not ours:
+        raise model.InputError(
+            f"{gowork}: --dir {target} is not a directory codemod deps wrote; "
+            "give a new or empty one"
+        )
+
+
+def _refuse_vendored(listed: Sequence[gotool.ListedPackage], main: gotool.ListedModule) -> None:
+    """A vendored build reads vendor/, which a go.work does not replace."""
+    if any(p.module and not p.module.main and p.module.dir is None for p in listed):
+        raise model.InputError(
+            f"{main.dir}/vendor: the build uses vendored dependencies; "
+            "patching vendor/ (--vendor) is not yet supported"
+        )
+
+
+def _refuse_own_copies(modules: Sequence[gotool.ListedModule], target: Path) -> None:
+    """Listed from a copy of ours (GOWORK set to our go.work): the copy is no source."""
+    for module in modules:
+        if module.dir is not None and module.dir.resolve().is_relative_to(target.resolve()):
+            raise model.InputError(
+                f"{module.dir}: {module.path} is listed from codemod's own copy; "
+                "run codemod deps without GOWORK set to its go.work"
+            )
+
+
+def copy_name(module: gotool.ListedModule) -> Path:
+    """DIR-relative directory of a module's copy: `<module>@<version>`."""
+    return Path(f"{module.path}@{module.version}" if module.version else module.path)
+
+
+def linked_dirs(
+    listed: Sequence[gotool.ListedPackage], module: gotool.ListedModule
+) -> tuple[Path, ...]:
+    """The directories, relative to the module root, of the module's packages that the
+    program links: only those are patched (the rest may not even build here)."""
+    assert module.dir is not None
+    return tuple(
+        sorted(
+            {
+                p.dir.relative_to(module.dir)
+                for p in listed
+                if p.module == module and p.dir is not None and p.dir.is_relative_to(module.dir)
+            }
+        )
+    )
+
+
+def _stage(
+    module: gotool.ListedModule,
+    packages: Sequence[Path],
+    staging: Path,
+    target: Path,
+    rules: Sequence[str | Rule],
+) -> Patched | None:
+    """Apply the rules' safe fixes to the linked `packages` of a copy of the module in
+    `staging`; None, and no copy, when they change nothing (checked read-only first)."""
+    assert module.dir is not None
+    if not _fix(module.dir, packages, rules).changes:
+        return None
+    copy = staging / copy_name(module)
+    copy_writable(module.dir, copy)
+    if not (copy / "go.mod").is_file():  # a pre-modules dependency: go synthesizes one
+        _write_text(copy / "go.mod", f"module {module.path}\n")
+    planned = _fix(copy, packages, rules)
+    workflow.write(planned.changes)
+    root = copy.resolve()
+    changed = {c.path.absolute().parent.resolve() for c in planned.changes.changes.values()}
+    dirs = sorted("./" + d.relative_to(root).as_posix() for d in changed)
+    return Patched(
+        module.path,
+        module.version,
+        module.dir,
+        target / copy_name(module),
+        planned,
+        diffs.unified(planned.changes.changes.values(), root),
+        tuple(d.removesuffix("/.") for d in dirs),
+    )
+
+
+def _fix(root: Path, packages: Sequence[Path], rules: Sequence[str | Rule]) -> workflow.Plan:
+    """The safe fixes of the rules in the package directories under `root` (every Go
+    file of each, tests too: a reference there is rewritten with the rest)."""
+    files = [f for rel in packages for f in sorted((root / rel).glob("*.go")) if f.is_file()]
+    result = workflow.scan(files, rules, fix_unlinked=True)
+    return workflow.plan(result, unsafe_fixes=False, verify_build=False)
+
+
+def copy_writable(source: Path, destination: Path) -> None:
+    """Copy a module tree; the module cache's files and directories are read-only, the
+    copy's are the user's to write (file contents only, not modes, are copied)."""
+    shutil.copytree(source, destination, copy_function=shutil.copyfile)
+    for root, dirs, _files in os.walk(destination):
+        for name in dirs:
+            path = Path(root, name)
+            path.chmod(path.stat().st_mode | stat.S_IWUSR | stat.S_IXUSR)
+    destination.chmod(destination.stat().st_mode | stat.S_IWUSR | stat.S_IXUSR)
+
+
+def _install(patched: Patched, staging: Path) -> None:
+    """Put the staged copy at its place in DIR, replacing an earlier copy."""
+    if patched.copy.exists():
+        shutil.rmtree(patched.copy)
+    patched.copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(staging / Path(patched.key), patched.copy)
+
+
+def _verify(
+    patched: Patched,
+    outcome: DepsOutcome,
+    pkg: str,
+    directory: Path,
+    main: gotool.ListedModule,
+) -> str | None:
+    """Why the program, with the copies kept so far and this one, does not build or vet,
+    or the patched packages' own tests fail in their copy; None when all pass."""
+    gowork = _write_work(outcome, main, extra=patched)
+    workspace = {"GOWORK": str(gowork)}
+    for step in ("build", "vet"):
+        result = gotool.check(step, directory, [pkg], None, env=workspace)
+        if not result.ok:
+            return f"go {step} {pkg} with the patched copy failed: {_first_line(result)}"
+    result = gotool.check("test", patched.copy, list(patched.packages), None, env={"GOWORK": "off"})
+    if not result.ok:
+        return f"go test {' '.join(patched.packages)} in the copy failed: {_first_line(result)}"
+    return None
+
+
+def _first_line(result: gotool.Result) -> str:
+    """The first line that says what failed (go prints the package header first)."""
+    lines = [ln.strip() for ln in (result.stdout + result.stderr).splitlines() if ln.strip()]
+    useful = [ln for ln in lines if not ln.startswith(("#", "ok ", "FAIL", "--- FAIL"))]
+    return (useful or lines or ["failed"])[0]
+
+
+def work_text(main_root: Path, go_line: str | None, dir: Path, patched: Sequence[Patched]) -> str:
+    """The go.work of DIR: the user's module, each kept copy replacing its version."""
+    use = Path(os.path.relpath(main_root.resolve(), dir.resolve())).as_posix()
+    blocks = [MARKER + "\n"] + ([f"go {go_line}\n"] if go_line else [])
+    blocks.append(f"use {use}\n")
+    replaces = []
+    for p in sorted(patched, key=lambda p: p.key):
+        old = f"{p.path} {p.version}" if p.version else p.path
+        new = "./" + Path(os.path.relpath(p.copy, dir)).as_posix()
+        replaces.append(f"replace {old} => {new}\n")
+    if replaces:
+        blocks.append("".join(replaces))
+    return "\n".join(blocks)
+
+
+def _write_work(
+    outcome: DepsOutcome, main: gotool.ListedModule, extra: Patched | None = None
+) -> Path:
+    assert main.dir is not None
+    kept = [*outcome.patched, *([extra] if extra else [])]
+    gowork = outcome.dir / "go.work"
+    _write_text(gowork, work_text(main.dir, main.go_version, outcome.dir, kept))
+    return gowork
+
+
+def remove_stale(target: Path, keep: set[Path]) -> list[Path]:
+    """Delete every copy under DIR (a directory named `...@version`) not in `keep`, and
+    the directories that held only it."""
+    removed = []
+    for path in sorted(target.rglob("*@*")):
+        # is_dir: False too once an enclosing stale copy is gone
+        if path.is_dir() and path not in keep and not any(k in path.parents for k in keep):
+            _remove_copy(path, target)
+            removed.append(path)
+    return removed
+
+
+def _remove_copy(copy: Path, target: Path) -> None:
+    shutil.rmtree(copy, ignore_errors=True)
+    parent = copy.parent
+    while parent != target and parent.is_relative_to(target) and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write only what differs: a second run leaves files (and their times) alone."""
+    try:
+        if path.read_text() == text:
+            return
+    except OSError:
+        pass
+    workflow.write_text(path, text)

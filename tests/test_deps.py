@@ -1,0 +1,268 @@
+"""`codemod deps`: dependencies from the module cache, patched in copies that a go.work
+builds in, the user's module untouched. The dependencies come from a `file://` module
+proxy the test lays out, into a module cache of its own: no network."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from codemod import gotool, inittrace
+from tests.test_cli import git, go, init_repo, run, tree_digest
+
+TABLES = {
+    "go.mod": "module example.com/tables\n\ngo 1.22\n",
+    "tables.go": """package tables
+
+import "regexp"
+
+var word = regexp.MustCompile(`^[a-z]+$`)
+
+// Upper is API: a safe fix leaves an exported variable as it is.
+var Upper = regexp.MustCompile(`^[A-Z]+$`)
+
+// IsWord reports whether s is a lower-case word.
+func IsWord(s string) bool { return word.MatchString(s) }
+""",
+    "unused/unused.go": """package unused
+
+import "regexp"
+
+var notLinked = regexp.MustCompile(`^x$`)
+
+func X(s string) bool { return notLinked.MatchString(s) }
+""",
+    "tables_test.go": """package tables
+
+import "testing"
+
+func TestIsWord(t *testing.T) {
+	if !IsWord("abc") || IsWord("a1") {
+		t.Fatal("IsWord")
+	}
+}
+""",
+}
+
+# Its test pins the source of the variable (as a golden-source test does): the lazy
+# rewrite breaks it, so the patch must be rolled back, though the program builds with it.
+STRICT = {
+    "go.mod": "module example.com/strict\n\ngo 1.22\n",
+    "strict.go": """package strict
+
+import "regexp"
+
+var digits = regexp.MustCompile(`^[0-9]+$`)
+
+// IsNumber reports whether s is all digits.
+func IsNumber(s string) bool { return digits.MatchString(s) }
+""",
+    "strict_test.go": """package strict
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestSourceIsPinned(t *testing.T) {
+	src, err := os.ReadFile("strict.go")
+	if err != nil || !strings.Contains(string(src), "var digits = regexp.MustCompile(") {
+		t.Fatalf("strict.go: the digits table is not built at init")
+	}
+}
+""",
+}
+
+APP = {
+    "go.mod": """module example.com/app
+
+go 1.22
+
+require (
+	example.com/strict v0.1.0
+	example.com/tables v0.1.0
+)
+""",
+    "cmd/app/main.go": """package main
+
+import (
+	"fmt"
+
+	"example.com/strict"
+	"example.com/tables"
+)
+
+func main() {
+	fmt.Println(tables.IsWord("abc"), strict.IsNumber("12"))
+}
+""",
+}
+
+
+def _publish(proxy: Path, path: str, version: str, files: dict[str, str]) -> None:
+    """One module version laid out as the GOPROXY protocol serves it."""
+    at = proxy / path / "@v"
+    at.mkdir(parents=True, exist_ok=True)
+    with (at / "list").open("a") as f:
+        f.write(version + "\n")
+    info = {"Version": version, "Time": "2024-01-01T00:00:00Z"}
+    (at / f"{version}.info").write_text(json.dumps(info))
+    (at / f"{version}.mod").write_text(files["go.mod"])
+    with zipfile.ZipFile(at / f"{version}.zip", "w") as z:
+        for name, text in files.items():
+            z.writestr(f"{path}@{version}/{name}", text)
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A program in a git repository whose two dependencies are in a private module
+    cache, fetched from a local proxy; go.sum written by go itself."""
+    proxy = tmp_path / "proxy"
+    _publish(proxy, "example.com/tables", "v0.1.0", TABLES)
+    _publish(proxy, "example.com/strict", "v0.1.0", STRICT)
+    cache = tmp_path / "modcache"
+    monkeypatch.setenv("GOMODCACHE", str(cache))
+    monkeypatch.setenv("GOPROXY", proxy.as_uri())
+    monkeypatch.setenv("GOSUMDB", "off")
+    root = tmp_path / "app"
+    _write(root, APP)
+    go("mod", "download", "all", cwd=root)
+    go("mod", "tidy", cwd=root)
+    monkeypatch.setenv("GOPROXY", "off")  # from here on, only the cache
+    init_repo(root)
+    yield root
+    gotool.run(["clean", "-modcache"], cwd=root)  # its files are read-only
+
+
+def _gowork(root: Path) -> str:
+    return (root / ".codemod/deps/go.work").read_text()
+
+
+def test_deps_patches_a_copy_and_builds_the_program_through_go_work(app: Path) -> None:
+    gomod, gosum = (app / "go.mod").read_bytes(), (app / "go.sum").read_bytes()
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert (app / "go.mod").read_bytes() == gomod
+    assert (app / "go.sum").read_bytes() == gosum
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=app) == ""
+    assert _gowork(app) == (
+        "// Written by codemod deps: the program with patched copies of its dependencies.\n\n"
+        "go 1.22\n\nuse ../..\n\nreplace example.com/tables v0.1.0 => ./example.com/tables@v0.1.0\n"
+    )
+    copy = app / ".codemod/deps/example.com/tables@v0.1.0"
+    patched = (copy / "tables.go").read_text()
+    assert "var word = sync.OnceValue(" in patched and "word()" in patched, patched
+    assert "var Upper = regexp.MustCompile(" in patched  # exported: API, left alone
+    assert (copy / "unused/unused.go").read_text() == TABLES["unused/unused.go"]  # not linked
+    assert (copy / "tables.go").stat().st_mode & 0o200  # the copy is writable
+    # the strict module's own test pins the variable's type: rolled back, and why
+    assert "rolled back example.com/strict@v0.1.0: go test" in res.stderr, res.stderr
+    assert not (app / ".codemod/deps/example.com/strict@v0.1.0").exists()
+    gowork = app / ".codemod/deps/go.work"
+    assert f"GOWORK={gowork} go build ./cmd/app" in res.stderr
+    # the program builds with the workspace, links the patched copy, and its init shrinks
+    listed = gotool.list_deps(app, ["./cmd/app"], env={"GOWORK": str(gowork)})
+    assert {p.import_path: p.dir for p in listed}["example.com/tables"] == copy
+    before = _init_allocs(app, {}, "example.com/tables")
+    after = _init_allocs(app, {"GOWORK": str(gowork)}, "example.com/tables")
+    assert after < before
+
+
+def _init_allocs(app: Path, env: dict[str, str], package: str) -> int:
+    """Allocations of `package`'s init in the program built with `env`, per inittrace."""
+    binary = app.parent / "app.bin"
+    built = gotool.build_binary(app, "./cmd/app", binary, env=env)
+    assert built.ok, built.stderr
+    ran = subprocess.run(
+        [binary], capture_output=True, text=True, env={"GODEBUG": "inittrace=1"}, check=True
+    )
+    assert ran.stdout == "true true\n"
+    records = {r.package: r for r in inittrace.parse(ran.stderr).records}
+    return records[package].allocs
+
+
+def test_deps_twice_changes_nothing_and_removes_stale_copies(app: Path) -> None:
+    assert run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app).returncode == 0
+    first = tree_digest(app / ".codemod")
+    stale = app / ".codemod/deps/example.com/gone@v1.0.0"
+    (stale / "sub").mkdir(parents=True)
+    (stale / "go.mod").write_text("module example.com/gone\n")
+    again = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
+    assert again.returncode == 0, again.stderr
+    assert tree_digest(app / ".codemod") == first
+    assert not stale.exists()
+    assert "removed the stale copy .codemod/deps/example.com/gone@v1.0.0" in again.stderr
+
+
+def test_deps_takes_a_fresh_copy_when_the_version_changes(
+    app: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app).returncode == 0
+    _publish(tmp_path / "proxy", "example.com/tables", "v0.2.0", TABLES)
+    monkeypatch.setenv("GOPROXY", (tmp_path / "proxy").as_uri())
+    go("get", "example.com/tables@v0.2.0", cwd=app)  # the user upgrades
+    monkeypatch.setenv("GOPROXY", "off")
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert "replace example.com/tables v0.2.0 => ./example.com/tables@v0.2.0" in _gowork(app)
+    assert "v0.1.0" not in _gowork(app)
+    deps = app / ".codemod/deps/example.com"
+    assert (deps / "tables@v0.2.0/tables.go").read_text().count("sync.OnceValue") == 1
+    assert not (deps / "tables@v0.1.0").exists()
+
+
+def test_deps_dry_run_prints_module_relative_diffs_and_writes_nothing(app: Path) -> None:
+    before = tree_digest(app)
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--dry-run", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert "diff --git a/tables.go b/tables.go" in res.stdout
+    assert "+var word = sync.OnceValue(" in res.stdout
+    assert tree_digest(app) == before
+    assert not (app / ".codemod").exists()
+
+
+def test_deps_module_globs_choose_the_modules(app: Path) -> None:
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/strict", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert "tables" not in _gowork(app)
+    assert "rolled back example.com/strict@v0.1.0" in res.stderr
+
+
+def test_deps_of_no_package_is_one_line_exit_2(app: Path) -> None:
+    res = run("deps", "--pkg", "./cmd/none", "--rule", "lazy-init", cwd=app)
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (app / ".codemod").exists()
+
+
+@pytest.mark.parametrize("target", [".", "..", "cmd"])
+def test_deps_refuses_a_dir_it_does_not_own(app: Path, target: str) -> None:
+    """The module itself, above it, or a directory of the user's: never rewritten."""
+    before = tree_digest(app)
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--dir", target, cwd=app)
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "--dir" in res.stderr
+    assert tree_digest(app) == before
+
+
+def test_deps_unknown_rule_or_no_match_is_said(app: Path) -> None:
+    bad = run("deps", "--pkg", "./cmd/app", "--rule", "no-such-rule", "--module", "x/*", cwd=app)
+    assert bad.returncode == 2 and "no-such-rule" in bad.stderr, bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+    none = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "x/*", cwd=app)
+    assert none.returncode == 0, none.stderr
+    assert "no dependency module of the build has a safe fix" in none.stderr
