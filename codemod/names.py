@@ -28,6 +28,12 @@ def alternatives(path: str) -> tuple[str, ...]:
     return name, f"go{name}", f"std{name}", f"{name}pkg"
 
 
+def listed(path: str) -> str:
+    """The alternatives for `path`, as a reason names them: `sync, gosync, stdsync and syncpkg`."""
+    *first, last = alternatives(path)
+    return f"{', '.join(first)} and {last}"
+
+
 def free(choices: Iterable[str], taken: Collection[str]) -> str | None:
     """The first of `choices` not `taken`; None when all are."""
     return next((n for n in choices if n not in taken), None)

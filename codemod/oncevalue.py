@@ -83,8 +83,7 @@ class Helpers:
         taken = {n for n, d in scope.decls.items() if d.file is not old}
         sync = names.free(names.alternatives("sync"), taken)
         if sync is None:
-            *first, last = names.alternatives("sync")
-            return f"{', '.join(first)} and {last} are all package-level names: {FILE} cannot import sync"
+            return f"{names.listed('sync')} are all package-level names: {FILE} cannot import sync"
         helpers = cls(
             package, scope, generator, module is not None and module.go_at_least(1, 18), sync
         )

@@ -272,7 +272,7 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
     for c in candidates:
         sync = "" if c.skip or helpers else names.import_name(c.file, "sync", ctx.scope.decls)
         if sync is None:
-            c.skip = f"{_taken('sync')} are all taken in {c.file.path.name}"
+            c.skip = f"{names.listed('sync')} are all taken in {c.file.path.name}"
         if c.skip:
             ctx.pass_.report(
                 c.file,
@@ -305,11 +305,6 @@ def _helpers(ctx: Context, live: list[Candidate]) -> oncevalue.Helpers | None:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _taken(path: str) -> str:
-    *first, last = names.alternatives(path)
-    return f"{', '.join(first)} and {last}"
 
 
 def _fix(

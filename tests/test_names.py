@@ -45,3 +45,7 @@ def test_import_name_avoids_the_files_other_imports_and_package_level_names() ->
 
 def test_imported_names_are_every_files() -> None:
     assert names.imported_names(IMPORTS) == {"sync", "gosync"}  # a blank import takes none
+
+
+def test_listed_names_every_alternative_as_a_reason_does() -> None:
+    assert names.listed("example.com/x/sync") == "sync, gosync, stdsync and syncpkg"
