@@ -18,7 +18,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -335,6 +335,55 @@ def _package_delta(name: str, base: Variant, head: Variant) -> PackageDelta:
         median(samples(base, "allocs")),
         median(samples(head, "allocs")),
     )
+
+
+@dataclass(frozen=True)
+class GroupDelta:
+    """Packages compared as a whole (a dependency module's, for `deps --bench`)."""
+
+    name: str
+    packages: tuple[str, ...]
+    clock: stats.Comparison  # per run, the sum of the packages' inittrace clock (ms)
+    bytes: stats.Comparison
+    allocs: stats.Comparison
+
+
+def group_delta(
+    name: str, packages: Iterable[str], base: Sequence[Run], head: Sequence[Run]
+) -> GroupDelta:
+    """Compare the per-run sums over `packages`, as `init_total` compares all of them:
+    packages init one after another, so a group costs the sum of its members in each
+    run. A member with no inittrace line in a run (no init work) adds 0 to it."""
+    members = tuple(dict.fromkeys(packages))
+    wanted = frozenset(members)
+
+    def sums(runs: Sequence[Run], attr: str) -> list[float]:
+        return [
+            float(sum(getattr(rec, attr) for rec in r.trace.records if rec.package in wanted))
+            for r in runs
+        ]
+
+    def compare(attr: str) -> stats.Comparison:
+        return stats.compare(sums(base, attr), sums(head, attr))
+
+    return GroupDelta(name, members, compare("clock_ms"), compare("bytes"), compare("allocs"))
+
+
+@dataclass(frozen=True)
+class ModulesResult:
+    """A comparison whose packages are also grouped by module (`deps --bench`)."""
+
+    result: Result
+    modules: tuple[GroupDelta, ...]
+
+
+def by_module(result: Result, modules: Mapping[str, Iterable[str]]) -> ModulesResult:
+    """`result` with one GroupDelta per module (name -> its packages' import paths)."""
+    groups = tuple(
+        group_delta(name, packages, result.base.runs, result.head.runs)
+        for name, packages in modules.items()
+    )
+    return ModulesResult(result, groups)
 
 
 # ---------------------------------------------------------------------------- gates

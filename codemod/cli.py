@@ -621,13 +621,58 @@ def profile_cmd(
     help="Where the copies and go.work go (relative to the module root).",
 )
 @click.option("--dry-run", is_flag=True, help="Print each module's diff; write nothing.")
+@click.option(
+    "--patches",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write DIR/<module>@<version>.patch (git apply) and a PR description (.md) per module.",
+)
+@click.option(
+    "--bench", "measure", is_flag=True, help="Compare start-up without and with the copies."
+)
+@click.option("--args", "args", default="", help='Arguments for each --bench run, e.g. "-version".')
+@click.option(
+    "-n",
+    "runs",
+    type=click.IntRange(2, 10_000),
+    default=20,
+    show_default=True,
+    help="Measured --bench runs per variant.",
+)
+@click.option(
+    "--ready", default="exit", show_default=True, help="--bench: exit | tcp:PORT | stdout:REGEX"
+)
 def deps_cmd(
-    pkg: str, rules: tuple[str, ...], modules: tuple[str, ...], target: str, dry_run: bool
+    pkg: str,
+    rules: tuple[str, ...],
+    modules: tuple[str, ...],
+    target: str,
+    dry_run: bool,
+    patches: str | None,
+    measure: bool,
+    args: str,
+    runs: int,
+    ready: str,
 ) -> None:
     """Patch copies of the program's dependencies; build them in through a go.work."""
-    request = deps.DepsRequest(pkg, rules, modules, Path(target), dry_run)
+    try:
+        when = bench.Ready.parse(ready)
+        words = tuple(shlex.split(args))
+    except ValueError as exc:  # shlex says only "No closing quotation"
+        raise InputFailure(str(exc) if "--ready" in str(exc) else f"--args {args}: {exc}") from None
+    settings = bench.Settings(pkg, words, runs, ready=when)
+    request = deps.DepsRequest(
+        pkg,
+        rules,
+        modules,
+        Path(target),
+        dry_run,
+        patches=Path(patches) if patches is not None else None,
+        bench_settings=settings if measure else None,
+    )
     say = functools.partial(render.err.print, markup=False)
-    outcome = deps.run(request, say)
+    with _measuring() as progress:
+        outcome = deps.run(request, say, progress)
     if dry_run:
         for patched in outcome.patched:
             say(f"{patched.key} ({render.rel(patched.source)}):")
@@ -644,6 +689,11 @@ def deps_cmd(
     if outcome.gowork is not None:
         say(f"wrote {render.rel(outcome.gowork)}; build with (GOWORK must be absolute):")
         say(f"  GOWORK={shlex.quote(str(outcome.gowork))} go build {shlex.quote(pkg)}")
+    for path in outcome.patch_files:
+        say(f"wrote {render.rel(path)}")
+    if outcome.measured is not None:
+        notes = bench.warnings(outcome.measured.result)
+        render_bench.modules_text(outcome.measured, notes)
     sys.exit(EXIT_CLEAN)
 
 

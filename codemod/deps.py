@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codemod import diffs, gotool, model, registry, workflow
+from codemod import bench, diffs, gotool, model, registry, upstream, workflow
+from codemod.progress import Progress
 from codemod.rule import Rule
 
 DEFAULT_DIR = Path(".codemod/deps")
@@ -37,6 +38,12 @@ class DepsRequest:
     dir: Path = DEFAULT_DIR  # relative to the user's module root when relative
     dry_run: bool = False
     directory: Path = Path(".")
+    patches: Path | None = None  # --patches: relative to `directory` when relative
+    bench_settings: bench.Settings | None = None  # --bench
+
+    @property
+    def patches_dir(self) -> Path | None:
+        return None if self.patches is None else self.directory.absolute() / self.patches
 
 
 @dataclass
@@ -64,17 +71,23 @@ class DepsOutcome:
     rolled_back: list[tuple[Patched, str]] = field(default_factory=list)  # and why
     removed: list[Path] = field(default_factory=list)  # stale copies deleted
     gowork: Path | None = None  # written (not on a dry run)
+    measured: bench.ModulesResult | None = None  # --bench
+    patch_files: list[Path] = field(default_factory=list)  # --patches: written
 
 
 Report = Callable[[str], None]
 
 
-def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
+def run(
+    request: DepsRequest, report: Report | None = None, progress: Progress | None = None
+) -> DepsOutcome:
     """Patch the chosen dependency modules of `request.pkg` and write the workspace.
 
-    Raises model.InputError or gotool.GoToolError (one line, naming what is wrong)."""
+    Raises model.InputError, gotool.GoToolError or bench.BenchError (one line, naming
+    what is wrong)."""
     say = report or (lambda _line: None)
     workflow.select(request.rules, registry.all_rules())  # an unknown id fails first
+    upstream.check(request.dry_run, request.patches_dir, request.bench_settings)
     directory = request.directory.absolute()
     listed = gotool.list_deps(directory, [request.pkg])
     main = _main_module(listed, request.pkg, directory)
@@ -106,7 +119,31 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
             say(f"rolled back {patched.key}: {reason}")
     outcome.gowork = _write_work(outcome, main)
     outcome.removed = remove_stale(target, {p.copy for p in outcome.patched})
+    _measure_and_export(request, outcome, listed, directory, say, progress)
     return outcome
+
+
+def _measure_and_export(
+    request: DepsRequest,
+    outcome: DepsOutcome,
+    listed: Sequence[gotool.ListedPackage],
+    directory: Path,
+    say: Report,
+    progress: Progress | None,
+) -> None:
+    """--bench, then --patches (whose PR descriptions carry the numbers)."""
+    if request.bench_settings is not None and outcome.gowork is not None:
+        if outcome.patched:
+            outcome.measured = upstream.measure(
+                directory, outcome.gowork, outcome.patched, listed, request.bench_settings, progress
+            )
+        else:
+            say("--bench: no module was patched, nothing to measure")
+    if request.patches_dir is not None:
+        program = listed[-1].import_path  # the main package: go list lists it last
+        outcome.patch_files = upstream.write_patches(
+            request.patches_dir, outcome.patched, program, outcome.measured, say
+        )
 
 
 def _main_module(

@@ -25,8 +25,8 @@ from codemod.engine import FileError, Report
 from codemod.progress import Progress as ProgressReport
 from codemod.rule import Example, Finding, Rule, Safety
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)  # user text ("tcp:x:") is no emoji code
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def rel(path: Path) -> str:
@@ -45,7 +45,9 @@ def emit(text: str) -> None:
 def wide() -> Console:
     """The console for wide tables: `out` on a terminal; piped, one on the same stream with
     room for full package names instead of rich's 80 columns."""
-    return out if out.is_terminal else Console(file=out.file, width=180, highlight=False)
+    return (
+        out if out.is_terminal else Console(file=out.file, width=180, highlight=False, emoji=False)
+    )
 
 
 def ms(value: float | None) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
 from codemod import render, stats
-from codemod.bench import PackageDelta, Result, Variant
+from codemod.bench import GroupDelta, ModulesResult, PackageDelta, Result, Variant
 
 TOP = 15  # packages shown in the table and in Markdown
 
@@ -17,10 +19,12 @@ def _count(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
 
-def _change(delta: PackageDelta) -> str:
+def _change(delta: PackageDelta, base: str = "in base", head: str = "in head") -> str:
+    """The verdict; inittrace names only packages with init work, so a package missing
+    from one variant's trace does none there (or is not linked at all)."""
     if delta.clock is not None:
         return delta.clock.verdict
-    return "not linked in head" if delta.head_clock_ms is None else "new in head"
+    return f"no init work {head}" if delta.head_clock_ms is None else f"no init work {base}"
 
 
 def _weight(delta: PackageDelta) -> float:
@@ -56,8 +60,7 @@ def _summary_rows(result: Result) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def text(result: Result, warnings: list[str]) -> None:
-    console = render.wide()
+def _header(console: Console, result: Result) -> None:
     console.print(f"[bold]base[/]: {_label(result.base)}", highlight=False, markup=True)
     console.print(f"[bold]head[/]: {_label(result.head)}", highlight=False, markup=True)
     console.print(
@@ -65,6 +68,22 @@ def text(result: Result, warnings: list[str]) -> None:
         f"{len(result.base.runs)} interleaved runs each",
         markup=False,
     )
+
+
+def _totals(console: Console, result: Result, warnings: list[str]) -> None:
+    totals = Table(title="totals (median ±95% CI)", title_justify="left")
+    for col in ("", "base", "head", "change"):
+        totals.add_column(col)
+    for r in _summary_rows(result):
+        totals.add_row(*r)
+    console.print(totals)
+    for w in warnings:
+        console.print(f"warning: {w}", markup=False)
+
+
+def text(result: Result, warnings: list[str]) -> None:
+    console = render.wide()
+    _header(console, result)
     table = Table(
         title="init by package (top by change; median of inittrace clock)", title_justify="left"
     )
@@ -82,14 +101,59 @@ def text(result: Result, warnings: list[str]) -> None:
             f"{_count(d.base_allocs)} -> {_count(d.head_allocs)}",
         )
     console.print(table)
-    totals = Table(title="totals (median ±95% CI)", title_justify="left")
-    for col in ("", "base", "head", "change"):
-        totals.add_column(col)
-    for r in _summary_rows(result):
-        totals.add_row(*r)
-    console.print(totals)
-    for w in warnings:
-        console.print(f"warning: {w}", markup=False)
+    _totals(console, result, warnings)
+
+
+def modules_text(measured: ModulesResult, warnings: list[str]) -> None:
+    """`deps --bench`: per patched module, then the whole program's totals."""
+    console = render.wide()
+    result = measured.result
+    _header(console, result)
+    table = Table(
+        title="init by patched module (per run, the sum of its packages' inittrace clock; median)",
+        title_justify="left",
+    )
+    for col in ("module", "packages", "base ms", "head ms", "change", "bytes", "allocs"):
+        table.add_column(
+            col, justify="left" if col in ("module", "change") else "right", no_wrap=True
+        )
+    for g in measured.modules:
+        table.add_row(
+            g.name,
+            str(len(g.packages)),
+            render.ms(g.clock.base.median),
+            render.ms(g.clock.head.median),
+            g.clock.verdict,
+            f"{_count(g.bytes.base.median)} -> {_count(g.bytes.head.median)}",
+            f"{_count(g.allocs.base.median)} -> {_count(g.allocs.head.median)}",
+        )
+    console.print(table)
+    _totals(console, result, warnings)
+
+
+def markdown_changes(
+    packages: Sequence[PackageDelta], group: GroupDelta | None, group_label: str
+) -> list[str]:
+    """A Markdown table: each package's median init before -> after, then the group's
+    (the per-run sums over its packages)."""
+    lines = [
+        "| package | init ms before | after | change | allocs | bytes |",
+        "|---|---:|---:|---|---:|---:|",
+    ]
+    lines += [
+        f"| `{d.package}` | {render.ms(d.base_clock_ms)} | {render.ms(d.head_clock_ms)} | "
+        f"{_change(d, 'before', 'after')} | {_count(d.base_allocs)} → {_count(d.head_allocs)} | "
+        f"{_count(d.base_bytes)} → {_count(d.head_bytes)} |"
+        for d in packages
+    ]
+    if group is not None:
+        c, a, b = group.clock, group.allocs, group.bytes
+        lines.append(
+            f"| {group_label} | {render.ms(c.base.median)} | {render.ms(c.head.median)} | "
+            f"{c.verdict} | {_count(a.base.median)} → {_count(a.head.median)} | "
+            f"{_count(b.base.median)} → {_count(b.head.median)} |"
+        )
+    return lines
 
 
 def markdown(result: Result, warnings: list[str]) -> None:

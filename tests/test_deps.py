@@ -5,6 +5,7 @@ proxy the test lays out, into a module cache of its own: no network."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod import gotool, inittrace
+from codemod import deps, gotool, inittrace
 from tests.test_cli import git, go, init_repo, run, tree_digest
 
 TABLES = {
@@ -266,3 +267,78 @@ def test_deps_unknown_rule_or_no_match_is_said(app: Path) -> None:
     none = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "x/*", cwd=app)
     assert none.returncode == 0, none.stderr
     assert "no dependency module of the build has a safe fix" in none.stderr
+
+
+def test_deps_patches_apply_with_git_apply_on_a_clean_checkout(app: Path, tmp_path: Path) -> None:
+    """--patches: one diff per kept module that `git apply` takes on a pristine checkout
+    of that version, giving the patched copy byte for byte (generated test file too)."""
+    out = tmp_path / "patches"
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--patches", str(out), cwd=app)
+    assert res.returncode == 0, res.stderr
+    stem = "example.com_tables@v0.1.0"
+    # strict was rolled back: no patch for it
+    assert sorted(p.name for p in out.iterdir()) == [f"{stem}.md", f"{stem}.patch"]
+    patch = out / f"{stem}.patch"
+    text = patch.read_text()
+    assert text.startswith("diff --git a/")
+    assert "--- /dev/null\n+++ b/codemod_lazyinit_test.go\n" in text, text
+    assert f"wrote {os.path.relpath(patch, app)}" in res.stderr, res.stderr
+    clean = tmp_path / "clean"
+    deps.copy_writable(tmp_path / "modcache/example.com/tables@v0.1.0", clean)
+    init_repo(clean)
+    git("apply", "--check", str(patch), cwd=clean)
+    git("apply", str(patch), cwd=clean)
+    copy = app / ".codemod/deps/example.com/tables@v0.1.0"
+    assert (copy / "codemod_lazyinit_test.go").is_file()
+    assert tree_digest(clean) == tree_digest(copy)
+    pr = (out / f"{stem}.md").read_text()
+    assert "`tables.go:5`" in pr and "word" in pr, pr
+    assert "GODEBUG=inittrace=1" in pr and "go test ." in pr, pr
+    assert "## How to measure" in pr and "## Measured" not in pr, pr
+
+
+def test_deps_bench_prints_the_saving_per_patched_module_and_the_total(
+    app: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "patches"
+    res = run(
+        "deps",
+        *("--pkg", "./cmd/app", "--rule", "lazy-init", "--patches", str(out)),
+        *("--bench", "-n", "3"),
+        cwd=app,
+    )
+    assert res.returncode == 0, res.stderr
+    gowork = app / ".codemod/deps/go.work"
+    before = _init_allocs(app, {}, "example.com/tables")
+    after = _init_allocs(app, {"GOWORK": str(gowork)}, "example.com/tables")
+    rows = [ln for ln in res.stdout.splitlines() if "example.com/tables@v0.1.0" in ln]
+    assert len(rows) == 1 and f"{before} -> {after}" in rows[0], res.stdout
+    assert "example.com/strict" not in res.stdout  # rolled back: not measured
+    assert "package init (sum of clock)" in res.stdout, res.stdout
+    assert "3 interleaved runs each" in res.stdout
+    pr = (out / "example.com_tables@v0.1.0.md").read_text()
+    assert "## Measured" in pr and "## How to measure" not in pr, pr
+    assert "| `example.com/tables` |" in pr and f"{before} → {after}" in pr, pr
+
+
+def test_deps_patches_or_bench_with_dry_run_is_refused(tmp_path: Path) -> None:
+    for flag in (("--patches", "out"), ("--bench",)):
+        res = run("deps", "--pkg", ".", "--rule", "lazy-init", "--dry-run", *flag, cwd=tmp_path)
+        assert res.returncode == 2, res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1 and "--dry-run" in res.stderr
+        assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "said"),
+    [(("--ready", "tcp:x:"), "--ready tcp:x:"), (("--args", '"x'), '--args "x')],
+)
+def test_deps_bench_options_are_checked_first(
+    tmp_path: Path, flag: tuple[str, str], said: str
+) -> None:
+    """Named as typed (no emoji for `:x:`), one line, before anything is done."""
+    res = run("deps", "--pkg", ".", "--rule", "lazy-init", "--bench", *flag, cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.strip().splitlines() == [res.stderr.strip()] and said in res.stderr, (
+        res.stderr
+    )
