@@ -14,6 +14,7 @@ like deps.Patched (`PatchedModule`).
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,7 +208,7 @@ def _measured(key: str, program: str, measured: bench.ModulesResult) -> Measured
     members = set(group.packages)
     result = measured.result
     return Measured(
-        program=" ".join([program, *result.args]),
+        program=shlex.join([program, *result.args]),
         runs=len(result.base.runs),
         packages=tuple(d for d in result.packages if d.package in members),
         module=group,
