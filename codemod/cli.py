@@ -625,7 +625,8 @@ def profile_cmd(
     "--patches",
     type=click.Path(file_okay=False),
     metavar="DIR",
-    help="Write DIR/<module>@<version>.patch (git apply) and a PR description (.md) per module.",
+    help="Write DIR/<module>@<version>.patch (for git apply) and a PR description (.md) "
+    "per patched module; DIR is relative to the current directory.",
 )
 @click.option(
     "--bench", "measure", is_flag=True, help="Compare start-up without and with the copies."
@@ -657,9 +658,12 @@ def deps_cmd(
     """Patch copies of the program's dependencies; build them in through a go.work."""
     try:
         when = bench.Ready.parse(ready)
+    except ValueError as exc:
+        raise InputFailure(str(exc)) from None
+    try:
         words = tuple(shlex.split(args))
     except ValueError as exc:  # shlex says only "No closing quotation"
-        raise InputFailure(str(exc) if "--ready" in str(exc) else f"--args {args}: {exc}") from None
+        raise InputFailure(f"--args {args}: {exc}") from None
     settings = bench.Settings(pkg, words, runs, ready=when)
     request = deps.DepsRequest(
         pkg,
@@ -671,7 +675,8 @@ def deps_cmd(
         bench_settings=settings if measure else None,
     )
     say = functools.partial(render.err.print, markup=False)
-    with _measuring() as progress:
+    measuring = _measuring() if measure else contextlib.nullcontext(None)
+    with measuring as progress:
         outcome = deps.run(request, say, progress)
     if dry_run:
         for patched in outcome.patched:

@@ -240,8 +240,13 @@ def _what(pr: PullRequest) -> str:
         "",
         *(f"- `{c.file}:{c.line}`: {c.what}" for c in pr.changes),
         "",
-        "The API and behaviour are unchanged (safe fixes only: no exported name changes "
-        "shape); a value is built once, at its first use, instead of before `main`.",
+        "The API and behaviour are unchanged: safe fixes only, so no exported name "
+        "changes shape and only the moment the work happens moves."
+        + (
+            " A lazy value is built once, at its first use, instead of before `main`."
+            if "lazy-init" in pr.rules
+            else ""
+        ),
     ]
     for name in pr.created:
         lines += ["", f"New file `{name}`: {_new_file_purpose(name)}"]
