@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 
@@ -34,6 +34,7 @@ from codemod import (
     render_bench,
     render_html,
     render_profile,
+    vendoring,
     workflow,
 )
 from codemod import changeset as cs
@@ -600,12 +601,11 @@ def profile_cmd(
 
 
 @cli.command("deps")
-@click.option("--pkg", required=True, help="The main package to build, e.g. ./cmd/server.")
+@click.option("--pkg", help="The main package to build, e.g. ./cmd/server.")
 @click.option(
     "--rule",
     "rules",
     multiple=True,
-    required=True,
     metavar="ID",
     help="Rule to apply (repeatable).",
 )
@@ -621,11 +621,25 @@ def profile_cmd(
     help="Where the copies and go.work go (relative to the module root).",
 )
 @click.option("--dry-run", is_flag=True, help="Print each module's diff; write nothing.")
+@click.option("--vendor", is_flag=True, help="Patch vendor/ in place; keep the patches in DIR.")
+@click.option("--reapply", is_flag=True, help="After `go mod vendor`: patch vendor/ again.")
 def deps_cmd(
-    pkg: str, rules: tuple[str, ...], modules: tuple[str, ...], target: str, dry_run: bool
+    pkg: str | None,
+    rules: tuple[str, ...],
+    modules: tuple[str, ...],
+    target: str,
+    dry_run: bool,
+    vendor: bool,
+    reapply: bool,
 ) -> None:
     """Patch copies of the program's dependencies; build them in through a go.work."""
+    if reapply:
+        _deps_reapply(pkg, rules, modules, Path(target), dry_run)
+    if not pkg or not rules:
+        raise click.UsageError(f"Missing option '{'--rule' if pkg else '--pkg'}'.")
     request = deps.DepsRequest(pkg, rules, modules, Path(target), dry_run)
+    if vendor:
+        _deps_vendor(vendoring.run(request, _say), dry_run)
     say = functools.partial(render.err.print, markup=False)
     outcome = deps.run(request, say)
     if dry_run:
@@ -644,6 +658,50 @@ def deps_cmd(
     if outcome.gowork is not None:
         say(f"wrote {render.rel(outcome.gowork)}; build with (GOWORK must be absolute):")
         say(f"  GOWORK={shlex.quote(str(outcome.gowork))} go build {shlex.quote(pkg)}")
+    sys.exit(EXIT_CLEAN)
+
+
+def _say(line: str) -> None:
+    render.err.print(line, markup=False)
+
+
+def _deps_reapply(
+    pkg: str | None, rules: tuple[str, ...], modules: tuple[str, ...], target: Path, dry_run: bool
+) -> NoReturn:
+    """`deps --reapply`: the rules and modules are the manifest's."""
+    if rules or modules:
+        raise click.UsageError(
+            "--reapply re-applies what DIR/vendor.json records: not with --rule or --module"
+        )
+    _deps_vendor(vendoring.reapply(Path("."), target, pkg, dry_run, _say), dry_run)
+
+
+def _deps_vendor(outcome: vendoring.VendorOutcome, dry_run: bool) -> NoReturn:
+    """What `deps --vendor` or `--reapply` did to vendor/ and kept in DIR."""
+    if dry_run:
+        for patched in outcome.patched:
+            _say(f"{patched.key} ({render.rel(patched.copy)}):")
+            render.diff(patched.diff)
+        _say(f"{len(outcome.patched)} module(s) would be patched in vendor/; nothing written")
+        sys.exit(EXIT_CLEAN)
+    for key in outcome.unchanged:
+        _say(f"{key}: already patched in vendor/ as {vendoring.MANIFEST} records")
+    for patched in outcome.patched:
+        fixes = len(patched.plan.changes.applied)
+        patch = outcome.dir / f"{patched.key}.patch"
+        _say(
+            f"patched {patched.key}: {fixes} fix(es) in {render.rel(patched.copy)}; patch kept in {render.rel(patch)}"
+        )
+    for note in outcome.notes:
+        _say(note)
+    if not outcome.patched and not outcome.rolled_back:
+        _say(
+            "nothing to do: vendor/ already holds every recorded patch"
+            if outcome.unchanged
+            else "no vendored dependency module has a safe fix for these rules"
+        )
+    if outcome.manifest is not None:
+        _say(vendoring.WARNING.format(manifest=render.rel(outcome.manifest)))
     sys.exit(EXIT_CLEAN)
 
 
