@@ -688,13 +688,16 @@ def _deps_vendor(outcome: vendoring.VendorOutcome, dry_run: bool) -> NoReturn:
         _say(f"{key}: already patched in vendor/ as {vendoring.MANIFEST} records")
     for patched in outcome.patched:
         fixes = len(patched.plan.changes.applied)
+        if patched.key in outcome.again:
+            _say(outcome.again[patched.key])
+            continue
         patch = outcome.dir / f"{patched.key}.patch"
         _say(
             f"patched {patched.key}: {fixes} fix(es) in {render.rel(patched.copy)}; patch kept in {render.rel(patch)}"
         )
     for note in outcome.notes:
         _say(note)
-    if not outcome.patched and not outcome.rolled_back:
+    if not (outcome.patched or outcome.rolled_back or outcome.notes):
         _say(
             "nothing to do: vendor/ already holds every recorded patch"
             if outcome.unchanged

@@ -79,7 +79,8 @@ class VendorOutcome:
     patched: list[deps.Patched] = field(default_factory=list)  # kept (dry run: proposed)
     unchanged: list[str] = field(default_factory=list)  # already patched as recorded
     rolled_back: list[tuple[deps.Patched, str]] = field(default_factory=list)  # and why
-    notes: list[str] = field(default_factory=list)  # re-applied, re-patched, untested...
+    again: dict[str, str] = field(default_factory=dict)  # key -> how a recorded patch was redone
+    notes: list[str] = field(default_factory=list)  # untested, skipped, dropped records
     removed: list[Path] = field(default_factory=list)  # patch files no longer needed
     manifest: Path | None = None  # written (not on a dry run)
 
@@ -179,7 +180,8 @@ def _refuse_unvendored(listed: Sequence[gotool.ListedPackage], root: Path, pkg: 
     if not deps.vendored(listed):
         raise model.InputError(
             f"{root}/vendor: --vendor: the build of {pkg} does not read vendor/ (no "
-            "vendor/modules.txt, or -mod=mod); run codemod deps without --vendor"
+            "vendor/modules.txt, -mod=mod, or a `go` line below 1.14 without -mod=vendor); "
+            "run codemod deps without --vendor"
         )
 
 
@@ -240,7 +242,16 @@ def _one(state: _Run, module: gotool.ListedModule, rules: list[Rule], staging: P
         return
     patched = _stage(module, deps.linked_dirs(state.listed, module), staging, rules)
     if patched is None:
-        if record is not None:
+        if (
+            record is not None
+            and record.version == module.version
+            and not _pristine(module.dir, record)
+        ):
+            outcome.notes.append(
+                f"{key}: vendor/ holds neither the original files nor the recorded patch "
+                "(edited since?); left as it is, its record kept"
+            )
+        elif record is not None:
             _forget(state, record, f"{key} has no safe fix in vendor/ any more")
         return
     if state.dry_run:
@@ -377,7 +388,7 @@ def _keep(
     if old is not None and old.patch != record.patch:
         _forget(state, old, "")
     if old is not None:
-        state.outcome.notes.append(_again(old, record))
+        state.outcome.again[patched.key] = _again(old, record)
     (state.target / record.patch).parent.mkdir(parents=True, exist_ok=True)
     deps._write_text(state.target / record.patch, patched.diff)
     state.manifest.records[record.module] = record
@@ -408,6 +419,11 @@ def _forget(state: _Run, record: Record, why: str) -> None:
 def _holds(root: Path, record: Record) -> bool:
     """Whether the module's files in vendor/ are exactly as the record's patch left them."""
     return all(_sha(root / rel) == after for rel, (_, after) in record.files.items())
+
+
+def _pristine(root: Path, record: Record) -> bool:
+    """Whether they are as they were before the patch (a new file: absent)."""
+    return all(_sha(root / rel) == before for rel, (before, _) in record.files.items())
 
 
 def _sha(path: Path) -> str | None:

@@ -243,3 +243,19 @@ def test_a_corrupt_manifest_is_one_line_exit_2(vendored: Path) -> None:
     assert res.returncode == 2
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert str(manifest) in res.stderr or "vendor.json" in res.stderr
+
+
+def test_a_patched_file_edited_by_hand_is_left_alone_and_its_record_kept(vendored: Path) -> None:
+    assert run("deps", *LAZY, "--vendor", cwd=vendored).returncode == 0
+    tables = vendored / "vendor/example.com/tables/tables.go"
+    tables.write_text(tables.read_text() + "\n// a local note\n")
+    edited, kept = tree_digest(vendored / "vendor"), _manifest(vendored)
+    res = run("deps", *LAZY, "--vendor", cwd=vendored)
+    assert res.returncode == 0, res.stderr
+    assert (
+        "example.com/tables@v0.1.0: vendor/ holds neither the original files nor the recorded patch"
+        in res.stderr
+    ), res.stderr
+    assert tree_digest(vendored / "vendor") == edited
+    assert _manifest(vendored) == kept
+    assert (vendored / ".codemod/deps/example.com/tables@v0.1.0.patch").is_file()
