@@ -678,14 +678,14 @@ def _deps_reapply(
 
 def _deps_vendor(outcome: vendoring.VendorOutcome, dry_run: bool) -> NoReturn:
     """What `deps --vendor` or `--reapply` did to vendor/ and kept in DIR."""
+    for key in outcome.unchanged:
+        _say(f"{key}: already patched in vendor/ as {vendoring.MANIFEST} records")
     if dry_run:
         for patched in outcome.patched:
             _say(f"{patched.key} ({render.rel(patched.copy)}):")
             render.diff(patched.diff)
         _say(f"{len(outcome.patched)} module(s) would be patched in vendor/; nothing written")
         sys.exit(EXIT_CLEAN)
-    for key in outcome.unchanged:
-        _say(f"{key}: already patched in vendor/ as {vendoring.MANIFEST} records")
     for patched in outcome.patched:
         fixes = len(patched.plan.changes.applied)
         if patched.key in outcome.again:
