@@ -113,7 +113,7 @@ def run(request: deps.DepsRequest, report: Report | None = None) -> VendorOutcom
     manifest = _claim(target, main.dir) or Manifest(listed[-1].import_path)
     manifest.pkg = listed[-1].import_path
     ids = tuple(rule.id for rule in rules)
-    state = _start(listed, main.dir, request.pkg, target, manifest, request.dry_run, report)
+    state = _start(listed, main.dir, target, manifest, request.dry_run, report)
     chosen = deps.choose_modules(state.listed, request.modules)
     return _patch(state, [(m, ids) for m in chosen], {r.id: r for r in rules})
 
@@ -142,7 +142,7 @@ def reapply(
     main = deps._main_module(listed, pkg or manifest.pkg, directory)
     assert main.dir is not None
     _refuse_unvendored(listed, main.dir, pkg or manifest.pkg)
-    state = _start(listed, main.dir, pkg or manifest.pkg, target, manifest, dry_run, report)
+    state = _start(listed, main.dir, target, manifest, dry_run, report)
     rules = _recorded_rules(manifest, target)
     in_build = {m.path: m for m in deps.choose_modules(state.listed)}
     wanted = [
@@ -158,7 +158,6 @@ def _target(root: Path, dir: Path) -> Path:
 def _start(
     listed: list[gotool.ListedPackage],
     root: Path,
-    pkg: str,
     target: Path,
     manifest: Manifest,
     dry_run: bool,
@@ -177,7 +176,9 @@ def _start(
 
 
 def _refuse_unvendored(listed: Sequence[gotool.ListedPackage], root: Path, pkg: str) -> None:
-    if not deps.vendored(listed):
+    """Dependencies listed with a module directory come from the module cache (or a
+    replacement), not vendor/; a build with none has nothing to refuse."""
+    if any(p.module and not p.module.main and p.module.dir is not None for p in listed):
         raise model.InputError(
             f"{root}/vendor: --vendor: the build of {pkg} does not read vendor/ (no "
             "vendor/modules.txt, -mod=mod, or a `go` line below 1.14 without -mod=vendor); "
@@ -220,8 +221,9 @@ def _patch(
     for record in list(state.manifest.records.values()):
         if record.module not in in_build:
             _forget(state, record, f"{record.key} is no longer in the build")
-    if state.manifest.records:
-        outcome.manifest = _save(state)
+    if state.manifest.records or (state.target / MANIFEST).exists():
+        saved = _save(state)
+        outcome.manifest = saved if state.manifest.records else None
     return outcome
 
 

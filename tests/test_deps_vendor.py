@@ -259,3 +259,13 @@ def test_a_patched_file_edited_by_hand_is_left_alone_and_its_record_kept(vendore
     assert tree_digest(vendored / "vendor") == edited
     assert _manifest(vendored) == kept
     assert (vendored / ".codemod/deps/example.com/tables@v0.1.0.patch").is_file()
+
+
+def test_records_of_modules_the_build_dropped_go_with_their_patches(vendored: Path) -> None:
+    assert run("deps", *LAZY, "--vendor", cwd=vendored).returncode == 0
+    (vendored / "cmd/app/main.go").write_text('package main\n\nfunc main() { println("x") }\n')
+    res = run("deps", "--reapply", cwd=vendored)
+    assert res.returncode == 0, res.stderr
+    assert "example.com/tables@v0.1.0 is no longer in the build" in res.stderr, res.stderr
+    assert _manifest(vendored)["modules"] == []
+    assert not list((vendored / ".codemod/deps").rglob("*.patch"))
