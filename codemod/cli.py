@@ -632,7 +632,8 @@ def deps_cmd(
     vendor: bool,
     reapply: bool,
 ) -> None:
-    """Patch copies of the program's dependencies; build them in through a go.work."""
+    """Patch copies of the program's dependencies; build them in through a go.work
+    (with --vendor: patch vendor/ itself)."""
     if reapply:
         _deps_reapply(pkg, rules, modules, Path(target), dry_run)
     if not pkg or not rules:

@@ -444,7 +444,13 @@ def _digest(data: bytes) -> str:
 
 def _claim(target: Path, root: Path) -> Manifest | None:
     """DIR's manifest, if DIR holds one (then DIR is ours); else DIR must pass deps'
-    check (new, empty, or holding the go.work an earlier run wrote)."""
+    check (new, empty, or holding the go.work an earlier run wrote). Never under vendor/,
+    which `go mod vendor` deletes whole."""
+    if target.resolve().is_relative_to((root / "vendor").resolve()):
+        raise model.InputError(
+            f"--dir {target}: inside vendor/, which go mod vendor deletes with the patches; "
+            "give a directory outside it"
+        )
     if (target / MANIFEST).is_file():
         return read_manifest(target / MANIFEST)
     deps._claim(target, root)

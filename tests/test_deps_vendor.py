@@ -269,3 +269,13 @@ def test_records_of_modules_the_build_dropped_go_with_their_patches(vendored: Pa
     assert "example.com/tables@v0.1.0 is no longer in the build" in res.stderr, res.stderr
     assert _manifest(vendored)["modules"] == []
     assert not list((vendored / ".codemod/deps").rglob("*.patch"))
+
+
+def test_a_dir_inside_vendor_is_refused(vendored: Path) -> None:
+    """go mod vendor deletes vendor/ whole: the manifest and patches would go with it."""
+    before = tree_digest(vendored)
+    res = run("deps", *LAZY, "--vendor", "--dir", "vendor/patches", cwd=vendored)
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "--dir" in res.stderr and "go mod vendor" in res.stderr, res.stderr
+    assert tree_digest(vendored) == before
