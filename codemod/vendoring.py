@@ -260,7 +260,7 @@ def _one(state: _Run, module: gotool.ListedModule, rules: list[Rule], staging: P
         outcome.patched.append(patched)
         return
     changes = _vendor_changes(patched, staging / deps.copy_name(module))
-    own_tests = _has_tests(patched)
+    own_tests = bool(_tested(patched))  # before the patch adds one
     writer.write_all(changes)
     try:
         reason = _verify(patched, state.root, state.pkg)
@@ -316,9 +316,13 @@ def _vendor_changes(patched: deps.Patched, copy: Path) -> list[FileChange]:
     ]
 
 
-def _has_tests(patched: deps.Patched) -> bool:
-    """Whether vendor/ has tests of its own for a patched package (before patching)."""
-    return any(any((patched.copy / d).glob("*_test.go")) for d in patched.packages)
+def _tested(patched: deps.Patched) -> list[str]:
+    """The import paths of the patched packages that have tests in vendor/."""
+    return [
+        _import_path(patched.path, d)
+        for d in patched.packages
+        if any((patched.copy / d).glob("*_test.go"))
+    ]
 
 
 def _untested(changes: Sequence[FileChange]) -> str:
@@ -347,11 +351,7 @@ def _verify(patched: deps.Patched, root: Path, pkg: str) -> str | None:
         result = gotool.check(step, root, [pkg], None)
         if not result.ok:
             return f"go {step} {pkg} with the patched vendor/ failed: {deps._first_line(result)}"
-    tested = [
-        _import_path(patched.path, d)
-        for d in patched.packages
-        if any((patched.copy / d).glob("*_test.go"))
-    ]
+    tested = _tested(patched)  # with the test a fix generated
     if tested:
         result = gotool.check("test", root, tested, None)
         if not result.ok:
