@@ -11,13 +11,12 @@ line on stderr; 130 on Ctrl-C, with a line saying whether anything was written.
 from __future__ import annotations
 
 import contextlib
-import functools
 import shlex
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 
@@ -34,6 +33,7 @@ from codemod import (
     render_bench,
     render_html,
     render_profile,
+    vendoring,
     workflow,
 )
 from codemod import changeset as cs
@@ -600,12 +600,11 @@ def profile_cmd(
 
 
 @cli.command("deps")
-@click.option("--pkg", required=True, help="The main package to build, e.g. ./cmd/server.")
+@click.option("--pkg", help="The main package to build, e.g. ./cmd/server.")
 @click.option(
     "--rule",
     "rules",
     multiple=True,
-    required=True,
     metavar="ID",
     help="Rule to apply (repeatable).",
 )
@@ -643,8 +642,10 @@ def profile_cmd(
 @click.option(
     "--ready", default="exit", show_default=True, help="--bench: exit | tcp:PORT | stdout:REGEX"
 )
+@click.option("--vendor", is_flag=True, help="Patch vendor/ in place; keep the patches in DIR.")
+@click.option("--reapply", is_flag=True, help="After `go mod vendor`: patch vendor/ again.")
 def deps_cmd(
-    pkg: str,
+    pkg: str | None,
     rules: tuple[str, ...],
     modules: tuple[str, ...],
     target: str,
@@ -654,8 +655,18 @@ def deps_cmd(
     args: str,
     runs: int,
     ready: str,
+    vendor: bool,
+    reapply: bool,
 ) -> None:
-    """Patch copies of the program's dependencies; build them in through a go.work."""
+    """Patch copies of the program's dependencies; build them in through a go.work
+    (with --vendor: patch vendor/ itself)."""
+    if reapply:
+        _deps_reapply(pkg, rules, modules, Path(target), dry_run)
+    if not pkg or not rules:
+        raise click.UsageError(f"Missing option '{'--rule' if pkg else '--pkg'}'.")
+    if vendor and (patches or measure):
+        flag = "--patches" if patches else "--bench"
+        raise InputFailure(f"{flag}: not with --vendor (its patches are kept in --dir)")
     try:
         when = bench.Ready.parse(ready)
     except ValueError as exc:
@@ -674,31 +685,79 @@ def deps_cmd(
         patches=Path(patches) if patches is not None else None,
         bench_settings=settings if measure else None,
     )
-    say = functools.partial(render.err.print, markup=False)
+    if vendor:
+        _deps_vendor(vendoring.run(request, _say), dry_run)
     measuring = _measuring() if measure else contextlib.nullcontext(None)
     with measuring as progress:
-        outcome = deps.run(request, say, progress)
+        outcome = deps.run(request, _say, progress)
     if dry_run:
         for patched in outcome.patched:
-            say(f"{patched.key} ({render.rel(patched.source)}):")
+            _say(f"{patched.key} ({render.rel(patched.source)}):")
             render.diff(patched.diff)
-        say(f"{len(outcome.patched)} module(s) would be patched; nothing written")
+        _say(f"{len(outcome.patched)} module(s) would be patched; nothing written")
         sys.exit(EXIT_CLEAN)
     for patched in outcome.patched:
         fixes = len(patched.plan.changes.applied)
-        say(f"patched {patched.key}: {fixes} fix(es) in {render.rel(patched.copy)}")
+        _say(f"patched {patched.key}: {fixes} fix(es) in {render.rel(patched.copy)}")
     if not outcome.patched and not outcome.rolled_back:
-        say("no dependency module of the build has a safe fix for these rules")
+        _say("no dependency module of the build has a safe fix for these rules")
     for path in outcome.removed:
-        say(f"removed the stale copy {render.rel(path)}")
+        _say(f"removed the stale copy {render.rel(path)}")
     if outcome.gowork is not None:
-        say(f"wrote {render.rel(outcome.gowork)}; build with (GOWORK must be absolute):")
-        say(f"  GOWORK={shlex.quote(str(outcome.gowork))} go build {shlex.quote(pkg)}")
+        _say(f"wrote {render.rel(outcome.gowork)}; build with (GOWORK must be absolute):")
+        _say(f"  GOWORK={shlex.quote(str(outcome.gowork))} go build {shlex.quote(pkg)}")
     for path in outcome.patch_files:
-        say(f"wrote {render.rel(path)}")
+        _say(f"wrote {render.rel(path)}")
     if outcome.measured is not None:
         notes = bench.warnings(outcome.measured.result)
         render_bench.modules_text(outcome.measured, notes)
+    sys.exit(EXIT_CLEAN)
+
+
+def _say(line: str) -> None:
+    render.err.print(line, markup=False)
+
+
+def _deps_reapply(
+    pkg: str | None, rules: tuple[str, ...], modules: tuple[str, ...], target: Path, dry_run: bool
+) -> NoReturn:
+    """`deps --reapply`: the rules and modules are the manifest's."""
+    if rules or modules:
+        raise click.UsageError(
+            "--reapply re-applies what DIR/vendor.json records: not with --rule or --module"
+        )
+    _deps_vendor(vendoring.reapply(Path("."), target, pkg, dry_run, _say), dry_run)
+
+
+def _deps_vendor(outcome: vendoring.VendorOutcome, dry_run: bool) -> NoReturn:
+    """What `deps --vendor` or `--reapply` did to vendor/ and kept in DIR."""
+    for key in outcome.unchanged:
+        _say(f"{key}: already patched in vendor/ as {vendoring.MANIFEST} records")
+    if dry_run:
+        for patched in outcome.patched:
+            _say(f"{patched.key} ({render.rel(patched.copy)}):")
+            render.diff(patched.diff)
+        _say(f"{len(outcome.patched)} module(s) would be patched in vendor/; nothing written")
+        sys.exit(EXIT_CLEAN)
+    for patched in outcome.patched:
+        fixes = len(patched.plan.changes.applied)
+        if patched.key in outcome.again:
+            _say(outcome.again[patched.key])
+            continue
+        patch = outcome.dir / f"{patched.key}.patch"
+        _say(
+            f"patched {patched.key}: {fixes} fix(es) in {render.rel(patched.copy)}; patch kept in {render.rel(patch)}"
+        )
+    for note in outcome.notes:
+        _say(note)
+    if not (outcome.patched or outcome.rolled_back or outcome.notes):
+        _say(
+            "nothing to do: vendor/ already holds every recorded patch"
+            if outcome.unchanged
+            else "no vendored dependency module has a safe fix for these rules"
+        )
+    if outcome.manifest is not None:
+        _say(vendoring.WARNING.format(manifest=render.rel(outcome.manifest)))
     sys.exit(EXIT_CLEAN)
 
 

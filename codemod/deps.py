@@ -93,9 +93,9 @@ def run(
     main = _main_module(listed, request.pkg, directory)
     assert main.dir is not None  # _main_module checks it
     target = (main.dir / request.dir) if not request.dir.is_absolute() else request.dir
+    _refuse_vendored(listed, main)
     _claim(target, main.dir)
     outcome = DepsOutcome(main.dir, target)
-    _refuse_vendored(listed, main)
     chosen = choose_modules(listed, request.modules)
     _refuse_own_copies(chosen, target)
     with tempfile.TemporaryDirectory(prefix="codemod-deps-") as staging:
@@ -195,12 +195,17 @@ def _claim(target: Path, main_root: Path) -> None:
         )
 
 
+def vendored(listed: Sequence[gotool.ListedPackage]) -> bool:
+    """Whether the build reads vendor/: go list gives a vendored module no directory."""
+    return any(p.module and not p.module.main and p.module.dir is None for p in listed)
+
+
 def _refuse_vendored(listed: Sequence[gotool.ListedPackage], main: gotool.ListedModule) -> None:
     """A vendored build reads vendor/, which a go.work does not replace."""
-    if any(p.module and not p.module.main and p.module.dir is None for p in listed):
+    if vendored(listed):
         raise model.InputError(
-            f"{main.dir}/vendor: the build uses vendored dependencies; "
-            "patching vendor/ (--vendor) is not yet supported"
+            f"{main.dir}/vendor: the build reads vendored dependencies, which a go.work "
+            "cannot replace; run with --vendor to patch vendor/ in place"
         )
 
 
@@ -361,7 +366,11 @@ def remove_stale(target: Path, keep: set[Path]) -> list[Path]:
 
 
 def _remove_copy(copy: Path, target: Path) -> None:
-    shutil.rmtree(copy, ignore_errors=True)
+    """Delete a copy (or a kept patch file) and the directories that held only it."""
+    if copy.is_dir():
+        shutil.rmtree(copy, ignore_errors=True)
+    else:
+        copy.unlink(missing_ok=True)
     parent = copy.parent
     while parent != target and parent.is_relative_to(target) and not any(parent.iterdir()):
         parent.rmdir()

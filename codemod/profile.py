@@ -367,11 +367,11 @@ def module_info(listed: Sequence[gotool.ListedPackage], goroot: str) -> dict[str
     for p in listed:
         m = p.module
         if m is not None and m.path not in out:
-            out[m.path] = ModuleInfo(_module_dir(p, m), m.replace)
+            out[m.path] = ModuleInfo(module_dir(p, m), m.replace)
     return out
 
 
-def _module_dir(package: gotool.ListedPackage, module: gotool.ListedModule) -> str | None:
+def module_dir(package: gotool.ListedPackage, module: gotool.ListedModule) -> str | None:
     """go list gives no module directory for a vendored module: it is where the package's
     directory ends in the package's path below the module."""
     if module.dir is not None:
@@ -568,7 +568,7 @@ def _module(
         return model.Module(Path(goroot) / "src", STD, go)
     if p.module is None:
         return None
-    root = _module_dir(p, p.module)
+    root = module_dir(p, p.module)
     if root is None:
         return None
     return model.Module(Path(root), p.module.path, _go_line(p.module.go_version or ""))

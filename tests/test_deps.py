@@ -329,6 +329,15 @@ def test_deps_patches_or_bench_with_dry_run_is_refused(tmp_path: Path) -> None:
         assert not (tmp_path / "out").exists()
 
 
+def test_deps_vendor_takes_no_patches_or_bench(tmp_path: Path) -> None:
+    """--vendor keeps its own patches in --dir and measures nothing: refused up front."""
+    for flag in (("--patches", "out"), ("--bench",)):
+        res = run("deps", "--pkg", ".", "--rule", "lazy-init", "--vendor", *flag, cwd=tmp_path)
+        assert res.returncode == 2, res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1 and "--vendor" in res.stderr
+        assert flag[0] in res.stderr and not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     ("flag", "said"),
     [(("--ready", "tcp:x:"), "--ready tcp:x:"), (("--args", '"x'), '--args "x')],

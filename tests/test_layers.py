@@ -45,7 +45,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "codemod.summary",
         },
     ),
-    ("workflow", {"codemod.workflow", "codemod.deps", "codemod.upstream"}),
+    ("workflow", {"codemod.workflow", "codemod.deps", "codemod.upstream", "codemod.vendoring"}),
     ("cli", {"codemod.cli", "codemod.testing"}),
 ]
 # Side services: used only by the engine and above; they may use the engine's layer.
