@@ -238,7 +238,10 @@ class GoFile:
         cgo = ("cgo",) if imports.find(self.root, imports.CGO) else ()
         if cgo and self.constraint is not None and "cgo" in self.constraint.tags:
             cgo = ()  # the //go:build line already says what cgo builds do with it
-        tags = " && ".join((*buildtags.file_name_tags(self.path.name), *cgo))
+        named = (*buildtags.file_name_tags(self.path.name), *cgo)
+        if self.constraint is not None:  # `x_linux.go` saying `//go:build linux`: once
+            named = tuple(t for t in named if not self.constraint.needs(t))
+        tags = " && ".join(named)
         if self.constraint is None:
             return tags
         return self.constraint.conjoin(tags) if tags else self.constraint.source

@@ -154,6 +154,14 @@ def test_a_crashing_rule_is_an_error_not_a_crash(tmp_path: Path) -> None:
         ("a.go", "// +build !windows\n\npackage p\n", "!windows"),
         ("a.go", 'package p\n\nimport "C"\n', "cgo"),
         ("a.go", '//go:build cgo && linux\n\npackage p\n\nimport "C"\n', "cgo && linux"),
+        # the name says what the //go:build line already requires: said once, not twice
+        ("a_linux.go", "//go:build linux\n\npackage p\n", "linux"),
+        (
+            "a_linux_amd64.go",
+            "//go:build linux && !nacl\n\npackage p\n",
+            "amd64 && (linux && !nacl)",
+        ),
+        ("a_linux.go", "//go:build linux || darwin\n\npackage p\n", "linux && (linux || darwin)"),
     ],
 )
 def test_the_constraint_a_file_is_built_under(name: str, source: str, expr: str) -> None:
