@@ -621,13 +621,30 @@ def profile_cmd(
     help="Where the copies and go.work go (relative to the module root).",
 )
 @click.option("--dry-run", is_flag=True, help="Print each module's diff; write nothing.")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also make exported variables lazy, rewriting every use in the build's modules.",
+)
 def deps_cmd(
-    pkg: str, rules: tuple[str, ...], modules: tuple[str, ...], target: str, dry_run: bool
+    pkg: str,
+    rules: tuple[str, ...],
+    modules: tuple[str, ...],
+    target: str,
+    dry_run: bool,
+    unsafe_fixes: bool,
 ) -> None:
     """Patch copies of the program's dependencies; build them in through a go.work."""
-    request = deps.DepsRequest(pkg, rules, modules, Path(target), dry_run)
+    request = deps.DepsRequest(
+        pkg, rules, modules, Path(target), dry_run, unsafe_fixes=unsafe_fixes
+    )
     say = functools.partial(render.err.print, markup=False)
     outcome = deps.run(request, say)
+    for refused in outcome.refused:
+        say(
+            f"unsafe fix refused in {refused.module} {refused.file}:{refused.finding.line}: "
+            f"{refused.finding.message}"
+        )
     if dry_run:
         for patched in outcome.patched:
             say(f"{patched.key} ({render.rel(patched.source)}):")
