@@ -16,6 +16,7 @@ so a fix whose variable the user's code uses is refused (see `stage_unit`).
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import shutil
 import stat
@@ -485,28 +486,43 @@ def _verify_unit(
     scratch: Path,
 ) -> str:
     """Why the program does not build or vet with the kept copies (the unit's among
-    them), or the tests of a patched package it links fail; "" when all pass. The tests
-    run in a workspace of the unit's copies and the user's module, so each copy sees the
-    others' new API (`GOWORK=off` would build against the module cache's unpatched
-    modules) and every other module at the version the program links."""
-    assert main.dir is not None
+    them), or the tests of a patched package it links fail in its copy; "" when all
+    pass. Each copy's tests build against the unit's other copies (`GOWORK=off` alone
+    would build against the module cache's unpatched modules): see `_unit_modfile`."""
     workspace = {"GOWORK": str(_write_work(outcome, main))}
     for step in ("build", "vet"):
         result = gotool.check(step, directory, [pkg], None, env=workspace)
         if not result.ok:
             return f"go {step} {pkg} with the patched copies failed: {_first_line(result)}"
     scratch.mkdir(parents=True, exist_ok=True)
-    gotool.work_init(scratch / "go.work", [*(p.copy for p in unit.patched), main.dir])
     for p in unit.patched:
         packages = unit.linked.get(p.key, ())
         if not packages:
             continue
-        env = {"GOWORK": str(scratch / "go.work")}
-        result = gotool.check("test", p.copy, list(packages), None, env=env)
+        modfile = _unit_modfile(p, unit.patched, scratch)
+        flags = [f"-modfile={modfile}"]
+        result = gotool.check(
+            "test", p.copy, list(packages), None, env={"GOWORK": "off"}, flags=flags
+        )
         if not result.ok:
             where = f"{' '.join(packages)} in the copy of {p.key}"
             return f"go test {where} failed: {_first_line(result)}"
     return ""
+
+
+def _unit_modfile(patched: Patched, unit: Sequence[Patched], scratch: Path) -> Path:
+    """A go.mod for `go test -modfile` in the copy: its own, plus a `replace` of each
+    other copy of the unit, so the module graph stays the one its go.sum was made for
+    (a go.work that `use`d the copies would load their requirements' go.mod files,
+    which the module cache may not hold). The go.sum beside it is the copy's."""
+    name = patched.key.replace("/", "_")
+    modfile = scratch / f"{name}.mod"
+    others = [p for p in unit if p.key != patched.key]
+    replaces = [f"replace {p.path} => {json.dumps(str(p.copy.absolute()))}\n" for p in others]
+    _write_text(modfile, (patched.copy / "go.mod").read_text() + "\n" + "".join(replaces))
+    gosum = patched.copy / "go.sum"
+    _write_text(modfile.with_suffix(".sum"), gosum.read_text() if gosum.is_file() else "")
+    return modfile
 
 
 def work_text(main_root: Path, go_line: str | None, dir: Path, patched: Sequence[Patched]) -> str:
