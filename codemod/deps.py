@@ -15,6 +15,7 @@ so a fix whose variable the user's code uses is refused (see `stage_unit`).
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import json
 import os
@@ -443,8 +444,12 @@ def _refused(
         assert module.dir is not None
         for f in unit.scans[module].unsafe_skipped:
             offered.add((module, f.path.relative_to(module.dir), f.line, f.rule))
+    rejected = [
+        dataclasses.replace(r.finding, message=f"{r.finding.message} (rejected: {r.reason})")
+        for r in planned.changes.rejected
+    ]
     found = []
-    for f in planned.unfixable + [r.finding for r in planned.changes.rejected]:
+    for f in planned.unfixable + rejected:
         for module, copy in copies.items():
             if _inside(f.path, copy.resolve()):
                 rel = f.path.absolute().resolve().relative_to(copy.resolve())
