@@ -621,6 +621,11 @@ def profile_cmd(
 )
 @click.option("--dry-run", is_flag=True, help="Print each module's diff; write nothing.")
 @click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also make exported variables lazy, rewriting every use in the build's modules.",
+)
+@click.option(
     "--patches",
     type=click.Path(file_okay=False),
     metavar="DIR",
@@ -657,6 +662,7 @@ def deps_cmd(
     ready: str,
     vendor: bool,
     reapply: bool,
+    unsafe_fixes: bool,
 ) -> None:
     """Patch copies of the program's dependencies; build them in through a go.work
     (with --vendor: patch vendor/ itself)."""
@@ -664,8 +670,8 @@ def deps_cmd(
         _deps_reapply(pkg, rules, modules, Path(target), dry_run)
     if not pkg or not rules:
         raise click.UsageError(f"Missing option '{'--rule' if pkg else '--pkg'}'.")
-    if vendor and (patches or measure):
-        flag = "--patches" if patches else "--bench"
+    if vendor and (patches or measure or unsafe_fixes):
+        flag = "--patches" if patches else "--bench" if measure else "--unsafe-fixes"
         raise InputFailure(f"{flag}: not with --vendor (its patches are kept in --dir)")
     try:
         when = bench.Ready.parse(ready)
@@ -682,6 +688,7 @@ def deps_cmd(
         modules,
         Path(target),
         dry_run,
+        unsafe_fixes=unsafe_fixes,
         patches=Path(patches) if patches is not None else None,
         bench_settings=settings if measure else None,
     )
@@ -690,6 +697,11 @@ def deps_cmd(
     measuring = _measuring() if measure else contextlib.nullcontext(None)
     with measuring as progress:
         outcome = deps.run(request, _say, progress)
+    for refused in outcome.refused:
+        _say(
+            f"unsafe fix refused in {refused.module} {refused.file}:{refused.finding.line}: "
+            f"{refused.finding.message}"
+        )
     if dry_run:
         for patched in outcome.patched:
             _say(f"{patched.key} ({render.rel(patched.source)}):")

@@ -6,26 +6,36 @@ where `go list` says it lives (the read-only module cache, or a `replace` direct
 `use`s the user's module and `replace`s each module version with its copy makes
 `GOWORK=DIR/go.work go build` link the patched code. A copy is kept only if the whole
 program still builds and vets with it and its patched packages' own tests pass.
+
+With `unsafe_fixes`, exported variables are made lazy program-wide: the modules such a
+fix reaches (its own and every module of the build that imports its package) are patched
+together, as one unit that is kept or dropped whole; the user's module is never edited,
+so a fix whose variable the user's code uses is refused (see `stage_unit`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
+import json
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from codemod import bench, diffs, gotool, model, registry, upstream, workflow
+from codemod import changeset as cs
 from codemod.progress import Progress
-from codemod.rule import Rule
+from codemod.rule import Finding, Rule
 
 DEFAULT_DIR = Path(".codemod/deps")
 # The go.work's first line: DIR is codemod's to rewrite, and its stale copies to delete.
 MARKER = "// Written by codemod deps: the program with patched copies of its dependencies."
+# Why a fix that would edit the user's module is refused (--unsafe-fixes).
+PROTECTED = "codemod deps never edits your module"
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class DepsRequest:
     dir: Path = DEFAULT_DIR  # relative to the user's module root when relative
     dry_run: bool = False
     directory: Path = Path(".")
+    unsafe_fixes: bool = False  # exported variables too, rewritten program-wide
     patches: Path | None = None  # --patches: relative to `directory` when relative
     bench_settings: bench.Settings | None = None  # --bench
 
@@ -73,6 +84,17 @@ class DepsOutcome:
     gowork: Path | None = None  # written (not on a dry run)
     measured: bench.ModulesResult | None = None  # --bench
     patch_files: list[Path] = field(default_factory=list)  # --patches: written
+    refused: list[Refused] = field(default_factory=list)  # unsafe fixes that were refused
+    fallback: str = ""  # why the unsafe unit was dropped for the safe fixes alone
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An unsafe fix that could not be made (e.g. the user's code reads the variable)."""
+
+    module: str  # <module>@<version>
+    file: str  # relative to the module root
+    finding: Finding  # its message says why
 
 
 Report = Callable[[str], None]
@@ -88,6 +110,10 @@ def run(
     say = report or (lambda _line: None)
     workflow.select(request.rules, registry.all_rules())  # an unknown id fails first
     upstream.check(request.dry_run, request.patches_dir, request.bench_settings)
+    if request.unsafe_fixes and request.patches is not None:
+        raise model.InputError(
+            "--patches: an upstream library cannot change its API; run without --unsafe-fixes"
+        )
     directory = request.directory.absolute()
     listed = gotool.list_deps(directory, [request.pkg])
     main = _main_module(listed, request.pkg, directory)
@@ -99,15 +125,26 @@ def run(
     chosen = choose_modules(listed, request.modules)
     _refuse_own_copies(chosen, target)
     with tempfile.TemporaryDirectory(prefix="codemod-deps-") as staging:
-        candidates = [
-            _stage(m, linked_dirs(listed, m), Path(staging), target, request.rules) for m in chosen
-        ]
+        unit = Unit()
+        if request.unsafe_fixes:
+            unit = stage_unit(listed, chosen, main, Path(staging), target, request.rules)
+            outcome.refused = unit.refused
+
+        def stage(module: gotool.ListedModule) -> Patched | None:
+            packages = linked_dirs(listed, module)
+            return _stage(module, packages, Path(staging), target, request.rules, unit.scans)
+
+        candidates = [stage(m) for m in chosen if m not in unit.modules]
         proposed = [p for p in candidates if p is not None]
         if request.dry_run:
-            outcome.patched = proposed
+            outcome.patched = [*unit.patched, *proposed]
             return outcome
         target.mkdir(parents=True, exist_ok=True)
         _write_text(target / ".gitignore", "*\n")
+        outcome.fallback = _keep_unit(unit, outcome, request.pkg, directory, main, Path(staging))
+        if outcome.fallback:
+            say(f"unsafe fixes not kept, safe fixes only: {outcome.fallback}")
+            proposed = [p for p in map(stage, unit.modules) if p is not None] + proposed
         for patched in proposed:
             _install(patched, Path(staging))
             reason = _verify(patched, outcome, request.pkg, directory, main)
@@ -247,18 +284,36 @@ def _stage(
     staging: Path,
     target: Path,
     rules: Sequence[str | Rule],
+    scans: Mapping[gotool.ListedModule, workflow.Plan] | None = None,
 ) -> Patched | None:
     """Apply the rules' safe fixes to the linked `packages` of a copy of the module in
-    `staging`; None, and no copy, when they change nothing (checked read-only first)."""
+    `staging`; None, and no copy, when they change nothing (checked read-only first,
+    unless `scans` holds that check already)."""
     assert module.dir is not None
-    if not _fix(module.dir, packages, rules).changes:
+    scanned = (scans or {}).get(module) or _fix(module.dir, packages, rules)
+    if not scanned.changes:
         return None
+    copy = stage_copy(module, staging)
+    planned = _fix(copy, packages, rules)
+    workflow.write(planned.changes)
+    return _patched(module, copy, target, planned)
+
+
+def stage_copy(module: gotool.ListedModule, staging: Path) -> Path:
+    """A writable copy of the module at `staging/<module>@<version>`, with a go.mod."""
+    assert module.dir is not None
     copy = staging / copy_name(module)
     copy_writable(module.dir, copy)
     if not (copy / "go.mod").is_file():  # a pre-modules dependency: go synthesizes one
         _write_text(copy / "go.mod", f"module {module.path}\n")
-    planned = _fix(copy, packages, rules)
-    workflow.write(planned.changes)
+    return copy
+
+
+def _patched(
+    module: gotool.ListedModule, copy: Path, target: Path, planned: workflow.Plan
+) -> Patched:
+    """The module's patch as written to its staged `copy`, to be installed in `target`."""
+    assert module.dir is not None
     root = copy.resolve()
     changed = {c.path.absolute().parent.resolve() for c in planned.changes.changes.values()}
     dirs = sorted("./" + d.relative_to(root).as_posix() for d in changed)
@@ -273,12 +328,19 @@ def _stage(
     )
 
 
-def _fix(root: Path, packages: Sequence[Path], rules: Sequence[str | Rule]) -> workflow.Plan:
-    """The safe fixes of the rules in the package directories under `root` (every Go
-    file of each, tests too: a reference there is rewritten with the rest)."""
+def _fix(
+    root: Path,
+    packages: Sequence[Path],
+    rules: Sequence[str | Rule],
+    unsafe_fixes: bool = False,
+    protected: Mapping[Path, str] | None = None,
+) -> workflow.Plan:
+    """The safe fixes (and, with `unsafe_fixes`, the unsafe ones) of the rules in the
+    package directories under `root` (every Go file of each, tests too: a reference there
+    is rewritten with the rest); no fix edits a `protected` module root."""
     files = [f for rel in packages for f in sorted((root / rel).glob("*.go")) if f.is_file()]
-    result = workflow.scan(files, rules, fix_unlinked=True)
-    return workflow.plan(result, unsafe_fixes=False, verify_build=False)
+    result = workflow.scan(files, rules, fix_unlinked=True, protected=protected)
+    return workflow.plan(result, unsafe_fixes=unsafe_fixes, verify_build=False)
 
 
 def copy_writable(source: Path, destination: Path) -> None:
@@ -326,6 +388,192 @@ def _first_line(result: gotool.Result) -> str:
     lines = [ln.strip() for ln in (result.stdout + result.stderr).splitlines() if ln.strip()]
     useful = [ln for ln in lines if not ln.startswith(("#", "ok ", "FAIL", "--- FAIL"))]
     return (useful or lines or ["failed"])[0]
+
+
+# ---------------------------------------------------------------------------- --unsafe-fixes
+
+
+@dataclass
+class Unit:
+    """The modules `--unsafe-fixes` patches together: an unsafe fix changes its module's
+    API (an exported variable becomes a func), and every module of the build that imports
+    the package is rewritten with it, so no copy of them can be kept or dropped alone."""
+
+    patched: list[Patched] = field(default_factory=list)  # staged under staging/unsafe
+    modules: list[gotool.ListedModule] = field(default_factory=list)  # chosen, done here
+    refused: list[Refused] = field(default_factory=list)
+    # Per copy (its key), the patched packages the program links: the ones tested.
+    linked: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Each chosen module's read-only scan (safe fixes; unsafe ones skipped), for _stage.
+    scans: dict[gotool.ListedModule, workflow.Plan] = field(default_factory=dict)
+
+
+def stage_unit(
+    listed: Sequence[gotool.ListedPackage],
+    chosen: Sequence[gotool.ListedModule],
+    main: gotool.ListedModule,
+    staging: Path,
+    target: Path,
+    rules: Sequence[str | Rule],
+) -> Unit:
+    """Copy the chosen modules with an unsafe fix and every module of the build that
+    imports one of their fixed packages into `staging/unsafe`, tie the copies and the
+    user's module together with a go.work there (so each copy's importers are found in
+    the others, and in the user's module, whose files are protected), and apply the
+    safe and unsafe fixes of the chosen copies in one run."""
+    assert main.dir is not None
+    unit = Unit(scans={m: _fix(m.dir, linked_dirs(listed, m), rules) for m in chosen if m.dir})
+    seeds = [m for m, plan in unit.scans.items() if plan.unsafe_skipped]
+    if not seeds:
+        return unit
+    fixed = {f.path.parent for m in seeds for f in unit.scans[m].unsafe_skipped}
+    members = list(dict.fromkeys([*seeds, *_importing_modules(listed, fixed)]))
+    home = staging / "unsafe"
+    copies = {m: stage_copy(m, home) for m in members}
+    gotool.work_init(home / "go.work", [*copies.values(), main.dir])
+    unit.modules = [m for m in members if m in unit.scans]
+    packages = [copy_name(m) / d for m in unit.modules for d in linked_dirs(listed, m)]
+    protected = {main.dir.resolve(): PROTECTED}
+    planned = _fix(home, packages, rules, unsafe_fixes=True, protected=protected)
+    workflow.write(planned.changes)
+    for module, copy in copies.items():
+        own = _part(planned, copy)
+        if own.changes:
+            patched = _patched(module, copy, target, own)
+            dirs = {("./" + d.as_posix()).removesuffix("/.") for d in linked_dirs(listed, module)}
+            unit.linked[patched.key] = tuple(p for p in patched.packages if p in dirs)
+            unit.patched.append(patched)
+    unit.refused = _refused(unit, seeds, copies, planned)
+    return unit
+
+
+def _importing_modules(
+    listed: Sequence[gotool.ListedPackage], dirs: set[Path]
+) -> list[gotool.ListedModule]:
+    """The dependency modules of the build with a package that imports a package in
+    one of `dirs` (directories in the module cache)."""
+    wanted = {p.import_path for p in listed if p.dir in dirs}
+    return [
+        p.module
+        for p in listed
+        if p.module is not None
+        and not p.module.main
+        and p.module.dir is not None
+        and wanted.intersection(p.imports)
+    ]
+
+
+def _part(planned: workflow.Plan, copy: Path) -> workflow.Plan:
+    """The changes of one copy, with the fixes that edit it (wherever they were found)."""
+    root = copy.resolve()
+    mine = {p: c for p, c in planned.changes.changes.items() if _inside(p, root)}
+    fixes = [
+        f for f in planned.changes.applied if f.fix and any(ff.path in mine for ff in f.fix.files)
+    ]
+    return workflow.Plan(cs.ChangeSet(mine, fixes))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.absolute().resolve().is_relative_to(root)
+
+
+def _refused(
+    unit: Unit,
+    seeds: Iterable[gotool.ListedModule],
+    copies: Mapping[gotool.ListedModule, Path],
+    planned: workflow.Plan,
+) -> list[Refused]:
+    """The unsafe fixes the read-only scan offered that the unit's run could not make:
+    the copies' run sees every importer (the user's code among them) and says why."""
+    offered = set()
+    for module in seeds:
+        assert module.dir is not None
+        for f in unit.scans[module].unsafe_skipped:
+            offered.add((module, f.path.relative_to(module.dir), f.line, f.rule))
+    rejected = [
+        dataclasses.replace(r.finding, message=f"{r.finding.message} (rejected: {r.reason})")
+        for r in planned.changes.rejected
+    ]
+    found = []
+    for f in planned.unfixable + rejected:
+        for module, copy in copies.items():
+            if _inside(f.path, copy.resolve()):
+                rel = f.path.absolute().resolve().relative_to(copy.resolve())
+                if (module, rel, f.line, f.rule) in offered:
+                    key = f"{module.path}@{module.version}" if module.version else module.path
+                    found.append(Refused(key, rel.as_posix(), f))
+    return found
+
+
+def _keep_unit(
+    unit: Unit,
+    outcome: DepsOutcome,
+    pkg: str,
+    directory: Path,
+    main: gotool.ListedModule,
+    staging: Path,
+) -> str:
+    """Install the unit's copies and keep them if they verify together (before any safe
+    copy: those are verified with it); else remove them all and say why ("" when kept)."""
+    if not unit.patched:
+        return ""
+    for patched in unit.patched:
+        _install(patched, staging / "unsafe")
+    outcome.patched = [*outcome.patched, *unit.patched]
+    reason = _verify_unit(unit, outcome, pkg, directory, main, staging / "verify")
+    if reason:
+        outcome.patched = [p for p in outcome.patched if p not in unit.patched]
+        for patched in unit.patched:
+            _remove_copy(patched.copy, outcome.dir)
+    return reason
+
+
+def _verify_unit(
+    unit: Unit,
+    outcome: DepsOutcome,
+    pkg: str,
+    directory: Path,
+    main: gotool.ListedModule,
+    scratch: Path,
+) -> str:
+    """Why the program does not build or vet with the kept copies (the unit's among
+    them), or the tests of a patched package it links fail in its copy; "" when all
+    pass. Each copy's tests build against the unit's other copies (`GOWORK=off` alone
+    would build against the module cache's unpatched modules): see `_unit_modfile`."""
+    workspace = {"GOWORK": str(_write_work(outcome, main))}
+    for step in ("build", "vet"):
+        result = gotool.check(step, directory, [pkg], None, env=workspace)
+        if not result.ok:
+            return f"go {step} {pkg} with the patched copies failed: {_first_line(result)}"
+    scratch.mkdir(parents=True, exist_ok=True)
+    for p in unit.patched:
+        packages = unit.linked.get(p.key, ())
+        if not packages:
+            continue
+        modfile = _unit_modfile(p, unit.patched, scratch)
+        flags = [f"-modfile={modfile}"]
+        result = gotool.check(
+            "test", p.copy, list(packages), None, env={"GOWORK": "off"}, flags=flags
+        )
+        if not result.ok:
+            where = f"{' '.join(packages)} in the copy of {p.key}"
+            return f"go test {where} failed: {_first_line(result)}"
+    return ""
+
+
+def _unit_modfile(patched: Patched, unit: Sequence[Patched], scratch: Path) -> Path:
+    """A go.mod for `go test -modfile` in the copy: its own, plus a `replace` of each
+    other copy of the unit, so the module graph stays the one its go.sum was made for
+    (a go.work that `use`d the copies would load their requirements' go.mod files,
+    which the module cache may not hold). The go.sum beside it is the copy's."""
+    name = patched.key.replace("/", "_")
+    modfile = scratch / f"{name}.mod"
+    others = [p for p in unit if p.key != patched.key]
+    replaces = [f"replace {p.path} => {json.dumps(str(p.copy.absolute()))}\n" for p in others]
+    _write_text(modfile, (patched.copy / "go.mod").read_text() + "\n" + "".join(replaces))
+    gosum = patched.copy / "go.sum"
+    _write_text(modfile.with_suffix(".sum"), gosum.read_text() if gosum.is_file() else "")
+    return modfile
 
 
 def work_text(main_root: Path, go_line: str | None, dir: Path, patched: Sequence[Patched]) -> str:

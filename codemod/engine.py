@@ -98,6 +98,9 @@ class Reach:
     # package's init work is reported (Report.init_work).
     program: Mapping[str, tuple[str, ...]] | None = None
     own: frozenset[Path] = frozenset()  # with `program`: the roots of its own modules
+    # Module roots (resolved) whose files no fix may edit, each with the reason: an
+    # importer there that uses a value refuses its fix (`codemod deps`: the user's module).
+    protected: Mapping[Path, str] = field(default_factory=dict)
 
     def excluded(self, path: Path) -> bool:
         return any(config.excluded(path) for config in self.configs)
@@ -200,8 +203,9 @@ def _importer_loader(
                 if directory == package.dir:
                     continue  # the external test package is among the siblings already
                 parsed = [_load_importer(path, reach) for path in files]
+                kept = reach.protected.get(module.root.resolve(), "")
                 for file in parsed:
-                    file.unwritable = link_problem(file.path, module.root, "the module")
+                    file.unwritable = link_problem(file.path, module.root, "the module") or kept
                 found += group_packages(directory, parsed, module)
         return found
 

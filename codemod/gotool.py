@@ -332,6 +332,15 @@ def work_uses(gowork: Path) -> frozenset[Path]:
     return frozenset((gowork.parent / u["DiskPath"]).resolve() for u in doc.get("Use") or [])
 
 
+def work_init(gowork: Path, roots: Sequence[Path]) -> None:
+    """Write a go.work at `gowork` that `use`s the module `roots` (absolute): `go work
+    init` gives it a `go` line that every one of them accepts."""
+    args = ["work", "init", *(str(root.absolute()) for root in roots)]
+    result = run(args, cwd=gowork.parent, env={"GOWORK": str(gowork)})
+    if not result.ok:
+        raise _failure(gowork, args, result)
+
+
 def local_replacements(module_root: Path) -> dict[str, Path]:
     """Module path -> directory, for each `replace` of the go.mod by a local directory
     (`go mod edit -json`), resolved."""

@@ -53,13 +53,15 @@ class Module:
             return rel
         return self.path if rel == "." else f"{self.path}/{rel}"
 
-    def locate(self, path: Path) -> str:
-        """`dir/file.go in module example.com/m`: a file named for a reader of any module."""
+    def locate(self, path: Path, line: int | None = None) -> str:
+        """`dir/file.go in module example.com/m` (`dir/file.go:12 ...` with a line): a file
+        named for a reader of any module."""
         try:
             rel = path.relative_to(self.root).as_posix()
         except ValueError:
             rel = str(path)
-        return f"{rel} in module {self.path}"
+        at = f":{line}" if line is not None else ""
+        return f"{rel}{at} in module {self.path}"
 
     @classmethod
     def read(cls, gomod: Path) -> Module:
@@ -310,9 +312,11 @@ class Package:
     def is_external_test(self) -> bool:
         return self.name.endswith("_test") and all(f.is_test for f in self.files)
 
-    def locate(self, path: Path) -> str:
+    def locate(self, path: Path, line: int | None = None) -> str:
         """A file of the package, named with its module (importers may be in another)."""
-        return self.module.locate(path) if self.module else path.name
+        if self.module:
+            return self.module.locate(path, line)
+        return path.name + (f":{line}" if line is not None else "")
 
     @property
     def broken_files(self) -> list[GoFile]:

@@ -3,8 +3,8 @@ import it, and the uses that forbid rewriting how it is read.
 
 A rewrite that changes a variable into something else (a func, a call) can follow its
 reads but not an assignment, a taken address, a literal key that may be a struct field
-name, a dot-import (the uses are not qualified) or an importer that did not parse (its
-uses are unknown). `find` says which of those stands in the way, with where it is.
+name, a dot-import (the uses are not qualified), an importer that did not parse (its
+uses are unknown) or a use in an importer's file that may not be edited. `find` says which of those stands in the way, with where it is.
 """
 
 from __future__ import annotations
@@ -65,6 +65,10 @@ def find(
             bad = blocking(refs)
             if bad:
                 found.blocked = bad.replace(" at ", f" in package {importer.name} at ", 1)
+                return found
+            if refs and file.unwritable:  # e.g. the user's module, to `codemod deps`
+                where = importer.locate(file.path, refs[0].line)
+                found.blocked = f"used at {where}, which may not be edited: {file.unwritable}"
                 return found
             found.outside += refs
     return found

@@ -45,12 +45,14 @@ def scan(
     workers: int | None = None,
     fix_unlinked: bool = False,
     known: Mapping[str, Rule] | None = None,
+    protected: Mapping[Path, str] | None = None,
 ) -> ScanResult:
     """Find problems under `paths`. Raises model.InputError for bad input.
 
     `rules` are ids of `known` rules (by default the installed ones; none, or `all`,
     for all of them) or Rule values, which need not be installed. Packages no program
-    links keep their findings but lose their fixes, unless `fix_unlinked`."""
+    links keep their findings but lose their fixes, unless `fix_unlinked`. No fix edits
+    a file of a `protected` module root (resolved), whose reason a refused fix gives."""
     resolved = [Path(p) for p in (paths or ["."])]
     known = dict(registry.all_rules() if known is None else known)
     selected = select(rules, known)
@@ -59,7 +61,12 @@ def scan(
     selection = tuple((rule, config.options_for(rule)) for rule in selected)
     jobs = model.discover(resolved)
     workspace = find_workspace({job.module for job in jobs if job.module is not None})
-    reach = engine.Reach(_exclusions(config, jobs, workspace, known), workspace, fix_unlinked)
+    reach = engine.Reach(
+        _exclusions(config, jobs, workspace, known),
+        workspace,
+        fix_unlinked,
+        protected=dict(protected or {}),
+    )
     report = engine.run(jobs, selection, reach, progress=progress, workers=workers)
     return ScanResult(report, selected, config, resolved, workspace)
 

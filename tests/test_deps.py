@@ -330,8 +330,9 @@ def test_deps_patches_or_bench_with_dry_run_is_refused(tmp_path: Path) -> None:
 
 
 def test_deps_vendor_takes_no_patches_or_bench(tmp_path: Path) -> None:
-    """--vendor keeps its own patches in --dir and measures nothing: refused up front."""
-    for flag in (("--patches", "out"), ("--bench",)):
+    """--vendor keeps its own patches in --dir, measures nothing and makes safe fixes
+    only: refused up front."""
+    for flag in (("--patches", "out"), ("--bench",), ("--unsafe-fixes",)):
         res = run("deps", "--pkg", ".", "--rule", "lazy-init", "--vendor", *flag, cwd=tmp_path)
         assert res.returncode == 2, res.stderr
         assert len(res.stderr.strip().splitlines()) == 1 and "--vendor" in res.stderr
@@ -351,3 +352,210 @@ def test_deps_bench_options_are_checked_first(
     assert res.stderr.strip().splitlines() == [res.stderr.strip()] and said in res.stderr, (
         res.stderr
     )
+
+
+# ---------------------------------------------------------------------------- --unsafe-fixes
+
+# Re and Digits are API: a safe fix leaves them; --unsafe-fixes makes them lazy program-wide.
+LIB_A = {
+    "go.mod": "module example.com/a\n\ngo 1.22\n",
+    "a.go": """package a
+
+import "regexp"
+
+var spaces = regexp.MustCompile(`\\s+`)
+
+// Re matches a lower-case word; example.com/b reads it.
+var Re = regexp.MustCompile(`^[a-z]+$`)
+
+// Digits matches a number.
+var Digits = regexp.MustCompile(`^[0-9]+$`)
+
+// Squeeze replaces each run of spaces with one.
+func Squeeze(s string) string { return spaces.ReplaceAllString(s, " ") }
+""",
+}
+
+LIB_B = {
+    "go.mod": "module example.com/b\n\ngo 1.22\n\nrequire example.com/a v0.1.0\n",
+    "b.go": """package b
+
+import "example.com/a"
+
+// Word reports whether s is a lower-case word.
+func Word(s string) bool { return a.Re.MatchString(s) }
+""",
+    "b_test.go": """package b
+
+import "testing"
+
+func TestWord(t *testing.T) {
+	if !Word("abc") || Word("A") {
+		t.Fatal("Word")
+	}
+}
+""",
+}
+
+USER_MAIN = """package main
+
+import (
+	"fmt"
+
+	"example.com/a"
+	"example.com/b"
+)
+
+func main() {
+	fmt.Println(b.Word("abc"), a.Squeeze("x  y"))
+}
+"""
+
+
+def _program(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    main: str = USER_MAIN,
+    lib_b: dict[str, str] = LIB_B,
+) -> Path:
+    """The user's program (imports a and b; b reads a.Re) in a git repository, a and b
+    in a private module cache fetched from a local proxy, then GOPROXY=off."""
+    proxy = tmp_path / "proxy"
+    _publish(proxy, "example.com/a", "v0.1.0", LIB_A)
+    _publish(proxy, "example.com/b", "v0.1.0", lib_b)
+    monkeypatch.setenv("GOMODCACHE", str(tmp_path / "modcache"))
+    monkeypatch.setenv("GOPROXY", proxy.as_uri())
+    monkeypatch.setenv("GOSUMDB", "off")
+    root = tmp_path / "app"
+    gomod = "module example.com/app\n\ngo 1.22\n\nrequire (\n"
+    gomod += "\texample.com/a v0.1.0\n\texample.com/b v0.1.0\n)\n"
+    _write(root, {"go.mod": gomod, "cmd/app/main.go": main})
+    go("mod", "tidy", cwd=root)
+    monkeypatch.setenv("GOPROXY", "off")
+    init_repo(root)
+    return root
+
+
+@pytest.fixture
+def clean_cache(tmp_path: Path) -> Iterator[None]:
+    yield
+    if (tmp_path / "app").is_dir():
+        gotool.run(["clean", "-modcache"], cwd=tmp_path / "app")  # its files are read-only
+
+
+def _run_program(app: Path) -> str:
+    gowork = app / ".codemod/deps/go.work"
+    binary = app.parent / "app.bin"
+    built = gotool.build_binary(app, "./cmd/app", binary, env={"GOWORK": str(gowork)})
+    assert built.ok, built.stderr
+    return subprocess.run([binary], capture_output=True, text=True, check=True).stdout
+
+
+def test_deps_unsafe_fixes_make_exported_vars_lazy_in_every_module_of_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_cache: None
+) -> None:
+    app = _program(tmp_path, monkeypatch)
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--unsafe-fixes", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert _user_files_same(app)
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=app) == ""
+    copies = app / ".codemod/deps/example.com"
+    lib_a = (copies / "a@v0.1.0/a.go").read_text()
+    assert "var Re = sync.OnceValue(" in lib_a and "var Digits = sync.OnceValue(" in lib_a
+    assert "var spaces = sync.OnceValue(" in lib_a  # the safe fix, in the same unit
+    # b only gains rewritten references: it gets a copy and a replace all the same
+    assert "return a.Re().MatchString(s)" in (copies / "b@v0.1.0/b.go").read_text()
+    gowork = _gowork(app)
+    assert "replace example.com/a v0.1.0 => ./example.com/a@v0.1.0" in gowork
+    assert "replace example.com/b v0.1.0 => ./example.com/b@v0.1.0" in gowork
+    assert _run_program(app) == "true x y\n"
+    assert "patched example.com/b@v0.1.0" in res.stderr, res.stderr
+    # a second run changes nothing
+    first = tree_digest(app / ".codemod")
+    again = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--unsafe-fixes", cwd=app)
+    assert again.returncode == 0, again.stderr
+    assert tree_digest(app / ".codemod") == first
+
+
+def _user_files_same(app: Path) -> bool:
+    """go.mod, go.sum and the code as committed, byte for byte."""
+    return all(
+        (app / name).read_bytes() == git("show", f"HEAD:{name}", cwd=app).encode()
+        for name in ("go.mod", "go.sum", "cmd/app/main.go")
+    )
+
+
+def test_deps_without_unsafe_fixes_leaves_exported_vars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_cache: None
+) -> None:
+    app = _program(tmp_path, monkeypatch)
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
+    assert res.returncode == 0, res.stderr
+    lib_a = (app / ".codemod/deps/example.com/a@v0.1.0/a.go").read_text()
+    assert "var spaces = sync.OnceValue(" in lib_a
+    assert "var Re = regexp.MustCompile(" in lib_a
+    assert not (app / ".codemod/deps/example.com/b@v0.1.0").exists()
+    assert _run_program(app) == "true x y\n"
+
+
+def test_deps_unsafe_fix_of_a_var_the_user_reads_is_refused_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_cache: None
+) -> None:
+    main = USER_MAIN.replace(
+        'fmt.Println(b.Word("abc"), a.Squeeze("x  y"))',
+        'fmt.Println(b.Word("abc"), a.Squeeze("x  y"))\n\tfmt.Println(a.Digits.MatchString("12"))',
+    )
+    app = _program(tmp_path, monkeypatch, main=main)
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--unsafe-fixes", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert _user_files_same(app)
+    refused = [ln for ln in res.stderr.splitlines() if "Digits" in ln]
+    assert len(refused) == 1, res.stderr
+    assert "cmd/app/main.go:12" in refused[0] and "never edits" in refused[0], refused
+    lib_a = (app / ".codemod/deps/example.com/a@v0.1.0/a.go").read_text()
+    assert "var Digits = regexp.MustCompile(" in lib_a  # refused
+    assert "var Re = sync.OnceValue(" in lib_a  # the rest goes ahead
+    assert "a.Re().MatchString" in (app / ".codemod/deps/example.com/b@v0.1.0/b.go").read_text()
+    assert _run_program(app) == "true x y\ntrue\n"
+
+
+def test_deps_unsafe_unit_that_fails_verification_falls_back_to_safe_fixes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_cache: None
+) -> None:
+    """b's test pins its source: the unit (a's API change and b's rewrite) cannot be
+    kept, and rolling back b alone would break b; a keeps its safe fix only."""
+    pinned = """package b
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestSourceIsPinned(t *testing.T) {
+	src, err := os.ReadFile("b.go")
+	if err != nil || !strings.Contains(string(src), "a.Re.MatchString") {
+		t.Fatal("b.go: a.Re is not read as a variable")
+	}
+}
+"""
+    app = _program(tmp_path, monkeypatch, lib_b={**LIB_B, "b_test.go": pinned})
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--unsafe-fixes", cwd=app)
+    assert res.returncode == 0, res.stderr
+    fallback = [ln for ln in res.stderr.splitlines() if "safe fixes only" in ln]
+    assert len(fallback) == 1 and "b.go: a.Re is not read as a variable" in fallback[0], res.stderr
+    lib_a = (app / ".codemod/deps/example.com/a@v0.1.0/a.go").read_text()
+    assert "var spaces = sync.OnceValue(" in lib_a
+    assert "var Re = regexp.MustCompile(" in lib_a
+    assert not (app / ".codemod/deps/example.com/b@v0.1.0").exists()
+    assert "example.com/b" not in _gowork(app)
+    assert _run_program(app) == "true x y\n"
+
+
+def test_deps_patches_with_unsafe_fixes_is_refused(tmp_path: Path) -> None:
+    """A patch for upstream may not change its API: refused before anything is done."""
+    args = ("--pkg", ".", "--rule", "lazy-init", "--unsafe-fixes", "--patches", "out")
+    res = run("deps", *args, cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "--unsafe-fixes" in res.stderr
+    assert not (tmp_path / "out").exists()

@@ -84,3 +84,21 @@ def test_uses_in_importers_that_block(importer: str, blocked: str) -> None:
 def test_without_importers_only_the_package_is_read() -> None:
     found = find(LIB)
     assert found.blocked == "" and found.outside == []
+
+
+def test_a_use_in_an_importer_file_that_may_not_be_edited_blocks_naming_its_line() -> None:
+    """`codemod deps` protects the user's module: a read there cannot become a call."""
+    pkg = package({"m.go": LIB})
+    importer = package(
+        {"q.go": 'package q\n\nimport "example.com/m"\n\nvar ok = m.Re.MatchString("x")\n'},
+        directory="/m/q",
+    )
+    importer.files[0].unwritable = "codemod deps never edits your module"
+    scope = PackageScope.of(pkg)
+    found = uses.find(pkg, scope.decls["Re"], scope, lambda: [importer])
+    assert found.blocked == (
+        "used at q/q.go:5 in module example.com/m, which may not be edited: "
+        "codemod deps never edits your module"
+    )
+    importer.files[0].unwritable = ""
+    assert uses.find(pkg, scope.decls["Re"], scope, lambda: [importer]).blocked == ""
