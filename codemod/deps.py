@@ -76,6 +76,7 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
     say = report or (lambda _line: None)
     workflow.select(request.rules, registry.all_rules())  # an unknown id fails first
     directory = request.directory.absolute()
+    _refuse_mod_mod(directory)
     listed = gotool.list_deps(directory, [request.pkg])
     main = _main_module(listed, request.pkg, directory)
     assert main.dir is not None  # _main_module checks it
@@ -84,6 +85,7 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
     outcome = DepsOutcome(main.dir, target)
     _refuse_vendored(listed, main)
     chosen = choose_modules(listed, request.modules)
+    _refuse_unmatched(request.modules, chosen, request.pkg)
     _refuse_own_copies(chosen, target)
     with tempfile.TemporaryDirectory(prefix="codemod-deps-") as staging:
         candidates = [
@@ -156,6 +158,26 @@ def _claim(target: Path, main_root: Path) -> None:
             f"{gowork}: --dir {target} is not a directory codemod deps wrote; "
             "give a new or empty one"
         )
+
+
+def _refuse_mod_mod(directory: Path) -> None:
+    """The go command refuses `-mod=mod` in workspace mode: every copy would be rolled
+    back for it, and the go.work would not build."""
+    goflags = gotool.settings(directory, "GOFLAGS")["GOFLAGS"].split()
+    if any(flag.lstrip("-") == "mod=mod" for flag in goflags):
+        raise model.InputError(
+            f"{directory}: GOFLAGS has -mod=mod, which a go.work build refuses; "
+            "run codemod deps, and build with its go.work, without it"
+        )
+
+
+def _refuse_unmatched(
+    globs: Sequence[str], chosen: Sequence[gotool.ListedModule], pkg: str
+) -> None:
+    """A --module that matches no dependency module (a typo) would otherwise remove
+    every copy an earlier run made: nothing is written or deleted."""
+    if globs and not chosen:
+        raise model.InputError(f"--module {' '.join(globs)}: matches no dependency module of {pkg}")
 
 
 def _refuse_vendored(listed: Sequence[gotool.ListedPackage], main: gotool.ListedModule) -> None:

@@ -263,6 +263,31 @@ def test_deps_unknown_rule_or_no_match_is_said(app: Path) -> None:
     bad = run("deps", "--pkg", "./cmd/app", "--rule", "no-such-rule", "--module", "x/*", cwd=app)
     assert bad.returncode == 2 and "no-such-rule" in bad.stderr, bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1, bad.stderr
-    none = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "x/*", cwd=app)
+    none = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/tables", cwd=app)
+    assert none.returncode == 0, none.stderr
+    none = run("deps", "--pkg", "./cmd/app", "--rule", "debug-imports", cwd=app)
     assert none.returncode == 0, none.stderr
     assert "no dependency module of the build has a safe fix" in none.stderr
+
+
+def test_deps_module_glob_matching_nothing_fails_and_keeps_the_copies(app: Path) -> None:
+    """A typo in --module used to remove every copy an earlier run made, exit 0."""
+    assert run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app).returncode == 0
+    before = tree_digest(app / ".codemod")
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "x/*", cwd=app)
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "--module x/*: matches no dependency module" in res.stderr
+    assert tree_digest(app / ".codemod") == before
+    assert "example.com/tables" in _gowork(app)
+
+
+def test_deps_refuses_goflags_mod_mod(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """go refuses -mod=mod in workspace mode: every module used to be rolled back for
+    it, one line each, exit 0, and a go.work written that does not build."""
+    monkeypatch.setenv("GOFLAGS", "-mod=mod")
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "GOFLAGS has -mod=mod" in res.stderr
+    assert not (app / ".codemod").exists()
