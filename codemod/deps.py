@@ -15,7 +15,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,7 +89,8 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
     _refuse_own_copies(chosen, target)
     with tempfile.TemporaryDirectory(prefix="codemod-deps-") as staging:
         candidates = [
-            _stage(m, linked_dirs(listed, m), Path(staging), target, request.rules) for m in chosen
+            _stage(m, linked_packages(listed, m), Path(staging), target, request.rules)
+            for m in chosen
         ]
         proposed = [p for p in candidates if p is not None]
         if request.dry_run:
@@ -204,26 +205,24 @@ def copy_name(module: gotool.ListedModule) -> Path:
     return Path(f"{module.path}@{module.version}" if module.version else module.path)
 
 
-def linked_dirs(
+def linked_packages(
     listed: Sequence[gotool.ListedPackage], module: gotool.ListedModule
-) -> tuple[Path, ...]:
-    """The directories, relative to the module root, of the module's packages that the
-    program links: only those are patched (the rest may not even build here)."""
+) -> dict[Path, str]:
+    """The module's packages that the program links: each one's directory, relative to
+    the module root, and its name. Only those are patched (the rest may not even build
+    here), and in each directory only the files of that package (not a `package main`
+    generator kept beside it behind a build tag)."""
     assert module.dir is not None
-    return tuple(
-        sorted(
-            {
-                p.dir.relative_to(module.dir)
-                for p in listed
-                if p.module == module and p.dir is not None and p.dir.is_relative_to(module.dir)
-            }
-        )
-    )
+    return {
+        p.dir.relative_to(module.dir): p.name
+        for p in sorted(listed, key=lambda p: str(p.dir))
+        if p.module == module and p.dir is not None and p.dir.is_relative_to(module.dir)
+    }
 
 
 def _stage(
     module: gotool.ListedModule,
-    packages: Sequence[Path],
+    packages: Mapping[Path, str],
     staging: Path,
     target: Path,
     rules: Sequence[str | Rule],
@@ -253,12 +252,25 @@ def _stage(
     )
 
 
-def _fix(root: Path, packages: Sequence[Path], rules: Sequence[str | Rule]) -> workflow.Plan:
-    """The safe fixes of the rules in the package directories under `root` (every Go
-    file of each, tests too: a reference there is rewritten with the rest)."""
-    files = [f for rel in packages for f in sorted((root / rel).glob("*.go")) if f.is_file()]
+def _fix(root: Path, packages: Mapping[Path, str], rules: Sequence[str | Rule]) -> workflow.Plan:
+    """The safe fixes of the rules in the linked packages under `root`: every Go file of
+    each (other platforms' and tests too: a reference there is rewritten with the rest),
+    but not a file of another package in the same directory."""
+    files = [
+        f
+        for rel, name in packages.items()
+        for f in sorted((root / rel).glob("*.go"))
+        if f.is_file() and _of_package(f, name)
+    ]
     result = workflow.scan(files, rules, fix_unlinked=True)
     return workflow.plan(result, unsafe_fixes=False, verify_build=False)
+
+
+def _of_package(file: Path, name: str) -> bool:
+    """Whether `file` belongs to package `name` (or its external test); a file whose
+    package clause cannot be read is kept, so that the scan names it and refuses."""
+    clause = model.GoFile.load(file).package
+    return not clause or clause in (name, name + "_test")
 
 
 def copy_writable(source: Path, destination: Path) -> None:

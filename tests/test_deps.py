@@ -79,12 +79,37 @@ func TestSourceIsPinned(t *testing.T) {
 """,
 }
 
+# Its only finding is in a generator kept beside the package behind a build tag, which
+# no build links: nothing to patch, so no copy.
+GEN = {
+    "go.mod": "module example.com/gen\n\ngo 1.22\n",
+    "gen.go": """package gen
+
+// Name is the package's name.
+func Name() string { return "gen" }
+""",
+    "mkdata.go": """//go:build generate
+
+package main
+
+import (
+	"fmt"
+	"regexp"
+)
+
+var line = regexp.MustCompile(`^x$`)
+
+func main() { fmt.Println(line.MatchString("x")) }
+""",
+}
+
 APP = {
     "go.mod": """module example.com/app
 
 go 1.22
 
 require (
+	example.com/gen v0.1.0
 	example.com/strict v0.1.0
 	example.com/tables v0.1.0
 )
@@ -94,11 +119,13 @@ require (
 import (
 	"fmt"
 
+	"example.com/gen"
 	"example.com/strict"
 	"example.com/tables"
 )
 
 func main() {
+	gen.Name()
 	fmt.Println(tables.IsWord("abc"), strict.IsNumber("12"))
 }
 """,
@@ -132,6 +159,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     proxy = tmp_path / "proxy"
     _publish(proxy, "example.com/tables", "v0.1.0", TABLES)
     _publish(proxy, "example.com/strict", "v0.1.0", STRICT)
+    _publish(proxy, "example.com/gen", "v0.1.0", GEN)
     cache = tmp_path / "modcache"
     monkeypatch.setenv("GOMODCACHE", str(cache))
     monkeypatch.setenv("GOPROXY", proxy.as_uri())
@@ -268,6 +296,16 @@ def test_deps_unknown_rule_or_no_match_is_said(app: Path) -> None:
     none = run("deps", "--pkg", "./cmd/app", "--rule", "debug-imports", cwd=app)
     assert none.returncode == 0, none.stderr
     assert "no dependency module of the build has a safe fix" in none.stderr
+
+
+def test_deps_leaves_a_generator_beside_a_linked_package_alone(app: Path) -> None:
+    """`package main` behind `//go:build generate` in a linked package's directory: not
+    linked, so its finding is no reason to copy the module (it used to be 'patched')."""
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/gen", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert "no dependency module of the build has a safe fix" in res.stderr, res.stderr
+    assert "example.com/gen" not in _gowork(app)
+    assert not (app / ".codemod/deps/example.com/gen@v0.1.0").exists()
 
 
 def test_deps_module_glob_matching_nothing_fails_and_keeps_the_copies(app: Path) -> None:
