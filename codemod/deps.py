@@ -307,10 +307,24 @@ def _verify(
         result = gotool.check(step, directory, [pkg], None, env=workspace)
         if not result.ok:
             return f"go {step} {pkg} with the patched copy failed: {_first_line(result)}"
-    result = gotool.check("test", patched.copy, list(patched.packages), None, env={"GOWORK": "off"})
+    if (patched.source / "go.mod").is_file():
+        result = gotool.check("test", patched.copy, list(patched.packages), None, env=_OFF)
+        where = "in the copy"
+    else:  # pre-modules: the copy's go.mod requires nothing, the program's build does
+        imports = [import_path(patched.path, rel) for rel in patched.packages]
+        result = gotool.check("test", directory, imports, None, env=workspace)
+        where = "with the patched copy"
     if not result.ok:
-        return f"go test {' '.join(patched.packages)} in the copy failed: {_first_line(result)}"
+        return f"go test {' '.join(patched.packages)} {where} failed: {_first_line(result)}"
     return None
+
+
+_OFF = {"GOWORK": "off"}
+
+
+def import_path(module: str, rel: str) -> str:
+    """The import path of the package in `rel` ("." or "./sub") of `module`."""
+    return module if rel == "." else f"{module}/{rel.removeprefix('./')}"
 
 
 def _first_line(result: gotool.Result) -> str:

@@ -103,6 +103,35 @@ func main() { fmt.Println(line.MatchString("x")) }
 """,
 }
 
+# Published before modules: its zip has no go.mod (go synthesizes one), and its test
+# imports another module of the build, which the copy's bare go.mod does not require.
+OLD = {
+    "go.mod": "module example.com/old\n",
+    "old.go": """package old
+
+import "regexp"
+
+var vowel = regexp.MustCompile(`^[aeiou]$`)
+
+// IsVowel reports whether s is one vowel.
+func IsVowel(s string) bool { return vowel.MatchString(s) }
+""",
+    "old_test.go": """package old
+
+import (
+	"testing"
+
+	"example.com/tables"
+)
+
+func TestIsVowel(t *testing.T) {
+	if !IsVowel("a") || IsVowel("b") || !tables.IsWord("a") {
+		t.Fatal("IsVowel")
+	}
+}
+""",
+}
+
 APP = {
     "go.mod": """module example.com/app
 
@@ -110,6 +139,7 @@ go 1.22
 
 require (
 	example.com/gen v0.1.0
+	example.com/old v0.1.0
 	example.com/strict v0.1.0
 	example.com/tables v0.1.0
 )
@@ -120,20 +150,25 @@ import (
 	"fmt"
 
 	"example.com/gen"
+	"example.com/old"
 	"example.com/strict"
 	"example.com/tables"
 )
 
 func main() {
 	gen.Name()
+	old.IsVowel("a")
 	fmt.Println(tables.IsWord("abc"), strict.IsNumber("12"))
 }
 """,
 }
 
 
-def _publish(proxy: Path, path: str, version: str, files: dict[str, str]) -> None:
-    """One module version laid out as the GOPROXY protocol serves it."""
+def _publish(
+    proxy: Path, path: str, version: str, files: dict[str, str], zip_gomod: bool = True
+) -> None:
+    """One module version laid out as the GOPROXY protocol serves it (without go.mod in
+    its zip: published before modules)."""
     at = proxy / path / "@v"
     at.mkdir(parents=True, exist_ok=True)
     with (at / "list").open("a") as f:
@@ -143,7 +178,8 @@ def _publish(proxy: Path, path: str, version: str, files: dict[str, str]) -> Non
     (at / f"{version}.mod").write_text(files["go.mod"])
     with zipfile.ZipFile(at / f"{version}.zip", "w") as z:
         for name, text in files.items():
-            z.writestr(f"{path}@{version}/{name}", text)
+            if name != "go.mod" or zip_gomod:
+                z.writestr(f"{path}@{version}/{name}", text)
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -160,6 +196,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     _publish(proxy, "example.com/tables", "v0.1.0", TABLES)
     _publish(proxy, "example.com/strict", "v0.1.0", STRICT)
     _publish(proxy, "example.com/gen", "v0.1.0", GEN)
+    _publish(proxy, "example.com/old", "v0.1.0", OLD, zip_gomod=False)
     cache = tmp_path / "modcache"
     monkeypatch.setenv("GOMODCACHE", str(cache))
     monkeypatch.setenv("GOPROXY", proxy.as_uri())
@@ -187,7 +224,9 @@ def test_deps_patches_a_copy_and_builds_the_program_through_go_work(app: Path) -
     assert git("status", "--porcelain", "--untracked-files=all", cwd=app) == ""
     assert _gowork(app) == (
         "// Written by codemod deps: the program with patched copies of its dependencies.\n\n"
-        "go 1.22\n\nuse ../..\n\nreplace example.com/tables v0.1.0 => ./example.com/tables@v0.1.0\n"
+        "go 1.22\n\nuse ../..\n\n"
+        "replace example.com/old v0.1.0 => ./example.com/old@v0.1.0\n"
+        "replace example.com/tables v0.1.0 => ./example.com/tables@v0.1.0\n"
     )
     copy = app / ".codemod/deps/example.com/tables@v0.1.0"
     patched = (copy / "tables.go").read_text()
@@ -245,7 +284,7 @@ def test_deps_takes_a_fresh_copy_when_the_version_changes(
     res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
     assert res.returncode == 0, res.stderr
     assert "replace example.com/tables v0.2.0 => ./example.com/tables@v0.2.0" in _gowork(app)
-    assert "v0.1.0" not in _gowork(app)
+    assert "tables v0.1.0" not in _gowork(app)
     deps = app / ".codemod/deps/example.com"
     assert (deps / "tables@v0.2.0/tables.go").read_text().count("sync.OnceValue") == 1
     assert not (deps / "tables@v0.1.0").exists()
@@ -306,6 +345,15 @@ def test_deps_leaves_a_generator_beside_a_linked_package_alone(app: Path) -> Non
     assert "no dependency module of the build has a safe fix" in res.stderr, res.stderr
     assert "example.com/gen" not in _gowork(app)
     assert not (app / ".codemod/deps/example.com/gen@v0.1.0").exists()
+
+
+def test_deps_tests_a_pre_modules_dependency_in_the_programs_build(app: Path) -> None:
+    """No go.mod in the module: its copy's synthesized one requires nothing, so its test's
+    imports used to fail in the copy ('no required module provides package'), always."""
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/old", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert "patched example.com/old@v0.1.0: 1 fix(es)" in res.stderr, res.stderr
+    assert "replace example.com/old v0.1.0 => ./example.com/old@v0.1.0" in _gowork(app)
 
 
 def test_deps_module_glob_matching_nothing_fails_and_keeps_the_copies(app: Path) -> None:
