@@ -11,6 +11,7 @@ program still builds and vets with it and its patched packages' own tests pass.
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import shutil
 import stat
@@ -100,7 +101,7 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
         _write_text(target / ".gitignore", "*\n")
         for patched in proposed:
             _install(patched, Path(staging))
-            reason = _verify(patched, outcome, request.pkg, directory, main)
+            reason = _verify(patched, outcome, request.pkg, directory, main, say)
             if reason is None:
                 outcome.patched.append(patched)
                 continue
@@ -298,25 +299,58 @@ def _verify(
     pkg: str,
     directory: Path,
     main: gotool.ListedModule,
+    say: Report,
 ) -> str | None:
     """Why the program, with the copies kept so far and this one, does not build or vet,
-    or the patched packages' own tests fail in their copy; None when all pass."""
+    or the patched packages' own tests fail where the unpatched ones pass; None when all
+    pass (a test that fails without the patch too is said, not held against it)."""
     gowork = _write_work(outcome, main, extra=patched)
     workspace = {"GOWORK": str(gowork)}
     for step in ("build", "vet"):
         result = gotool.check(step, directory, [pkg], None, env=workspace)
         if not result.ok:
             return f"go {step} {pkg} with the patched copy failed: {_first_line(result)}"
-    if (patched.source / "go.mod").is_file():
-        result = gotool.check("test", patched.copy, list(patched.packages), None, env=_OFF)
-        where = "in the copy"
-    else:  # pre-modules: the copy's go.mod requires nothing, the program's build does
-        imports = [import_path(patched.path, rel) for rel in patched.packages]
-        result = gotool.check("test", directory, imports, None, env=workspace)
-        where = "with the patched copy"
-    if not result.ok:
-        return f"go test {' '.join(patched.packages)} {where} failed: {_first_line(result)}"
-    return None
+    where = "in the copy" if _has_gomod(patched) else "with the patched copy"
+    result = _test(patched, patched.copy, directory, workspace)
+    if result.ok:
+        return None
+    failed = _failures(result)
+    with tempfile.TemporaryDirectory(prefix="codemod-deps-base-") as base:
+        if _has_gomod(patched):
+            pristine = Path(base) / "m"
+            copy_writable(patched.source, pristine)
+            before = _failures(_test(patched, pristine, directory, {}))
+        else:  # the program's build without this copy
+            before = _failures(_test(patched, patched.copy, directory, _work_env(outcome, main)))
+    new = [f for f in failed if f not in before]
+    if failed and all(test for _, test in failed) and not new:
+        names = ", ".join(test for _, test in failed)
+        say(f"kept {patched.key}: its tests fail without the patch too: {names}")
+        return None
+    packages = " ".join(patched.packages)
+    why = _failure_line(result, new[0] if new else None)
+    return f"go test {packages} {where} failed: {why}"
+
+
+def _has_gomod(patched: Patched) -> bool:
+    return (patched.source / "go.mod").is_file()
+
+
+def _test(
+    patched: Patched, root: Path, directory: Path, workspace: Mapping[str, str]
+) -> gotool.Result:
+    """`go test -json` of the patched packages in `root` (the copy, or a pristine one),
+    with the module's own go.mod; a module published without one (its copy's go.mod,
+    synthesized, requires nothing) in the program's build, `workspace`."""
+    if _has_gomod(patched):
+        rels = list(patched.packages)
+        return gotool.check("test", root, rels, None, env=_OFF, flags=["-json"])
+    imports = [import_path(patched.path, rel) for rel in patched.packages]
+    return gotool.check("test", directory, imports, None, env=workspace, flags=["-json"])
+
+
+def _work_env(outcome: DepsOutcome, main: gotool.ListedModule) -> dict[str, str]:
+    return {"GOWORK": str(_write_work(outcome, main))}
 
 
 _OFF = {"GOWORK": "off"}
@@ -325,6 +359,55 @@ _OFF = {"GOWORK": "off"}
 def import_path(module: str, rel: str) -> str:
     """The import path of the package in `rel` ("." or "./sub") of `module`."""
     return module if rel == "." else f"{module}/{rel.removeprefix('./')}"
+
+
+def _events(result: gotool.Result) -> list[dict[str, object]]:
+    events = []
+    for line in result.stdout.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events
+
+
+def _failures(result: gotool.Result) -> list[tuple[str, str]]:
+    """(package, test) of each test `go test -json` says failed, in order; (package, "")
+    for a package that failed with no failing test (build, init, TestMain), and ("", "")
+    when go failed before testing anything."""
+    if result.ok:
+        return []
+    found: list[tuple[str, str]] = []
+    failed_packages = []
+    for event in _events(result):
+        if event.get("Action") != "fail":
+            continue
+        package, test = str(event.get("Package", "")), str(event.get("Test", "") or "")
+        if test:
+            found.append((package, test))
+        else:
+            failed_packages.append(package)
+    found += [(p, "") for p in failed_packages if not any(q == p for q, _ in found)]
+    return found or [("", "")]
+
+
+def _failure_line(result: gotool.Result, failure: tuple[str, str] | None) -> str:
+    """What went wrong: the first line a newly failing test printed, else the first
+    useful line of the whole output."""
+    events = _events(result)
+    if failure is not None and failure[1]:
+        package, test = failure
+        said = [
+            str(e.get("Output", "")).strip()
+            for e in events
+            if e.get("Package") == package and e.get("Test") == test
+        ]
+        useful = [ln for ln in said if ln and not ln.startswith(("=== ", "--- "))]
+        return f"{test}: {useful[0] if useful else 'failed'}"
+    text = "".join(str(e.get("Output", "")) for e in events) if events else result.stdout
+    return _first_line(gotool.Result(result.returncode, text, result.stderr))
 
 
 def _first_line(result: gotool.Result) -> str:

@@ -132,12 +132,40 @@ func TestIsVowel(t *testing.T) {
 """,
 }
 
+# One of its tests fails before any patch (as cobra's does when run as root): no reason
+# to roll the patch back, as long as no other test fails with it.
+BROKEN = {
+    "go.mod": "module example.com/broken\n\ngo 1.22\n",
+    "broken.go": """package broken
+
+import "regexp"
+
+var hex = regexp.MustCompile(`^[0-9a-f]+$`)
+
+// IsHex reports whether s is lower-case hex.
+func IsHex(s string) bool { return hex.MatchString(s) }
+""",
+    "broken_test.go": """package broken
+
+import "testing"
+
+func TestIsHex(t *testing.T) {
+	if !IsHex("0f") || IsHex("x") {
+		t.Fatal("IsHex")
+	}
+}
+
+func TestNeedsAService(t *testing.T) { t.Fatal("no service here") }
+""",
+}
+
 APP = {
     "go.mod": """module example.com/app
 
 go 1.22
 
 require (
+	example.com/broken v0.1.0
 	example.com/gen v0.1.0
 	example.com/old v0.1.0
 	example.com/strict v0.1.0
@@ -149,6 +177,7 @@ require (
 import (
 	"fmt"
 
+	"example.com/broken"
 	"example.com/gen"
 	"example.com/old"
 	"example.com/strict"
@@ -157,6 +186,7 @@ import (
 
 func main() {
 	gen.Name()
+	broken.IsHex("0")
 	old.IsVowel("a")
 	fmt.Println(tables.IsWord("abc"), strict.IsNumber("12"))
 }
@@ -196,6 +226,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     _publish(proxy, "example.com/tables", "v0.1.0", TABLES)
     _publish(proxy, "example.com/strict", "v0.1.0", STRICT)
     _publish(proxy, "example.com/gen", "v0.1.0", GEN)
+    _publish(proxy, "example.com/broken", "v0.1.0", BROKEN)
     _publish(proxy, "example.com/old", "v0.1.0", OLD, zip_gomod=False)
     cache = tmp_path / "modcache"
     monkeypatch.setenv("GOMODCACHE", str(cache))
@@ -225,6 +256,7 @@ def test_deps_patches_a_copy_and_builds_the_program_through_go_work(app: Path) -
     assert _gowork(app) == (
         "// Written by codemod deps: the program with patched copies of its dependencies.\n\n"
         "go 1.22\n\nuse ../..\n\n"
+        "replace example.com/broken v0.1.0 => ./example.com/broken@v0.1.0\n"
         "replace example.com/old v0.1.0 => ./example.com/old@v0.1.0\n"
         "replace example.com/tables v0.1.0 => ./example.com/tables@v0.1.0\n"
     )
@@ -354,6 +386,26 @@ def test_deps_tests_a_pre_modules_dependency_in_the_programs_build(app: Path) ->
     assert res.returncode == 0, res.stderr
     assert "patched example.com/old@v0.1.0: 1 fix(es)" in res.stderr, res.stderr
     assert "replace example.com/old v0.1.0 => ./example.com/old@v0.1.0" in _gowork(app)
+
+
+def test_deps_keeps_a_patch_whose_tests_fail_without_it_too(app: Path) -> None:
+    """A test that fails before the patch too used to roll the patch back, blamed on it."""
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/broken", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert (
+        "kept example.com/broken@v0.1.0: its tests fail without the patch too: TestNeedsAService"
+    ) in res.stderr, res.stderr
+    assert "patched example.com/broken@v0.1.0: 1 fix(es)" in res.stderr, res.stderr
+    assert "example.com/broken v0.1.0" in _gowork(app)
+
+
+def test_deps_rolls_back_a_patch_that_breaks_a_test_and_names_it(app: Path) -> None:
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/strict", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert (
+        "rolled back example.com/strict@v0.1.0: go test . in the copy failed: "
+        "TestSourceIsPinned: strict_test.go:12: strict.go: the digits table is not built at init"
+    ) in res.stderr, res.stderr
 
 
 def test_deps_module_glob_matching_nothing_fails_and_keeps_the_copies(app: Path) -> None:
