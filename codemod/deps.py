@@ -324,12 +324,18 @@ def _verify(
             before = _failures(_test(patched, patched.copy, directory, _work_env(outcome, main)))
     new = [f for f in failed if f not in before]
     if failed and all(test for _, test in failed) and not new:
-        names = ", ".join(test for _, test in failed)
-        say(f"kept {patched.key}: its tests fail without the patch too: {names}")
+        say(f"kept {patched.key}: its tests fail without the patch too: {_names(failed)}")
         return None
     packages = " ".join(patched.packages)
     why = _failure_line(result, new[0] if new else None)
     return f"go test {packages} {where} failed: {why}"
+
+
+def _names(failures: Sequence[tuple[str, str]], most: int = 3) -> str:
+    """The top-level tests (a subtest's failure fails its parent), the first `most`."""
+    tops = list(dict.fromkeys(test.split("/")[0] for _, test in failures))
+    more = f" and {len(tops) - most} more" if len(tops) > most else ""
+    return ", ".join(tops[:most]) + more
 
 
 def _has_gomod(patched: Patched) -> bool:
