@@ -314,7 +314,6 @@ def _verify(
     result = _test(patched, patched.copy, directory, workspace)
     if result.ok:
         return None
-    failed = _failures(result)
     with tempfile.TemporaryDirectory(prefix="codemod-deps-base-") as base:
         if _has_gomod(patched):
             pristine = Path(base) / "m"
@@ -322,20 +321,28 @@ def _verify(
             before = _failures(_test(patched, pristine, directory, {}))
         else:  # the program's build without this copy
             before = _failures(_test(patched, patched.copy, directory, _work_env(outcome, main)))
-    new = [f for f in failed if f not in before]
-    if failed and all(test for _, test in failed) and not new:
-        say(f"kept {patched.key}: its tests fail without the patch too: {_names(failed)}")
-        return None
-    packages = " ".join(patched.packages)
-    why = _failure_line(result, new[0] if new else None)
-    return f"go test {packages} {where} failed: {why}"
+    if before and all(test for _, test in before):  # tests that fail unpatched too
+        tops = _tops(before)
+        skip = ["-skip", "^(" + "|".join(tops) + ")$"]
+        # run the rest: a test that panicked without the patch stopped its package there
+        again = _test(patched, patched.copy, directory, workspace, skip)
+        if again.ok:
+            say(f"kept {patched.key}: its tests fail without the patch too: {_names(tops)}")
+            return None
+        result = again
+    failed = _failures(result)
+    why = _failure_line(result, failed[0] if failed else None)
+    return f"go test {' '.join(patched.packages)} {where} failed: {why}"
 
 
-def _names(failures: Sequence[tuple[str, str]], most: int = 3) -> str:
-    """The top-level tests (a subtest's failure fails its parent), the first `most`."""
-    tops = list(dict.fromkeys(test.split("/")[0] for _, test in failures))
-    more = f" and {len(tops) - most} more" if len(tops) > most else ""
-    return ", ".join(tops[:most]) + more
+def _tops(failures: Sequence[tuple[str, str]]) -> list[str]:
+    """The top-level tests of `failures` (a subtest's failure fails its parent)."""
+    return list(dict.fromkeys(test.split("/")[0] for _, test in failures))
+
+
+def _names(tests: Sequence[str], most: int = 3) -> str:
+    more = f" and {len(tests) - most} more" if len(tests) > most else ""
+    return ", ".join(tests[:most]) + more
 
 
 def _has_gomod(patched: Patched) -> bool:
@@ -343,16 +350,21 @@ def _has_gomod(patched: Patched) -> bool:
 
 
 def _test(
-    patched: Patched, root: Path, directory: Path, workspace: Mapping[str, str]
+    patched: Patched,
+    root: Path,
+    directory: Path,
+    workspace: Mapping[str, str],
+    flags: Sequence[str] = (),
 ) -> gotool.Result:
     """`go test -json` of the patched packages in `root` (the copy, or a pristine one),
     with the module's own go.mod; a module published without one (its copy's go.mod,
     synthesized, requires nothing) in the program's build, `workspace`."""
+    flags = ["-json", *flags]
     if _has_gomod(patched):
         rels = list(patched.packages)
-        return gotool.check("test", root, rels, None, env=_OFF, flags=["-json"])
+        return gotool.check("test", root, rels, None, env=_OFF, flags=flags)
     imports = [import_path(patched.path, rel) for rel in patched.packages]
-    return gotool.check("test", directory, imports, None, env=workspace, flags=["-json"])
+    return gotool.check("test", directory, imports, None, env=workspace, flags=flags)
 
 
 def _work_env(outcome: DepsOutcome, main: gotool.ListedModule) -> dict[str, str]:

@@ -163,6 +163,42 @@ func TestNeedsAService(t *testing.T) {
 """,
 }
 
+# A test that panics without the patch too stops the package's run there: the tests
+# after it, one of which the patch breaks, must still run.
+PANICS = {
+    "go.mod": "module example.com/panics\n\ngo 1.22\n",
+    "panics.go": """package panics
+
+import "regexp"
+
+var octal = regexp.MustCompile(`^[0-7]+$`)
+
+// IsOctal reports whether s is octal digits.
+func IsOctal(s string) bool { return octal.MatchString(s) }
+""",
+    "panics_test.go": """package panics
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestNeedsAFile(t *testing.T) {
+	if _, err := os.Stat("/no/such/file"); err != nil {
+		panic(err)
+	}
+}
+
+func TestSourceIsPinned(t *testing.T) {
+	src, _ := os.ReadFile("panics.go")
+	if !strings.Contains(string(src), "var octal = regexp.MustCompile(") {
+		t.Fatal("panics.go: octal is not built at init")
+	}
+}
+""",
+}
+
 APP = {
     "go.mod": """module example.com/app
 
@@ -172,6 +208,7 @@ require (
 	example.com/broken v0.1.0
 	example.com/gen v0.1.0
 	example.com/old v0.1.0
+	example.com/panics v0.1.0
 	example.com/strict v0.1.0
 	example.com/tables v0.1.0
 )
@@ -184,6 +221,7 @@ import (
 	"example.com/broken"
 	"example.com/gen"
 	"example.com/old"
+	"example.com/panics"
 	"example.com/strict"
 	"example.com/tables"
 )
@@ -192,6 +230,7 @@ func main() {
 	gen.Name()
 	broken.IsHex("0")
 	old.IsVowel("a")
+	panics.IsOctal("7")
 	fmt.Println(tables.IsWord("abc"), strict.IsNumber("12"))
 }
 """,
@@ -231,6 +270,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     _publish(proxy, "example.com/strict", "v0.1.0", STRICT)
     _publish(proxy, "example.com/gen", "v0.1.0", GEN)
     _publish(proxy, "example.com/broken", "v0.1.0", BROKEN)
+    _publish(proxy, "example.com/panics", "v0.1.0", PANICS)
     _publish(proxy, "example.com/old", "v0.1.0", OLD, zip_gomod=False)
     cache = tmp_path / "modcache"
     monkeypatch.setenv("GOMODCACHE", str(cache))
@@ -401,6 +441,18 @@ def test_deps_keeps_a_patch_whose_tests_fail_without_it_too(app: Path) -> None:
     ) in res.stderr, res.stderr
     assert "patched example.com/broken@v0.1.0: 1 fix(es)" in res.stderr, res.stderr
     assert "example.com/broken v0.1.0" in _gowork(app)
+
+
+def test_deps_runs_the_tests_a_panic_without_the_patch_hid(app: Path) -> None:
+    """TestNeedsAFile panics with or without the patch: the tests after it never ran, so
+    the patch that breaks TestSourceIsPinned was kept."""
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/panics", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert (
+        "rolled back example.com/panics@v0.1.0: go test . in the copy failed: "
+        "TestSourceIsPinned: panics_test.go:18: panics.go: octal is not built at init"
+    ) in res.stderr, res.stderr
+    assert "panics" not in _gowork(app)
 
 
 def test_deps_rolls_back_a_patch_that_breaks_a_test_and_names_it(app: Path) -> None:
