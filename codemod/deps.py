@@ -10,6 +10,7 @@ program still builds and vets with it and its patched packages' own tests pass.
 
 from __future__ import annotations
 
+import filecmp
 import fnmatch
 import json
 import os
@@ -99,7 +100,11 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
             return outcome
         target.mkdir(parents=True, exist_ok=True)
         _write_text(target / ".gitignore", "*\n")
-        for patched in proposed:
+        # a copy that an earlier run verified and kept, and that would come out the same:
+        # left as it is (files and times), and the changed ones verified with it
+        unchanged = [p for p in proposed if _kept_before(p, Path(staging), target)]
+        outcome.patched += unchanged
+        for patched in (p for p in proposed if p not in unchanged):
             _install(patched, Path(staging))
             reason = _verify(patched, outcome, request.pkg, directory, main, say)
             if reason is None:
@@ -108,6 +113,8 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
             _remove_copy(patched.copy, target)
             outcome.rolled_back.append((patched, reason))
             say(f"rolled back {patched.key}: {reason}")
+        for trial in (target / TRIAL, target / (TRIAL + ".sum")):
+            trial.unlink(missing_ok=True)
     outcome.gowork = _write_work(outcome, main)
     outcome.removed = remove_stale(target, {p.copy for p in outcome.patched})
     return outcome
@@ -290,7 +297,7 @@ def _install(patched: Patched, staging: Path) -> None:
     if patched.copy.exists():
         shutil.rmtree(patched.copy)
     patched.copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(staging / Path(patched.key), patched.copy)
+    shutil.copytree(staging / copy_name_of(patched), patched.copy)
 
 
 def _verify(
@@ -304,7 +311,7 @@ def _verify(
     """Why the program, with the copies kept so far and this one, does not build or vet,
     or the patched packages' own tests fail where the unpatched ones pass; None when all
     pass (a test that fails without the patch too is said, not held against it)."""
-    gowork = _write_work(outcome, main, extra=patched)
+    gowork = _write_work(outcome, main, extra=patched, name=TRIAL)
     workspace = {"GOWORK": str(gowork)}
     for step in ("build", "vet"):
         result = gotool.check(step, directory, [pkg], None, env=workspace)
@@ -368,7 +375,7 @@ def _test(
 
 
 def _work_env(outcome: DepsOutcome, main: gotool.ListedModule) -> dict[str, str]:
-    return {"GOWORK": str(_write_work(outcome, main))}
+    return {"GOWORK": str(_write_work(outcome, main, name=TRIAL))}
 
 
 _OFF = {"GOWORK": "off"}
@@ -440,22 +447,62 @@ def work_text(main_root: Path, go_line: str | None, dir: Path, patched: Sequence
     use = Path(os.path.relpath(main_root.resolve(), dir.resolve())).as_posix()
     blocks = [MARKER + "\n"] + ([f"go {go_line}\n"] if go_line else [])
     blocks.append(f"use {use}\n")
-    replaces = []
-    for p in sorted(patched, key=lambda p: p.key):
-        old = f"{p.path} {p.version}" if p.version else p.path
-        new = "./" + Path(os.path.relpath(p.copy, dir)).as_posix()
-        replaces.append(f"replace {old} => {new}\n")
+    replaces = [_replace_line(p, dir) for p in sorted(patched, key=lambda p: p.key)]
     if replaces:
         blocks.append("".join(replaces))
     return "\n".join(blocks)
 
 
+def _replace_line(patched: Patched, dir: Path) -> str:
+    old = f"{patched.path} {patched.version}" if patched.version else patched.path
+    new = "./" + Path(os.path.relpath(patched.copy, dir)).as_posix()
+    return f"replace {old} => {new}\n"
+
+
+def _kept_before(patched: Patched, staging: Path, target: Path) -> bool:
+    """Whether DIR's go.work already replaces the module with its copy, and the copy is
+    file for file what this run staged."""
+    try:
+        gowork = (target / "go.work").read_text()
+    except OSError:
+        return False
+    if _replace_line(patched, target) not in gowork.splitlines(keepends=True):
+        return False
+    return _same_tree(staging / copy_name_of(patched), patched.copy)
+
+
+def copy_name_of(patched: Patched) -> Path:
+    return Path(patched.key)
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    def files(root: Path) -> dict[Path, Path]:
+        return {
+            Path(d, f).relative_to(root): Path(d, f) for d, _, names in os.walk(root) for f in names
+        }
+
+    if not b.is_dir():
+        return False
+    left, right = files(a), files(b)
+    return left.keys() == right.keys() and all(
+        filecmp.cmp(left[rel], right[rel], shallow=False) for rel in left
+    )
+
+
+# The go.work each trial build uses: DIR/go.work changes only once, at the end, to
+# what was kept (a build of the user's meanwhile, or Ctrl-C, never sees a trial).
+TRIAL = "verify.work"
+
+
 def _write_work(
-    outcome: DepsOutcome, main: gotool.ListedModule, extra: Patched | None = None
+    outcome: DepsOutcome,
+    main: gotool.ListedModule,
+    extra: Patched | None = None,
+    name: str = "go.work",
 ) -> Path:
     assert main.dir is not None
     kept = [*outcome.patched, *([extra] if extra else [])]
-    gowork = outcome.dir / "go.work"
+    gowork = outcome.dir / name
     _write_text(gowork, work_text(main.dir, main.go_version, outcome.dir, kept))
     return gowork
 

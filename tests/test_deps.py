@@ -339,14 +339,21 @@ def _init_allocs(app: Path, env: dict[str, str], package: str) -> int:
 def test_deps_twice_changes_nothing_and_removes_stale_copies(app: Path) -> None:
     assert run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app).returncode == 0
     first = tree_digest(app / ".codemod")
+    times = _mtimes(app / ".codemod")
     stale = app / ".codemod/deps/example.com/gone@v1.0.0"
     (stale / "sub").mkdir(parents=True)
     (stale / "go.mod").write_text("module example.com/gone\n")
     again = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
     assert again.returncode == 0, again.stderr
     assert tree_digest(app / ".codemod") == first
+    # each copy and the go.work were left as they were, not copied and verified again
+    assert _mtimes(app / ".codemod") == times
     assert not stale.exists()
     assert "removed the stale copy .codemod/deps/example.com/gone@v1.0.0" in again.stderr
+
+
+def _mtimes(root: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
 
 
 def test_deps_takes_a_fresh_copy_when_the_version_changes(
