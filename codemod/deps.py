@@ -66,6 +66,36 @@ class DepsOutcome:
     rolled_back: list[tuple[Patched, str]] = field(default_factory=list)  # and why
     removed: list[Path] = field(default_factory=list)  # stale copies deleted
     gowork: Path | None = None  # written (not on a dry run)
+    user_work: UserWork | None = None  # the user's own go.work, which ours extends
+
+
+@dataclass(frozen=True)
+class UserWork:
+    """What the go.work the user builds with says that ours must say too."""
+
+    go: str | None
+    uses: tuple[Path, ...]  # resolved module roots
+    replaces: tuple[tuple[str, str, str], ...]  # (old, new, module path): new resolved
+
+
+def _user_work(directory: Path, target: Path) -> UserWork | None:
+    """The go.work in effect in `directory` (GOWORK or the nearest above), unless none
+    or ours: the program may need its other modules and replacements to build."""
+    gowork = gotool.work_file(directory)
+    if gowork is None or gowork.resolve().is_relative_to(target.resolve()):
+        return None
+    doc = gotool.work_edit_json(gowork)
+    uses = tuple((gowork.parent / u["DiskPath"]).resolve() for u in doc.get("Use") or [])
+    replaces = []
+    for r in doc.get("Replace") or []:
+        old, new = r["Old"], r["New"]
+        left = " ".join(filter(None, (old["Path"], old.get("Version"))))
+        if new.get("Version"):
+            right = f"{new['Path']} {new['Version']}"
+        else:
+            right = str((gowork.parent / new["Path"]).resolve())
+        replaces.append((left, right, old["Path"]))
+    return UserWork(doc.get("Go") or None, uses, tuple(replaces))
 
 
 Report = Callable[[str], None]
@@ -84,7 +114,7 @@ def run(request: DepsRequest, report: Report | None = None) -> DepsOutcome:
     assert main.dir is not None  # _main_module checks it
     target = (main.dir / request.dir) if not request.dir.is_absolute() else request.dir
     _claim(target, main.dir)
-    outcome = DepsOutcome(main.dir, target)
+    outcome = DepsOutcome(main.dir, target, user_work=_user_work(directory, target))
     _refuse_vendored(listed, main)
     chosen = choose_modules(listed, request.modules)
     _refuse_unmatched(request.modules, chosen, request.pkg)
@@ -442,12 +472,34 @@ def _first_line(result: gotool.Result) -> str:
     return (useful or lines or ["failed"])[0]
 
 
-def work_text(main_root: Path, go_line: str | None, dir: Path, patched: Sequence[Patched]) -> str:
-    """The go.work of DIR: the user's module, each kept copy replacing its version."""
-    use = Path(os.path.relpath(main_root.resolve(), dir.resolve())).as_posix()
+def work_text(
+    main_root: Path,
+    go_line: str | None,
+    dir: Path,
+    patched: Sequence[Patched],
+    user: UserWork | None = None,
+) -> str:
+    """The go.work of DIR: the user's module, each kept copy replacing its version; and
+    when the user builds with a go.work of their own, its modules and replacements."""
+
+    def rel(path: Path) -> str:
+        relative = Path(os.path.relpath(path.resolve(), dir.resolve())).as_posix()
+        return relative if relative.startswith(".") else "./" + relative
+
+    uses = [
+        main_root.resolve(),
+        *(u for u in (user.uses if user else ()) if u != main_root.resolve()),
+    ]
+    go_line = (user.go if user else None) or go_line
     blocks = [MARKER + "\n"] + ([f"go {go_line}\n"] if go_line else [])
-    blocks.append(f"use {use}\n")
-    replaces = [_replace_line(p, dir) for p in sorted(patched, key=lambda p: p.key)]
+    blocks.append("".join(f"use {rel(u)}\n" for u in uses))
+    ours = {p.path for p in patched}
+    theirs = [
+        f"replace {old} => {new if ' ' in new else rel(Path(new))}\n"
+        for old, new, module in (user.replaces if user else ())
+        if module not in ours
+    ]
+    replaces = theirs + [_replace_line(p, dir) for p in sorted(patched, key=lambda p: p.key)]
     if replaces:
         blocks.append("".join(replaces))
     return "\n".join(blocks)
@@ -503,7 +555,8 @@ def _write_work(
     assert main.dir is not None
     kept = [*outcome.patched, *([extra] if extra else [])]
     gowork = outcome.dir / name
-    _write_text(gowork, work_text(main.dir, main.go_version, outcome.dir, kept))
+    text = work_text(main.dir, main.go_version, outcome.dir, kept, outcome.user_work)
+    _write_text(gowork, text)
     return gowork
 
 

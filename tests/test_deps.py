@@ -471,6 +471,32 @@ def test_deps_rolls_back_a_patch_that_breaks_a_test_and_names_it(app: Path) -> N
     ) in res.stderr, res.stderr
 
 
+def test_deps_keeps_the_modules_of_the_users_own_go_work(app: Path) -> None:
+    """The program builds in a go.work of the user's, with a module of theirs that no
+    proxy serves: ours used to `use` the program alone, so the build failed and every
+    patch was rolled back (or, were the module published, linked the wrong copy)."""
+    local = app.parent / "local"
+    _write(local, {"go.mod": "module example.com/local\n\ngo 1.22\n", "local.go": LOCAL})
+    (app.parent / "go.work").write_text("go 1.22\n\nuse (\n\t./app\n\t./local\n)\n")
+    _write(
+        app,
+        {"cmd/app/local.go": 'package main\n\nimport "example.com/local"\n\nvar _ = local.Hi\n'},
+    )
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/tables", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert "patched example.com/tables@v0.1.0" in res.stderr, res.stderr
+    gowork = _gowork(app)
+    assert "use ../..\nuse ../../../local\n" in gowork, gowork
+    assert "replace example.com/tables v0.1.0 => ./example.com/tables@v0.1.0" in gowork
+
+
+LOCAL = """package local
+
+// Hi says hi.
+func Hi() string { return "hi" }
+"""
+
+
 def test_deps_module_glob_matching_nothing_fails_and_keeps_the_copies(app: Path) -> None:
     """A typo in --module used to remove every copy an earlier run made, exit 0."""
     assert run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app).returncode == 0
