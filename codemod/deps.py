@@ -16,6 +16,7 @@ so a fix whose variable the user's code uses is refused (see `stage_unit`).
 from __future__ import annotations
 
 import dataclasses
+import filecmp
 import fnmatch
 import json
 import os
@@ -86,6 +87,7 @@ class DepsOutcome:
     patch_files: list[Path] = field(default_factory=list)  # --patches: written
     refused: list[Refused] = field(default_factory=list)  # unsafe fixes that were refused
     fallback: str = ""  # why the unsafe unit was dropped for the safe fixes alone
+    user_work: UserWork | None = None  # the user's own go.work, which ours extends
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,35 @@ class Refused:
     module: str  # <module>@<version>
     file: str  # relative to the module root
     finding: Finding  # its message says why
+
+
+@dataclass(frozen=True)
+class UserWork:
+    """What the go.work the user builds with says that ours must say too."""
+
+    go: str | None
+    uses: tuple[Path, ...]  # resolved module roots
+    replaces: tuple[tuple[str, str, str], ...]  # (old, new, module path): new resolved
+
+
+def _user_work(directory: Path, target: Path) -> UserWork | None:
+    """The go.work in effect in `directory` (GOWORK or the nearest above), unless none
+    or ours: the program may need its other modules and replacements to build."""
+    gowork = gotool.work_file(directory)
+    if gowork is None or gowork.resolve().is_relative_to(target.resolve()):
+        return None
+    doc = gotool.work_edit_json(gowork)
+    uses = tuple((gowork.parent / u["DiskPath"]).resolve() for u in doc.get("Use") or [])
+    replaces = []
+    for r in doc.get("Replace") or []:
+        old, new = r["Old"], r["New"]
+        left = " ".join(filter(None, (old["Path"], old.get("Version"))))
+        if new.get("Version"):
+            right = f"{new['Path']} {new['Version']}"
+        else:
+            right = str((gowork.parent / new["Path"]).resolve())
+        replaces.append((left, right, old["Path"]))
+    return UserWork(doc.get("Go") or None, uses, tuple(replaces))
 
 
 Report = Callable[[str], None]
@@ -115,14 +146,16 @@ def run(
             "--patches: an upstream library cannot change its API; run without --unsafe-fixes"
         )
     directory = request.directory.absolute()
+    _refuse_mod_mod(directory)
     listed = gotool.list_deps(directory, [request.pkg])
     main = _main_module(listed, request.pkg, directory)
     assert main.dir is not None  # _main_module checks it
     target = (main.dir / request.dir) if not request.dir.is_absolute() else request.dir
     _refuse_vendored(listed, main)
     _claim(target, main.dir)
-    outcome = DepsOutcome(main.dir, target)
+    outcome = DepsOutcome(main.dir, target, user_work=_user_work(directory, target))
     chosen = choose_modules(listed, request.modules)
+    _refuse_unmatched(request.modules, chosen, request.pkg)
     _refuse_own_copies(chosen, target)
     with tempfile.TemporaryDirectory(prefix="codemod-deps-") as staging:
         unit = Unit()
@@ -131,7 +164,7 @@ def run(
             outcome.refused = unit.refused
 
         def stage(module: gotool.ListedModule) -> Patched | None:
-            packages = linked_dirs(listed, module)
+            packages = linked_packages(listed, module)
             return _stage(module, packages, Path(staging), target, request.rules, unit.scans)
 
         candidates = [stage(m) for m in chosen if m not in unit.modules]
@@ -145,15 +178,21 @@ def run(
         if outcome.fallback:
             say(f"unsafe fixes not kept, safe fixes only: {outcome.fallback}")
             proposed = [p for p in map(stage, unit.modules) if p is not None] + proposed
-        for patched in proposed:
+        # a copy that an earlier run verified and kept, and that would come out the same:
+        # left as it is (files and times), and the changed ones verified with it
+        unchanged = [p for p in proposed if _kept_before(p, Path(staging), target)]
+        outcome.patched += unchanged
+        for patched in (p for p in proposed if p not in unchanged):
             _install(patched, Path(staging))
-            reason = _verify(patched, outcome, request.pkg, directory, main)
+            reason = _verify(patched, outcome, request.pkg, directory, main, say)
             if reason is None:
                 outcome.patched.append(patched)
                 continue
             _remove_copy(patched.copy, target)
             outcome.rolled_back.append((patched, reason))
             say(f"rolled back {patched.key}: {reason}")
+        for trial in (target / TRIAL, target / (TRIAL + ".sum")):
+            trial.unlink(missing_ok=True)
     outcome.gowork = _write_work(outcome, main)
     outcome.removed = remove_stale(target, {p.copy for p in outcome.patched})
     _measure_and_export(request, outcome, listed, directory, say, progress)
@@ -237,6 +276,26 @@ def vendored(listed: Sequence[gotool.ListedPackage]) -> bool:
     return any(p.module and not p.module.main and p.module.dir is None for p in listed)
 
 
+def _refuse_mod_mod(directory: Path) -> None:
+    """The go command refuses `-mod=mod` in workspace mode: every copy would be rolled
+    back for it, and the go.work would not build."""
+    goflags = gotool.settings(directory, "GOFLAGS")["GOFLAGS"].split()
+    if any(flag.lstrip("-") == "mod=mod" for flag in goflags):
+        raise model.InputError(
+            f"{directory}: GOFLAGS has -mod=mod, which a go.work build refuses; "
+            "run codemod deps, and build with its go.work, without it"
+        )
+
+
+def _refuse_unmatched(
+    globs: Sequence[str], chosen: Sequence[gotool.ListedModule], pkg: str
+) -> None:
+    """A --module that matches no dependency module (a typo) would otherwise remove
+    every copy an earlier run made: nothing is written or deleted."""
+    if globs and not chosen:
+        raise model.InputError(f"--module {' '.join(globs)}: matches no dependency module of {pkg}")
+
+
 def _refuse_vendored(listed: Sequence[gotool.ListedPackage], main: gotool.ListedModule) -> None:
     """A vendored build reads vendor/, which a go.work does not replace."""
     if vendored(listed):
@@ -261,26 +320,24 @@ def copy_name(module: gotool.ListedModule) -> Path:
     return Path(f"{module.path}@{module.version}" if module.version else module.path)
 
 
-def linked_dirs(
+def linked_packages(
     listed: Sequence[gotool.ListedPackage], module: gotool.ListedModule
-) -> tuple[Path, ...]:
-    """The directories, relative to the module root, of the module's packages that the
-    program links: only those are patched (the rest may not even build here)."""
+) -> dict[Path, str]:
+    """The module's packages that the program links: each one's directory, relative to
+    the module root, and its name. Only those are patched (the rest may not even build
+    here), and in each directory only the files of that package (not a `package main`
+    generator kept beside it behind a build tag)."""
     assert module.dir is not None
-    return tuple(
-        sorted(
-            {
-                p.dir.relative_to(module.dir)
-                for p in listed
-                if p.module == module and p.dir is not None and p.dir.is_relative_to(module.dir)
-            }
-        )
-    )
+    return {
+        p.dir.relative_to(module.dir): p.name
+        for p in sorted(listed, key=lambda p: str(p.dir))
+        if p.module == module and p.dir is not None and p.dir.is_relative_to(module.dir)
+    }
 
 
 def _stage(
     module: gotool.ListedModule,
-    packages: Sequence[Path],
+    packages: Mapping[Path, str],
     staging: Path,
     target: Path,
     rules: Sequence[str | Rule],
@@ -330,17 +387,30 @@ def _patched(
 
 def _fix(
     root: Path,
-    packages: Sequence[Path],
+    packages: Mapping[Path, str],
     rules: Sequence[str | Rule],
     unsafe_fixes: bool = False,
     protected: Mapping[Path, str] | None = None,
 ) -> workflow.Plan:
     """The safe fixes (and, with `unsafe_fixes`, the unsafe ones) of the rules in the
-    package directories under `root` (every Go file of each, tests too: a reference there
-    is rewritten with the rest); no fix edits a `protected` module root."""
-    files = [f for rel in packages for f in sorted((root / rel).glob("*.go")) if f.is_file()]
+    linked packages under `root`: every Go file of each (other platforms' and tests too:
+    a reference there is rewritten with the rest), but not a file of another package in
+    the same directory; no fix edits a `protected` module root."""
+    files = [
+        f
+        for rel, name in packages.items()
+        for f in sorted((root / rel).glob("*.go"))
+        if f.is_file() and _of_package(f, name)
+    ]
     result = workflow.scan(files, rules, fix_unlinked=True, protected=protected)
     return workflow.plan(result, unsafe_fixes=unsafe_fixes, verify_build=False)
+
+
+def _of_package(file: Path, name: str) -> bool:
+    """Whether `file` belongs to package `name` (or its external test); a file whose
+    package clause cannot be read is kept, so that the scan names it and refuses."""
+    clause = model.GoFile.load(file).package
+    return not clause or clause in (name, name + "_test")
 
 
 def copy_writable(source: Path, destination: Path) -> None:
@@ -359,7 +429,7 @@ def _install(patched: Patched, staging: Path) -> None:
     if patched.copy.exists():
         shutil.rmtree(patched.copy)
     patched.copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(staging / Path(patched.key), patched.copy)
+    shutil.copytree(staging / copy_name_of(patched), patched.copy)
 
 
 def _verify(
@@ -368,19 +438,133 @@ def _verify(
     pkg: str,
     directory: Path,
     main: gotool.ListedModule,
+    say: Report,
 ) -> str | None:
     """Why the program, with the copies kept so far and this one, does not build or vet,
-    or the patched packages' own tests fail in their copy; None when all pass."""
-    gowork = _write_work(outcome, main, extra=patched)
+    or the patched packages' own tests fail where the unpatched ones pass; None when all
+    pass (a test that fails without the patch too is said, not held against it)."""
+    gowork = _write_work(outcome, main, extra=patched, name=TRIAL)
     workspace = {"GOWORK": str(gowork)}
     for step in ("build", "vet"):
         result = gotool.check(step, directory, [pkg], None, env=workspace)
         if not result.ok:
             return f"go {step} {pkg} with the patched copy failed: {_first_line(result)}"
-    result = gotool.check("test", patched.copy, list(patched.packages), None, env={"GOWORK": "off"})
-    if not result.ok:
-        return f"go test {' '.join(patched.packages)} in the copy failed: {_first_line(result)}"
-    return None
+    where = "in the copy" if _has_gomod(patched) else "with the patched copy"
+    result = _test(patched, patched.copy, directory, workspace)
+    if result.ok:
+        return None
+    with tempfile.TemporaryDirectory(prefix="codemod-deps-base-") as base:
+        if _has_gomod(patched):
+            pristine = Path(base) / "m"
+            copy_writable(patched.source, pristine)
+            before = _failures(_test(patched, pristine, directory, {}))
+        else:  # the program's build without this copy
+            before = _failures(_test(patched, patched.copy, directory, _work_env(outcome, main)))
+    if before and all(test for _, test in before):  # tests that fail unpatched too
+        tops = _tops(before)
+        skip = ["-skip", "^(" + "|".join(tops) + ")$"]
+        # run the rest: a test that panicked without the patch stopped its package there
+        again = _test(patched, patched.copy, directory, workspace, skip)
+        if again.ok:
+            say(f"kept {patched.key}: its tests fail without the patch too: {_names(tops)}")
+            return None
+        result = again
+    failed = _failures(result)
+    why = _failure_line(result, failed[0] if failed else None)
+    return f"go test {' '.join(patched.packages)} {where} failed: {why}"
+
+
+def _tops(failures: Sequence[tuple[str, str]]) -> list[str]:
+    """The top-level tests of `failures` (a subtest's failure fails its parent)."""
+    return list(dict.fromkeys(test.split("/")[0] for _, test in failures))
+
+
+def _names(tests: Sequence[str], most: int = 3) -> str:
+    more = f" and {len(tests) - most} more" if len(tests) > most else ""
+    return ", ".join(tests[:most]) + more
+
+
+def _has_gomod(patched: Patched) -> bool:
+    return (patched.source / "go.mod").is_file()
+
+
+def _test(
+    patched: Patched,
+    root: Path,
+    directory: Path,
+    workspace: Mapping[str, str],
+    flags: Sequence[str] = (),
+) -> gotool.Result:
+    """`go test -json` of the patched packages in `root` (the copy, or a pristine one),
+    with the module's own go.mod; a module published without one (its copy's go.mod,
+    synthesized, requires nothing) in the program's build, `workspace`."""
+    flags = ["-json", *flags]
+    if _has_gomod(patched):
+        rels = list(patched.packages)
+        return gotool.check("test", root, rels, None, env=_OFF, flags=flags)
+    imports = [import_path(patched.path, rel) for rel in patched.packages]
+    return gotool.check("test", directory, imports, None, env=workspace, flags=flags)
+
+
+def _work_env(outcome: DepsOutcome, main: gotool.ListedModule) -> dict[str, str]:
+    return {"GOWORK": str(_write_work(outcome, main, name=TRIAL))}
+
+
+_OFF = {"GOWORK": "off"}
+
+
+def import_path(module: str, rel: str) -> str:
+    """The import path of the package in `rel` ("." or "./sub") of `module`."""
+    return module if rel == "." else f"{module}/{rel.removeprefix('./')}"
+
+
+def _events(result: gotool.Result) -> list[dict[str, object]]:
+    events = []
+    for line in result.stdout.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events
+
+
+def _failures(result: gotool.Result) -> list[tuple[str, str]]:
+    """(package, test) of each test `go test -json` says failed, in order; (package, "")
+    for a package that failed with no failing test (build, init, TestMain), and ("", "")
+    when go failed before testing anything."""
+    if result.ok:
+        return []
+    found: list[tuple[str, str]] = []
+    failed_packages = []
+    for event in _events(result):
+        if event.get("Action") != "fail":
+            continue
+        package, test = str(event.get("Package", "")), str(event.get("Test", "") or "")
+        if test:
+            found.append((package, test))
+        else:
+            failed_packages.append(package)
+    found += [(p, "") for p in failed_packages if not any(q == p for q, _ in found)]
+    return found or [("", "")]
+
+
+def _failure_line(result: gotool.Result, failure: tuple[str, str] | None) -> str:
+    """What went wrong: the first line a newly failing test printed, else the first
+    useful line of the whole output."""
+    events = _events(result)
+    if failure is not None and failure[1]:
+        package, test = failure
+        said = [
+            str(e.get("Output", "")).strip()
+            for e in events
+            if e.get("Package") == package and e.get("Test") == test
+        ]
+        useful = [ln for ln in said if ln and not ln.startswith(("=== ", "--- "))]
+        return f"{test}: {useful[0] if useful else 'failed'}"
+    text = "".join(str(e.get("Output", "")) for e in events) if events else result.stdout
+    return _first_line(gotool.Result(result.returncode, text, result.stderr))
 
 
 def _first_line(result: gotool.Result) -> str:
@@ -422,7 +606,7 @@ def stage_unit(
     the others, and in the user's module, whose files are protected), and apply the
     safe and unsafe fixes of the chosen copies in one run."""
     assert main.dir is not None
-    unit = Unit(scans={m: _fix(m.dir, linked_dirs(listed, m), rules) for m in chosen if m.dir})
+    unit = Unit(scans={m: _fix(m.dir, linked_packages(listed, m), rules) for m in chosen if m.dir})
     seeds = [m for m, plan in unit.scans.items() if plan.unsafe_skipped]
     if not seeds:
         return unit
@@ -432,7 +616,11 @@ def stage_unit(
     copies = {m: stage_copy(m, home) for m in members}
     gotool.work_init(home / "go.work", [*copies.values(), main.dir])
     unit.modules = [m for m in members if m in unit.scans]
-    packages = [copy_name(m) / d for m in unit.modules for d in linked_dirs(listed, m)]
+    packages = {
+        copy_name(m) / d: name
+        for m in unit.modules
+        for d, name in linked_packages(listed, m).items()
+    }
     protected = {main.dir.resolve(): PROTECTED}
     planned = _fix(home, packages, rules, unsafe_fixes=True, protected=protected)
     workflow.write(planned.changes)
@@ -440,7 +628,9 @@ def stage_unit(
         own = _part(planned, copy)
         if own.changes:
             patched = _patched(module, copy, target, own)
-            dirs = {("./" + d.as_posix()).removesuffix("/.") for d in linked_dirs(listed, module)}
+            dirs = {
+                ("./" + d.as_posix()).removesuffix("/.") for d in linked_packages(listed, module)
+            }
             unit.linked[patched.key] = tuple(p for p in patched.packages if p in dirs)
             unit.patched.append(patched)
     unit.refused = _refused(unit, seeds, copies, planned)
@@ -540,7 +730,7 @@ def _verify_unit(
     them), or the tests of a patched package it links fail in its copy; "" when all
     pass. Each copy's tests build against the unit's other copies (`GOWORK=off` alone
     would build against the module cache's unpatched modules): see `_unit_modfile`."""
-    workspace = {"GOWORK": str(_write_work(outcome, main))}
+    workspace = {"GOWORK": str(_write_work(outcome, main, name=TRIAL))}
     for step in ("build", "vet"):
         result = gotool.check(step, directory, [pkg], None, env=workspace)
         if not result.ok:
@@ -576,28 +766,91 @@ def _unit_modfile(patched: Patched, unit: Sequence[Patched], scratch: Path) -> P
     return modfile
 
 
-def work_text(main_root: Path, go_line: str | None, dir: Path, patched: Sequence[Patched]) -> str:
-    """The go.work of DIR: the user's module, each kept copy replacing its version."""
-    use = Path(os.path.relpath(main_root.resolve(), dir.resolve())).as_posix()
+def work_text(
+    main_root: Path,
+    go_line: str | None,
+    dir: Path,
+    patched: Sequence[Patched],
+    user: UserWork | None = None,
+) -> str:
+    """The go.work of DIR: the user's module, each kept copy replacing its version; and
+    when the user builds with a go.work of their own, its modules and replacements."""
+
+    def rel(path: Path) -> str:
+        relative = Path(os.path.relpath(path.resolve(), dir.resolve())).as_posix()
+        return relative if relative.startswith(".") else "./" + relative
+
+    uses = [
+        main_root.resolve(),
+        *(u for u in (user.uses if user else ()) if u != main_root.resolve()),
+    ]
+    go_line = (user.go if user else None) or go_line
     blocks = [MARKER + "\n"] + ([f"go {go_line}\n"] if go_line else [])
-    blocks.append(f"use {use}\n")
-    replaces = []
-    for p in sorted(patched, key=lambda p: p.key):
-        old = f"{p.path} {p.version}" if p.version else p.path
-        new = "./" + Path(os.path.relpath(p.copy, dir)).as_posix()
-        replaces.append(f"replace {old} => {new}\n")
+    blocks.append("".join(f"use {rel(u)}\n" for u in uses))
+    ours = {p.path for p in patched}
+    theirs = [
+        f"replace {old} => {new if ' ' in new else rel(Path(new))}\n"
+        for old, new, module in (user.replaces if user else ())
+        if module not in ours
+    ]
+    replaces = theirs + [_replace_line(p, dir) for p in sorted(patched, key=lambda p: p.key)]
     if replaces:
         blocks.append("".join(replaces))
     return "\n".join(blocks)
 
 
+def _replace_line(patched: Patched, dir: Path) -> str:
+    old = f"{patched.path} {patched.version}" if patched.version else patched.path
+    new = "./" + Path(os.path.relpath(patched.copy, dir)).as_posix()
+    return f"replace {old} => {new}\n"
+
+
+def _kept_before(patched: Patched, staging: Path, target: Path) -> bool:
+    """Whether DIR's go.work already replaces the module with its copy, and the copy is
+    file for file what this run staged."""
+    try:
+        gowork = (target / "go.work").read_text()
+    except OSError:
+        return False
+    if _replace_line(patched, target) not in gowork.splitlines(keepends=True):
+        return False
+    return _same_tree(staging / copy_name_of(patched), patched.copy)
+
+
+def copy_name_of(patched: Patched) -> Path:
+    return Path(patched.key)
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    def files(root: Path) -> dict[Path, Path]:
+        return {
+            Path(d, f).relative_to(root): Path(d, f) for d, _, names in os.walk(root) for f in names
+        }
+
+    if not b.is_dir():
+        return False
+    left, right = files(a), files(b)
+    return left.keys() == right.keys() and all(
+        filecmp.cmp(left[rel], right[rel], shallow=False) for rel in left
+    )
+
+
+# The go.work each trial build uses: DIR/go.work changes only once, at the end, to
+# what was kept (a build of the user's meanwhile, or Ctrl-C, never sees a trial).
+TRIAL = "verify.work"
+
+
 def _write_work(
-    outcome: DepsOutcome, main: gotool.ListedModule, extra: Patched | None = None
+    outcome: DepsOutcome,
+    main: gotool.ListedModule,
+    extra: Patched | None = None,
+    name: str = "go.work",
 ) -> Path:
     assert main.dir is not None
     kept = [*outcome.patched, *([extra] if extra else [])]
-    gowork = outcome.dir / "go.work"
-    _write_text(gowork, work_text(main.dir, main.go_version, outcome.dir, kept))
+    gowork = outcome.dir / name
+    text = work_text(main.dir, main.go_version, outcome.dir, kept, outcome.user_work)
+    _write_text(gowork, text)
     return gowork
 
 

@@ -328,7 +328,7 @@ def work_file(directory: Path) -> Path | None:
 
 def work_uses(gowork: Path) -> frozenset[Path]:
     """The module roots a go.work `use`s, resolved (`go work edit -json`)."""
-    doc = _edit_json(["work", "edit", "-json", str(gowork)], gowork)
+    doc = work_edit_json(gowork)
     return frozenset((gowork.parent / u["DiskPath"]).resolve() for u in doc.get("Use") or [])
 
 
@@ -339,6 +339,11 @@ def work_init(gowork: Path, roots: Sequence[Path]) -> None:
     result = run(args, cwd=gowork.parent, env={"GOWORK": str(gowork)})
     if not result.ok:
         raise _failure(gowork, args, result)
+
+
+def work_edit_json(gowork: Path) -> dict[str, Any]:
+    """A go.work as `go work edit -json` reads it (Go, Use, Replace, ...)."""
+    return _edit_json(["work", "edit", "-json", str(gowork)], gowork)
 
 
 def local_replacements(module_root: Path) -> dict[str, Path]:

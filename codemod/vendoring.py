@@ -31,7 +31,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,7 +242,7 @@ def _one(state: _Run, module: gotool.ListedModule, rules: list[Rule], staging: P
                 "other rules too, run `go mod vendor`, then --vendor with all of them"
             )
         return
-    patched = _stage(module, deps.linked_dirs(state.listed, module), staging, rules)
+    patched = _stage(module, deps.linked_packages(state.listed, module), staging, rules)
     if patched is None:
         if (
             record is not None
@@ -278,7 +278,7 @@ def _one(state: _Run, module: gotool.ListedModule, rules: list[Rule], staging: P
 
 
 def _stage(
-    module: gotool.ListedModule, packages: Sequence[Path], staging: Path, rules: Sequence[Rule]
+    module: gotool.ListedModule, packages: Mapping[Path, str], staging: Path, rules: Sequence[Rule]
 ) -> deps.Patched | None:
     """The rules' safe fixes to the linked `packages` of the vendored module, worked out
     in a copy of just those packages under `staging` with the go.mod vendor/ lacks (its

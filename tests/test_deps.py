@@ -80,12 +80,136 @@ func TestSourceIsPinned(t *testing.T) {
 """,
 }
 
+# Its only finding is in a generator kept beside the package behind a build tag, which
+# no build links: nothing to patch, so no copy.
+GEN = {
+    "go.mod": "module example.com/gen\n\ngo 1.22\n",
+    "gen.go": """package gen
+
+// Name is the package's name.
+func Name() string { return "gen" }
+""",
+    "mkdata.go": """//go:build generate
+
+package main
+
+import (
+	"fmt"
+	"regexp"
+)
+
+var line = regexp.MustCompile(`^x$`)
+
+func main() { fmt.Println(line.MatchString("x")) }
+""",
+}
+
+# Published before modules: its zip has no go.mod (go synthesizes one), and its test
+# imports another module of the build, which the copy's bare go.mod does not require.
+OLD = {
+    "go.mod": "module example.com/old\n",
+    "old.go": """package old
+
+import "regexp"
+
+var vowel = regexp.MustCompile(`^[aeiou]$`)
+
+// IsVowel reports whether s is one vowel.
+func IsVowel(s string) bool { return vowel.MatchString(s) }
+""",
+    "old_test.go": """package old
+
+import (
+	"testing"
+
+	"example.com/tables"
+)
+
+func TestIsVowel(t *testing.T) {
+	if !IsVowel("a") || IsVowel("b") || !tables.IsWord("a") {
+		t.Fatal("IsVowel")
+	}
+}
+""",
+}
+
+# One of its tests fails before any patch (as cobra's does when run as root): no reason
+# to roll the patch back, as long as no other test fails with it.
+BROKEN = {
+    "go.mod": "module example.com/broken\n\ngo 1.22\n",
+    "broken.go": """package broken
+
+import "regexp"
+
+var hex = regexp.MustCompile(`^[0-9a-f]+$`)
+
+// IsHex reports whether s is lower-case hex.
+func IsHex(s string) bool { return hex.MatchString(s) }
+""",
+    "broken_test.go": """package broken
+
+import "testing"
+
+func TestIsHex(t *testing.T) {
+	if !IsHex("0f") || IsHex("x") {
+		t.Fatal("IsHex")
+	}
+}
+
+func TestNeedsAService(t *testing.T) {
+	for _, name := range []string{"a", "b"} {
+		t.Run(name, func(t *testing.T) { t.Fatal("no service here") })
+	}
+}
+""",
+}
+
+# A test that panics without the patch too stops the package's run there: the tests
+# after it, one of which the patch breaks, must still run.
+PANICS = {
+    "go.mod": "module example.com/panics\n\ngo 1.22\n",
+    "panics.go": """package panics
+
+import "regexp"
+
+var octal = regexp.MustCompile(`^[0-7]+$`)
+
+// IsOctal reports whether s is octal digits.
+func IsOctal(s string) bool { return octal.MatchString(s) }
+""",
+    "panics_test.go": """package panics
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestNeedsAFile(t *testing.T) {
+	if _, err := os.Stat("/no/such/file"); err != nil {
+		panic(err)
+	}
+}
+
+func TestSourceIsPinned(t *testing.T) {
+	src, _ := os.ReadFile("panics.go")
+	if !strings.Contains(string(src), "var octal = regexp.MustCompile(") {
+		t.Fatal("panics.go: octal is not built at init")
+	}
+}
+""",
+}
+
 APP = {
     "go.mod": """module example.com/app
 
 go 1.22
 
 require (
+	example.com/broken v0.1.0
+	example.com/gen v0.1.0
+	example.com/old v0.1.0
+	example.com/panics v0.1.0
 	example.com/strict v0.1.0
 	example.com/tables v0.1.0
 )
@@ -95,19 +219,30 @@ require (
 import (
 	"fmt"
 
+	"example.com/broken"
+	"example.com/gen"
+	"example.com/old"
+	"example.com/panics"
 	"example.com/strict"
 	"example.com/tables"
 )
 
 func main() {
+	gen.Name()
+	broken.IsHex("0")
+	old.IsVowel("a")
+	panics.IsOctal("7")
 	fmt.Println(tables.IsWord("abc"), strict.IsNumber("12"))
 }
 """,
 }
 
 
-def _publish(proxy: Path, path: str, version: str, files: dict[str, str]) -> None:
-    """One module version laid out as the GOPROXY protocol serves it."""
+def _publish(
+    proxy: Path, path: str, version: str, files: dict[str, str], zip_gomod: bool = True
+) -> None:
+    """One module version laid out as the GOPROXY protocol serves it (without go.mod in
+    its zip: published before modules)."""
     at = proxy / path / "@v"
     at.mkdir(parents=True, exist_ok=True)
     with (at / "list").open("a") as f:
@@ -117,7 +252,8 @@ def _publish(proxy: Path, path: str, version: str, files: dict[str, str]) -> Non
     (at / f"{version}.mod").write_text(files["go.mod"])
     with zipfile.ZipFile(at / f"{version}.zip", "w") as z:
         for name, text in files.items():
-            z.writestr(f"{path}@{version}/{name}", text)
+            if name != "go.mod" or zip_gomod:
+                z.writestr(f"{path}@{version}/{name}", text)
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -133,6 +269,10 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     proxy = tmp_path / "proxy"
     _publish(proxy, "example.com/tables", "v0.1.0", TABLES)
     _publish(proxy, "example.com/strict", "v0.1.0", STRICT)
+    _publish(proxy, "example.com/gen", "v0.1.0", GEN)
+    _publish(proxy, "example.com/broken", "v0.1.0", BROKEN)
+    _publish(proxy, "example.com/panics", "v0.1.0", PANICS)
+    _publish(proxy, "example.com/old", "v0.1.0", OLD, zip_gomod=False)
     cache = tmp_path / "modcache"
     monkeypatch.setenv("GOMODCACHE", str(cache))
     monkeypatch.setenv("GOPROXY", proxy.as_uri())
@@ -160,7 +300,10 @@ def test_deps_patches_a_copy_and_builds_the_program_through_go_work(app: Path) -
     assert git("status", "--porcelain", "--untracked-files=all", cwd=app) == ""
     assert _gowork(app) == (
         "// Written by codemod deps: the program with patched copies of its dependencies.\n\n"
-        "go 1.22\n\nuse ../..\n\nreplace example.com/tables v0.1.0 => ./example.com/tables@v0.1.0\n"
+        "go 1.22\n\nuse ../..\n\n"
+        "replace example.com/broken v0.1.0 => ./example.com/broken@v0.1.0\n"
+        "replace example.com/old v0.1.0 => ./example.com/old@v0.1.0\n"
+        "replace example.com/tables v0.1.0 => ./example.com/tables@v0.1.0\n"
     )
     copy = app / ".codemod/deps/example.com/tables@v0.1.0"
     patched = (copy / "tables.go").read_text()
@@ -197,14 +340,21 @@ def _init_allocs(app: Path, env: dict[str, str], package: str) -> int:
 def test_deps_twice_changes_nothing_and_removes_stale_copies(app: Path) -> None:
     assert run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app).returncode == 0
     first = tree_digest(app / ".codemod")
+    times = _mtimes(app / ".codemod")
     stale = app / ".codemod/deps/example.com/gone@v1.0.0"
     (stale / "sub").mkdir(parents=True)
     (stale / "go.mod").write_text("module example.com/gone\n")
     again = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
     assert again.returncode == 0, again.stderr
     assert tree_digest(app / ".codemod") == first
+    # each copy and the go.work were left as they were, not copied and verified again
+    assert _mtimes(app / ".codemod") == times
     assert not stale.exists()
     assert "removed the stale copy .codemod/deps/example.com/gone@v1.0.0" in again.stderr
+
+
+def _mtimes(root: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
 
 
 def test_deps_takes_a_fresh_copy_when_the_version_changes(
@@ -218,7 +368,7 @@ def test_deps_takes_a_fresh_copy_when_the_version_changes(
     res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
     assert res.returncode == 0, res.stderr
     assert "replace example.com/tables v0.2.0 => ./example.com/tables@v0.2.0" in _gowork(app)
-    assert "v0.1.0" not in _gowork(app)
+    assert "tables v0.1.0" not in _gowork(app)
     deps = app / ".codemod/deps/example.com"
     assert (deps / "tables@v0.2.0/tables.go").read_text().count("sync.OnceValue") == 1
     assert not (deps / "tables@v0.1.0").exists()
@@ -264,7 +414,9 @@ def test_deps_unknown_rule_or_no_match_is_said(app: Path) -> None:
     bad = run("deps", "--pkg", "./cmd/app", "--rule", "no-such-rule", "--module", "x/*", cwd=app)
     assert bad.returncode == 2 and "no-such-rule" in bad.stderr, bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1, bad.stderr
-    none = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "x/*", cwd=app)
+    none = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/tables", cwd=app)
+    assert none.returncode == 0, none.stderr
+    none = run("deps", "--pkg", "./cmd/app", "--rule", "debug-imports", cwd=app)
     assert none.returncode == 0, none.stderr
     assert "no dependency module of the build has a safe fix" in none.stderr
 
@@ -276,8 +428,9 @@ def test_deps_patches_apply_with_git_apply_on_a_clean_checkout(app: Path, tmp_pa
     res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--patches", str(out), cwd=app)
     assert res.returncode == 0, res.stderr
     stem = "example.com_tables@v0.1.0"
-    # strict was rolled back: no patch for it
-    assert sorted(p.name for p in out.iterdir()) == [f"{stem}.md", f"{stem}.patch"]
+    names = {p.name for p in out.iterdir()}
+    assert {f"{stem}.md", f"{stem}.patch"} <= names
+    assert not any(n.startswith("example.com_strict@") for n in names)  # rolled back: none
     patch = out / f"{stem}.patch"
     text = patch.read_text()
     assert text.startswith("diff --git a/")
@@ -559,3 +712,103 @@ def test_deps_patches_with_unsafe_fixes_is_refused(tmp_path: Path) -> None:
     assert res.returncode == 2, res.stderr
     assert len(res.stderr.strip().splitlines()) == 1 and "--unsafe-fixes" in res.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_deps_leaves_a_generator_beside_a_linked_package_alone(app: Path) -> None:
+    """`package main` behind `//go:build generate` in a linked package's directory: not
+    linked, so its finding is no reason to copy the module (it used to be 'patched')."""
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/gen", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert "no dependency module of the build has a safe fix" in res.stderr, res.stderr
+    assert "example.com/gen" not in _gowork(app)
+    assert not (app / ".codemod/deps/example.com/gen@v0.1.0").exists()
+
+
+def test_deps_tests_a_pre_modules_dependency_in_the_programs_build(app: Path) -> None:
+    """No go.mod in the module: its copy's synthesized one requires nothing, so its test's
+    imports used to fail in the copy ('no required module provides package'), always."""
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/old", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert "patched example.com/old@v0.1.0: 1 fix(es)" in res.stderr, res.stderr
+    assert "replace example.com/old v0.1.0 => ./example.com/old@v0.1.0" in _gowork(app)
+
+
+def test_deps_keeps_a_patch_whose_tests_fail_without_it_too(app: Path) -> None:
+    """A test that fails before the patch too used to roll the patch back, blamed on it."""
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/broken", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert (
+        "kept example.com/broken@v0.1.0: its tests fail without the patch too: TestNeedsAService"
+    ) in res.stderr, res.stderr
+    assert "patched example.com/broken@v0.1.0: 1 fix(es)" in res.stderr, res.stderr
+    assert "example.com/broken v0.1.0" in _gowork(app)
+
+
+def test_deps_runs_the_tests_a_panic_without_the_patch_hid(app: Path) -> None:
+    """TestNeedsAFile panics with or without the patch: the tests after it never ran, so
+    the patch that breaks TestSourceIsPinned was kept."""
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/panics", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert (
+        "rolled back example.com/panics@v0.1.0: go test . in the copy failed: "
+        "TestSourceIsPinned: panics_test.go:18: panics.go: octal is not built at init"
+    ) in res.stderr, res.stderr
+    assert "panics" not in _gowork(app)
+
+
+def test_deps_rolls_back_a_patch_that_breaks_a_test_and_names_it(app: Path) -> None:
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/strict", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert (
+        "rolled back example.com/strict@v0.1.0: go test . in the copy failed: "
+        "TestSourceIsPinned: strict_test.go:12: strict.go: the digits table is not built at init"
+    ) in res.stderr, res.stderr
+
+
+def test_deps_keeps_the_modules_of_the_users_own_go_work(app: Path) -> None:
+    """The program builds in a go.work of the user's, with a module of theirs that no
+    proxy serves: ours used to `use` the program alone, so the build failed and every
+    patch was rolled back (or, were the module published, linked the wrong copy)."""
+    local = app.parent / "local"
+    _write(local, {"go.mod": "module example.com/local\n\ngo 1.22\n", "local.go": LOCAL})
+    (app.parent / "go.work").write_text("go 1.22\n\nuse (\n\t./app\n\t./local\n)\n")
+    _write(
+        app,
+        {"cmd/app/local.go": 'package main\n\nimport "example.com/local"\n\nvar _ = local.Hi\n'},
+    )
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/tables", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert "patched example.com/tables@v0.1.0" in res.stderr, res.stderr
+    gowork = _gowork(app)
+    assert "use ../..\nuse ../../../local\n" in gowork, gowork
+    assert "replace example.com/tables v0.1.0 => ./example.com/tables@v0.1.0" in gowork
+
+
+LOCAL = """package local
+
+// Hi says hi.
+func Hi() string { return "hi" }
+"""
+
+
+def test_deps_module_glob_matching_nothing_fails_and_keeps_the_copies(app: Path) -> None:
+    """A typo in --module used to remove every copy an earlier run made, exit 0."""
+    assert run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app).returncode == 0
+    before = tree_digest(app / ".codemod")
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "x/*", cwd=app)
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "--module x/*: matches no dependency module" in res.stderr
+    assert tree_digest(app / ".codemod") == before
+    assert "example.com/tables" in _gowork(app)
+
+
+def test_deps_refuses_goflags_mod_mod(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """go refuses -mod=mod in workspace mode: every module used to be rolled back for
+    it, one line each, exit 0, and a go.work written that does not build."""
+    monkeypatch.setenv("GOFLAGS", "-mod=mod")
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app)
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "GOFLAGS has -mod=mod" in res.stderr
+    assert not (app / ".codemod").exists()

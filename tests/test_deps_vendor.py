@@ -17,7 +17,33 @@ from codemod import deps, gotool, vendoring
 from codemod.edits import TextEdit
 from codemod.rule import FileFix, Fix, Pass, Rule, Safety
 from tests.test_cli import git, go, init_repo, run, tree_digest
-from tests.test_deps import APP, STRICT, TABLES, _publish, _write
+from tests.test_deps import STRICT, TABLES, _publish, _write
+
+# test_deps's program with its first two dependencies only: what a vendored build needs
+APP = {
+    "go.mod": """module example.com/app
+
+go 1.22
+
+require (
+	example.com/strict v0.1.0
+	example.com/tables v0.1.0
+)
+""",
+    "cmd/app/main.go": """package main
+
+import (
+	"fmt"
+
+	"example.com/strict"
+	"example.com/tables"
+)
+
+func main() {
+	fmt.Println(tables.IsWord("abc"), strict.IsNumber("12"))
+}
+""",
+}
 
 LAZY = ("--pkg", "./cmd/app", "--rule", "lazy-init")
 
