@@ -715,7 +715,9 @@ def _why_not(item: InitItem, here: Sequence[Mapping[str, Any]], origin: Origin) 
     if item.kind == "init":
         also = f" (it also registers into {item.into})" if item.into else ""
         return f"an init() body: no rule defers it{also}"
-    return "no rule reports this initializer (not a known constructor or a large map)"
+    if item.calls:
+        return f"no rule reports it: {item.calls}(...) is no constructor a rule knows"
+    return "no rule reports it: a map below lazy-init's min_map_entries, or a conversion"
 
 
 def _reason(message: str) -> str:

@@ -239,13 +239,24 @@ class InitItem:
     summary: str  # the code, on one line, shortened
     into: str = ""  # registrations: what they fill ("http.DefaultServeMux")
     only_registers: bool = False  # an init() whose every statement registers
+    calls: str = ""  # a var's first call, as written ("match", "terror.New"), if any
+
+
+@dataclass(frozen=True)
+class _Code:
+    """The package's own functions (not methods, not init) by name, with their bodies,
+    and its import path: a registry package registers through its own functions too
+    (prometheus's init() calls MustRegister)."""
+
+    funcs: dict[str, tuple[GoFile, syntax.Node]]
+    path: str
 
 
 def init_items(package: Package) -> list[InitItem]:
     """Every unit of `init_work`, and each registration into another package that an
     `init()` makes (directly or through the package's own functions), in file order.
     A var whose initializer registers is a registration."""
-    funcs = _functions(package)
+    code = _Code(_functions(package), package.import_path)
     out = []
     for work in init_work(package):
         file = next(f for f in package.files if str(f.path) == work.path)
@@ -253,16 +264,17 @@ def init_items(package: Package) -> list[InitItem]:
         if node is None:
             continue
         if node.type == "function_declaration":
-            out += _init_items(package, file, node, funcs)
+            out += _init_items(file, node, code)
             continue
-        into = _registers(file, node)
+        into = _registers(file, node, code)
         kind = "registration" if into else "var"
-        out.append(InitItem(kind, work.path, work.line, _summary(node), into))
+        out.append(
+            InitItem(kind, work.path, work.line, _summary(node), into, calls=_first_call(node))
+        )
     return sorted(out, key=lambda i: (i.path, i.line))
 
 
 def _functions(package: Package) -> dict[str, tuple[GoFile, syntax.Node]]:
-    """The package's functions (not methods, not init) by name, with their bodies."""
     out = {}
     for file in package.non_test_files():
         for node in syntax.top_level(file.root, "function_declaration"):
@@ -283,19 +295,14 @@ def _declaration_at(file: GoFile, line: int) -> syntax.Node | None:
     return None
 
 
-def _init_items(
-    package: Package,
-    file: GoFile,
-    node: syntax.Node,
-    funcs: dict[str, tuple[GoFile, syntax.Node]],
-) -> list[InitItem]:
+def _init_items(file: GoFile, node: syntax.Node, code: _Code) -> list[InitItem]:
     body = node.child_by_field_name("body")
     if body is None:
         return []
-    found = _registrations_in(file, body, funcs, set())
+    found = _registrations_in(file, body, code, set())
     statements = [s for s in _statements(body) if s.type != "comment"]
     only = bool(statements) and all(
-        _registers(file, s) or _local_registers(file, s, funcs) for s in statements
+        _registers(file, s, code) or _local_registers(file, s, code) for s in statements
     )
     intos = ", ".join(dict.fromkeys(r.into for r in found))
     init = InitItem("init", str(file.path), node.start_point[0] + 1, _summary(node), intos, only)
@@ -309,29 +316,36 @@ def _statements(block: syntax.Node) -> list[syntax.Node]:
 
 
 def _registrations_in(
-    file: GoFile,
-    node: syntax.Node,
-    funcs: dict[str, tuple[GoFile, syntax.Node]],
-    seen: set[str],
+    file: GoFile, node: syntax.Node, code: _Code, seen: set[str]
 ) -> list[InitItem]:
     """Each registering call in `node` (outside func literals), and in the package
     functions it calls, transitively."""
     deferred = syntax.func_literal_ranges(node)
     out = [
         InitItem("registration", str(file.path), call.start_point[0] + 1, _summary(call), into)
-        for call, into in _registering_calls(file, node)
+        for call, into in _registering_calls(file, node, code)
         if not syntax.inside(call, deferred)
     ]
     for caps in syntax.matches(_LOCAL_CALLS, node):
         name = syntax.text(caps["fn"][0])
-        if name in funcs and name not in seen and not syntax.inside(caps["call"][0], deferred):
+        if name in code.funcs and name not in seen and not syntax.inside(caps["call"][0], deferred):
             seen.add(name)
-            out += _registrations_in(*funcs[name], funcs, seen)
+            out += _registrations_in(*code.funcs[name], code, seen)
     return sorted(out, key=lambda i: (i.path, i.line))
 
 
-def _registering_calls(file: GoFile, node: syntax.Node) -> list[tuple[syntax.Node, str]]:
+def _registering_calls(
+    file: GoFile, node: syntax.Node, code: _Code
+) -> list[tuple[syntax.Node, str]]:
+    """The calls in `node` that register, each with what it fills: calls of other
+    packages' registering functions, of the package's own when it is the registry, and
+    protobuf's type builders."""
     out = [(call, into) for call, t in calls.imported_calls(file, node) if (into := _into(*t.key))]
+    for caps in syntax.matches(_LOCAL_CALLS, node):
+        local = syntax.text(caps["fn"][0])
+        into = _into(code.path, local) if local in code.funcs else ""
+        if into:
+            out.append((caps["call"][0], into))
     for caps in syntax.matches(_TYPE_BUILDERS, node):
         qualified = caps["type"][0]
         pkg, name = qualified.child_by_field_name("package"), qualified.child_by_field_name("name")
@@ -350,26 +364,35 @@ def _into(path: str, name: str) -> str:
     return path if path in REGISTRARS else ""
 
 
-def _registers(file: GoFile, node: syntax.Node) -> str:
+def _registers(file: GoFile, node: syntax.Node, code: _Code) -> str:
     """What `node` registers into, outside func literals ("" if nothing)."""
     deferred = syntax.func_literal_ranges(node)
     found = [
-        into for call, into in _registering_calls(file, node) if not syntax.inside(call, deferred)
+        into
+        for call, into in _registering_calls(file, node, code)
+        if not syntax.inside(call, deferred)
     ]
     return ", ".join(dict.fromkeys(found))
 
 
-def _local_registers(
-    file: GoFile, statement: syntax.Node, funcs: dict[str, tuple[GoFile, syntax.Node]]
-) -> bool:
+def _local_registers(file: GoFile, statement: syntax.Node, code: _Code) -> bool:
     """A statement that only calls a package function that registers (`f()`)."""
     if statement.type != "expression_statement":
         return False
     call = calls.unparen(statement.named_children[0])
     fn = call.child_by_field_name("function") if call.type == "call_expression" else None
-    if fn is None or fn.type != "identifier" or syntax.text(fn) not in funcs:
+    if fn is None or fn.type != "identifier" or syntax.text(fn) not in code.funcs:
         return False
-    return bool(_registrations_in(file, call, funcs, set()))
+    return bool(_registrations_in(file, call, code, set()))
+
+
+def _first_call(node: syntax.Node) -> str:
+    """The function of the first call in `node`, as written, outside func literals."""
+    deferred = syntax.func_literal_ranges(node)
+    for caps in syntax.matches("(call_expression function: (_) @fn)", node):
+        if not syntax.inside(caps["fn"][0], deferred):
+            return " ".join(syntax.text(caps["fn"][0]).split())
+    return ""
 
 
 def _summary(node: syntax.Node) -> str:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from codemod import profile, startup
+from codemod.model import Module
 from codemod.profile import PackageProfile
 from codemod.render import pct
 from codemod.render_html import html_text
@@ -86,6 +88,43 @@ def test_items_are_initializers_inits_and_registrations_with_what_they_fill() ->
     assert summaries[3].startswith('func init() { http.HandleFunc("/x", nil) file_p_proto_init()')
 
 
+PROMETHEUS = """package prometheus
+
+var defaultRegistry = NewRegistry()
+
+func init() {
+	MustRegister(NewGoCollector())
+}
+
+func NewRegistry() *int { return new(int) }
+
+func NewGoCollector() int { return 0 }
+
+func MustRegister(int) {}
+"""
+
+
+def test_a_registry_package_registers_through_its_own_functions() -> None:
+    """prometheus's init() calls its own MustRegister: into its DefaultRegisterer; its own
+    NewRegistry() registers nothing, and a package elsewhere with the same function names
+    registers nothing either."""
+    path = "github.com/prometheus/client_golang/prometheus"
+    module = Module(Path("/mod"), path, (1, 22))
+    found = startup.init_items(package({"p.go": PROMETHEUS}, "/mod", module))
+    into = "prometheus.DefaultRegisterer"
+    assert [(i.kind, i.into, i.only_registers, i.calls) for i in found] == [
+        ("var", "", False, "NewRegistry"),
+        ("init", into, True, ""),
+        ("registration", into, False, ""),
+    ]
+    elsewhere = Module(Path("/mod"), "example.com/metrics", (1, 22))
+    found = startup.init_items(package({"p.go": PROMETHEUS}, "/mod", elsewhere))
+    assert [(i.kind, i.into, i.only_registers) for i in found] == [
+        ("var", "", False),
+        ("init", "", False),
+    ]
+
+
 def test_a_long_initializer_is_summarised_on_one_line() -> None:
     long = "package p\n\nvar table = build(\n" + "".join(f'\t"{i}",\n' for i in range(60)) + ")\n"
     [item] = startup.init_items(package({"p.go": long}))
@@ -110,6 +149,7 @@ def test_each_item_gets_its_fix_or_why_not() -> None:
         _item("init", 12, "flag.CommandLine"),
         _item("init", 15),
         _item("var", 17),
+        InitItem("var", "/m/p.go", 19, "x = match(`a`)", calls="match"),
     ]
     findings = [
         _finding(3, "safe", "re: regexp.MustCompile runs at every start; build it on first use"),
@@ -132,7 +172,8 @@ def test_each_item_gets_its_fix_or_why_not() -> None:
         f"registers into http.DefaultServeMux: {MUST_RUN}",
         "an init() body: no rule defers it (it also registers into flag.CommandLine)",
         "an init() body: no rule defers it",
-        "no rule reports this initializer (not a known constructor or a large map)",
+        "no rule reports it: a map below lazy-init's min_map_entries, or a conversion",
+        "no rule reports it: match(...) is no constructor a rule knows",
     ]
     assert work[1] == {"kind": "var", "file": "/m/p.go", "line": 5, "summary": "summary 5",
                        "why_not": work[1]["why_not"]}  # fmt: skip
