@@ -11,7 +11,9 @@
 3. Explain: every installed rule, in scan mode, over every package of the program's
    build, read-only, with exactly the files `go list` selected (GoFiles + CgoFiles), wherever
    they live (module cache, vendor/, GOROOT); each package gets its findings and an
-   estimated saving (`estimate`), each module their count and sum.
+   estimated saving (`estimate`), each module their count and sum; each package what runs
+   at its init with the fix or why there is none (`explain_work`), and the program the
+   share of its dependencies' init time with a fix and the share unavoidable (`coverage`).
 4. Graph: the init dependency graph among the packages that do init work (the ones
    inittrace names), in the order inittrace printed them (the real one), and the
    critical path (`critical_path`).

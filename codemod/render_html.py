@@ -4,7 +4,8 @@ JSON document, so that a saved `--format json` output can be compared with it
 (`--compare`), package by package and module by module.
 
 Sections: the headline, init time per module and per package as bars (before/after with a
-comparison), the rules' findings with links to the source files, the init graph as SVG
+comparison), the rules' findings with links to the source files, the coverage shares and
+what runs at init in the costliest packages with no fix, the init graph as SVG
 (laid out here: layers by longest path from the main package, the costliest packages
 only, the rest collapsed), and the critical path. Every text from the document is escaped.
 """
