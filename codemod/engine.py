@@ -63,12 +63,15 @@ class Report:
     digests: dict[Path, bytes] = field(default_factory=dict)
     # With Reach.program: each package's init work (startup.init_work), by its directory
     init_work: dict[str, list[startup.InitWork]] = field(default_factory=dict)
+    # ... and what runs at init, for a reader (startup.init_items), by its directory
+    init_items: dict[str, list[startup.InitItem]] = field(default_factory=dict)
 
     def merge(self, other: Report) -> None:
         self.findings += other.findings
         self.errors += other.errors
         self.digests.update(other.digests)
         self.init_work.update(other.init_work)
+        self.init_items.update(other.init_items)
         self.files += other.files
         self.packages += other.packages
 
@@ -157,6 +160,7 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
             found += [_guard_fix(f, by_path, package, reach) for f in pass_.findings]
         if reach.program is not None:
             report.init_work[str(package.dir)] = startup.init_work(package)
+            report.init_items[str(package.dir)] = startup.init_items(package)
         why = _not_linked(package, reach) if found and reach.program is None else ""
         found = [_mark_not_linked(f, why, reach.fix_unlinked) for f in found] if why else found
         by_file: dict[Path, list[Finding]] = {}

@@ -11,7 +11,9 @@
 3. Explain: every installed rule, in scan mode, over every package of the program's
    build, read-only, with exactly the files `go list` selected (GoFiles + CgoFiles), wherever
    they live (module cache, vendor/, GOROOT); each package gets its findings and an
-   estimated saving (`estimate`), each module their count and sum.
+   estimated saving (`estimate`), each module their count and sum; each package what runs
+   at its init with the fix or why there is none (`explain_work`), and the program the
+   share of its dependencies' init time with a fix and the share unavoidable (`coverage`).
 4. Graph: the init dependency graph among the packages that do init work (the ones
    inittrace names), in the order inittrace printed them (the real one), and the
    critical path (`critical_path`).
@@ -33,7 +35,7 @@ from codemod import bench, engine, gotool, inittrace, model, registry
 from codemod import config as cfg
 from codemod.graphs import init_edges
 from codemod.rule import Finding, ImportAction
-from codemod.startup import InitWork
+from codemod.startup import MUST_RUN, InitItem, InitWork
 
 Origin = Literal["main", "dependency", "std", "unknown"]
 STD = model.STD  # the module path the standard library's packages are reported under
@@ -80,6 +82,7 @@ class PackageProfile:
     estimated_saving_ms: float | None = None  # `estimate`; None: no finding
     saving_basis: str | None = None  # how it was estimated (see `estimate`)
     skipped: list[str] = field(default_factory=list)  # files the rules could not read
+    init_work: list[dict[str, Any]] = field(default_factory=list)  # `explain_work`
 
 
 @dataclass
@@ -105,6 +108,23 @@ class CriticalStep:
     chain: tuple[str, ...]  # main package ... this package: why the program links it
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the dependencies' measured init time the rules account for."""
+
+    dependency_ms: float  # the packages of origin `dependency` (not main, not std)
+    fixable_ms: float  # ... in packages with a proposed fix (safe or unsafe)
+    unavoidable_ms: float  # ... with no fix, every init_work item must run before main
+
+    @property
+    def fixable_share(self) -> float:
+        return _share(self.fixable_ms, self.dependency_ms)
+
+    @property
+    def unavoidable_share(self) -> float:
+        return _share(self.unavoidable_ms, self.dependency_ms)
+
+
 @dataclass
 class Profile:
     pkg: str
@@ -125,6 +145,7 @@ class Profile:
     edges: list[tuple[str, str]]  # (importer, imported) among packages with init work
     warnings: list[str]
     main: str = ""  # the main package's import path (--pkg may be a relative pattern)
+    coverage: Coverage | None = None  # `coverage`, once explained
 
 
 # ---------------------------------------------------------------------------- measure
@@ -518,6 +539,9 @@ def explain(
         p.estimated_saving_ms, p.saving_basis = estimate(
             p, found.get(p.path, []), work or [], graph, clock
         )
+        items = report.init_items.get(str(Path(p.dir))) if p.dir else None
+        p.init_work = explain_work(items or [], p.findings, p.origin)
+    profile.coverage = coverage(profile.packages)
     for m in profile.modules:
         names = set(m.packages)
         members = [p for p in profile.packages if p.path in names]
@@ -646,3 +670,98 @@ def _removed_imports(f: Finding) -> list[str]:
         for change in file_fix.imports
         if change.action is ImportAction.REMOVE
     ]
+
+
+# ---------------------------------------------------------------------------- what runs
+
+
+def explain_work(
+    items: Sequence[InitItem], findings: Sequence[Mapping[str, Any]], origin: Origin
+) -> list[dict[str, Any]]:
+    """Each thing the package runs at init with its fix (the finding with a fix on its
+    line: rule and message) or why there is none (`why_not`), in this order: a finding
+    without a fix on its line (its own reason), a registration into another package
+    (startup.MUST_RUN), the standard library (no fix patches it), what no rule reports."""
+    on_line: dict[tuple[str, int], list[Mapping[str, Any]]] = {}
+    for f in findings:
+        on_line.setdefault((f["file"], f["line"]), []).append(f)
+    out = []
+    for item in items:
+        here = on_line.get((item.path, item.line), [])
+        entry: dict[str, Any] = {
+            "kind": item.kind,
+            "file": item.path,
+            "line": item.line,
+            "summary": item.summary,
+        }
+        fixed = next((f for f in here if f["fix"] != "none"), None)
+        if fixed is not None:
+            entry["fix"] = {
+                "rule": fixed["rule"],
+                "safety": fixed["fix"],
+                "message": fixed["message"],
+            }
+        else:
+            entry["why_not"] = _why_not(item, here, origin)
+        out.append(entry)
+    return out
+
+
+def _why_not(item: InitItem, here: Sequence[Mapping[str, Any]], origin: Origin) -> str:
+    if item.kind == "registration" or item.only_registers:
+        return f"registers into {item.into}: {MUST_RUN}"
+    if here:
+        return _reason(here[0]["message"])
+    if origin == "std":
+        return STD_NO_FIX
+    if item.kind == "init":
+        also = f" (it also registers into {item.into})" if item.into else ""
+        return f"an init() body: no rule defers it{also}"
+    if item.calls:
+        return f"no rule reports it: {item.calls}(...) is no constructor a rule knows"
+    return "no rule reports it: a map below lazy-init's min_map_entries, or a conversion"
+
+
+def _reason(message: str) -> str:
+    """A finding's own reason for having no fix, from its message."""
+    for mark in ("not made lazy: ", "; no fix: "):
+        if mark in message:
+            return message.split(mark, 1)[1]
+    return message
+
+
+def has_fix(p: PackageProfile) -> bool:
+    """Whether a rule proposes a fix (safe or unsafe) in the package."""
+    return any(f["fix"] != "none" for f in p.findings)
+
+
+def unavoidable(p: PackageProfile) -> bool:
+    """Init work that must all run before main: no fix, and every item says so."""
+    return (
+        not has_fix(p)
+        and bool(p.init_work)
+        and all(str(w.get("why_not", "")).endswith(MUST_RUN) for w in p.init_work)
+    )
+
+
+def coverage(packages: Sequence[PackageProfile]) -> Coverage:
+    """The dependencies' measured init time, the part in packages with a proposed fix
+    and the part explained as unavoidable."""
+    deps = [p for p in packages if p.origin == "dependency"]
+    return Coverage(
+        dependency_ms=sum(p.init_ms for p in deps),
+        fixable_ms=sum(p.init_ms for p in deps if has_fix(p)),
+        unavoidable_ms=sum(p.init_ms for p in deps if unavoidable(p)),
+    )
+
+
+NO_FIX_SHOWN = 10  # packages listed under "no fix"
+
+
+def without_fix(
+    packages: Sequence[PackageProfile], count: int = NO_FIX_SHOWN
+) -> list[PackageProfile]:
+    """The costliest packages outside the standard library with init time and no proposed
+    fix (ties by path)."""
+    ranked = [p for p in packages if p.origin != "std" and p.init_ms > 0 and not has_fix(p)]
+    return sorted(ranked, key=lambda p: (-p.init_ms, p.path))[:count]

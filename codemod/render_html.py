@@ -4,7 +4,8 @@ JSON document, so that a saved `--format json` output can be compared with it
 (`--compare`), package by package and module by module.
 
 Sections: the headline, init time per module and per package as bars (before/after with a
-comparison), the rules' findings with links to the source files, the init graph as SVG
+comparison), the rules' findings with links to the source files, the coverage shares and
+what runs at init in the costliest packages with no fix, the init graph as SVG
 (laid out here: layers by longest path from the main package, the costliest packages
 only, the rest collapsed), and the critical path. Every text from the document is escaped.
 """
@@ -97,6 +98,7 @@ def html_text(doc: Doc, before: Doc | None = None) -> str:
         _section("Init time per module", _module_bars(doc, before)),
         _section("Init time per package", _package_bars(doc, before)),
         _section("Findings", _findings(doc)),
+        _section("No fix: what runs at init, and why", _no_fix(doc)),
         _section("Init graph", _graph(doc)),
         _section("Critical path", _critical_path(doc)),
     ]
@@ -335,6 +337,55 @@ def _source_link(directory: str | None, finding: Doc) -> str:
         return escape(where)
     uri = escape(Path(path).as_uri())
     return f'<a href="{uri}" title="{escape(str(path))}">{escape(where)}</a>'
+
+
+# ---------------------------------------------------------------------------- no fix
+
+
+def _no_fix(doc: Doc) -> str:
+    """The two coverage shares, then the costliest packages with no proposed fix
+    (`without_fix`), each with what runs at its init and why it has no fix."""
+    parts = []
+    c = doc.get("coverage")
+    if isinstance(c, dict):
+        parts.append(
+            f"<p>dependency init with a proposed fix: <b>{pct(c['fixable_share'])}</b> of "
+            f"{ms(c['dependency_init_ms'])} ms ({ms(c['fixable_ms'])} ms)<br>\n"
+            f"dependency init explained as unavoidable: <b>{pct(c['unavoidable_share'])}</b> "
+            f"({ms(c['unavoidable_ms'])} ms: no fix, and all its init work must run before "
+            "main)</p>"
+        )
+    info = {p["path"]: p for p in doc["packages"]}
+    rows = []
+    for path in doc.get("without_fix") or ():
+        p = info.get(path)
+        for i, w in enumerate((p or {}).get("init_work") or ()):
+            rows.append(_work_row(p or {}, w, first=i == 0))
+    if not rows:
+        return "\n".join([*parts, '<p class="note">No package without a fix does init work.</p>'])
+    head = "<th>package</th><th>init ms</th><th>kind</th><th>where</th><th>what</th><th>why no fix</th>"
+    return "\n".join(
+        [
+            *parts,
+            f'<table class="findings">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(rows)
+            + "\n</tbody></table>",
+        ]
+    )
+
+
+def _work_row(package: Doc, item: Doc, first: bool) -> str:
+    fix = item.get("fix")
+    why = item.get("why_not") or (f"fix: {fix.get('rule')}: {fix.get('message')}" if fix else "")
+    cells = [
+        f'<td class="mono">{escape(str(package.get("path", ""))) if first else ""}</td>',
+        f'<td class="num">{ms(package.get("init_ms", 0.0)) if first else ""}</td>',
+        f"<td>{escape(str(item.get('kind', '')))}</td>",
+        f'<td class="mono">{_source_link(package.get("dir"), item)}</td>',
+        f'<td class="mono">{escape(str(item.get("summary", "")))}</td>',
+        f'<td class="message">{escape(str(why))}</td>',
+    ]
+    return "<tr>" + "".join(cells) + "</tr>"
 
 
 # ---------------------------------------------------------------------------- critical path

@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from codemod.profile import ModuleProfile, PackageProfile, Profile
+from codemod.profile import ModuleProfile, PackageProfile, Profile, without_fix
 from codemod.render import ms, pct
 
 TOP = 15  # packages and modules shown in text and Markdown
@@ -33,6 +33,10 @@ def _saving(value: float | None) -> str:
     return "-" if value is None else ms(value)
 
 
+NO_FIX_TITLE = (
+    "costliest packages with no proposed fix, outside the standard library (what runs at "
+    "init, and why no fix)"
+)
 TOP_FINDING_PACKAGES = 5  # packages shown under "top findings"
 FINDINGS_PER_PACKAGE = 3  # ... with this many of their findings each
 
@@ -65,6 +69,42 @@ def _finding_lines(profile: Profile, code: str = "") -> list[str]:
         ]
         if len(found) > FINDINGS_PER_PACKAGE:
             lines.append(f"   ... and {len(found) - FINDINGS_PER_PACKAGE} more")
+    return lines
+
+
+def coverage_lines(profile: Profile) -> list[str]:
+    """The two shares of the dependencies' measured init time (origin `dependency`)."""
+    c = profile.coverage
+    if c is None:
+        return []
+    return [
+        f"dependency init with a proposed fix: {pct(c.fixable_share)} of {ms(c.dependency_ms)} ms "
+        f"({ms(c.fixable_ms)} ms in packages where a rule proposes a fix)",
+        f"dependency init explained as unavoidable: {pct(c.unavoidable_share)} "
+        f"({ms(c.unavoidable_ms)} ms in packages with no fix whose init work all must run "
+        "before main)",
+    ]
+
+
+ITEMS_PER_PACKAGE = 5  # init_work items shown per package with no fix
+
+
+def work_line(item: dict[str, Any]) -> str:
+    """One init_work item: where, what, and its fix or why none."""
+    why = item.get("why_not") or f"fix: {item['fix']['rule']}: {item['fix']['message']}"
+    return f"{Path(item['file']).name}:{item['line']} {item['kind']} {item['summary']} -- {why}"
+
+
+def _no_fix_lines(profile: Profile, code: str = "") -> list[str]:
+    lines = []
+    for i, p in enumerate(without_fix(profile.packages), 1):
+        lines.append(
+            f"{i}. {code}{p.path}{code}  {ms(p.init_ms)} ms, {p.origin}, "
+            f"{len(p.init_work)} thing(s) at init"
+        )
+        lines += [f"   {work_line(w)}" for w in p.init_work[:ITEMS_PER_PACKAGE]]
+        if len(p.init_work) > ITEMS_PER_PACKAGE:
+            lines.append(f"   ... and {len(p.init_work) - ITEMS_PER_PACKAGE} more")
     return lines
 
 
@@ -162,6 +202,11 @@ def text(profile: Profile, console: Console) -> None:
     console.print("top findings (by estimated saving):", markup=False)
     for line in _finding_lines(profile) or ["(the rules found nothing)"]:
         console.print(line, markup=False)
+    for line in coverage_lines(profile):
+        console.print(line, markup=False)
+    console.print(NO_FIX_TITLE + ":", markup=False)
+    for line in _no_fix_lines(profile) or ["(none)"]:
+        console.print(line, markup=False)
     for w in profile.warnings:
         console.print(f"warning: {w}", markup=False)
 
@@ -200,6 +245,12 @@ def markdown_text(profile: Profile) -> str:
         "Top findings (by estimated saving):",
         "",
         *_finding_lines(profile, code="`"),
+        "",
+        *(f"- {line}" for line in coverage_lines(profile)),
+        "",
+        NO_FIX_TITLE[0].upper() + NO_FIX_TITLE[1:] + ":",
+        "",
+        *(_no_fix_lines(profile, code="`") or ["(none)"]),
     ]
     lines += [f"\n> warning: {w}" for w in profile.warnings]
     return "\n".join(lines) + "\n"
@@ -254,7 +305,22 @@ def as_dict(profile: Profile) -> dict[str, Any]:
             "nodes": [p.path for p in _graph_nodes(profile)],
             "edges": [list(e) for e in profile.edges],
         },
+        "coverage": _coverage_dict(profile),
+        "without_fix": [p.path for p in without_fix(profile.packages)],
         "warnings": profile.warnings,
+    }
+
+
+def _coverage_dict(profile: Profile) -> dict[str, float] | None:
+    c = profile.coverage
+    if c is None:
+        return None
+    return {
+        "dependency_init_ms": c.dependency_ms,
+        "fixable_ms": c.fixable_ms,
+        "fixable_share": c.fixable_share,
+        "unavoidable_ms": c.unavoidable_ms,
+        "unavoidable_share": c.unavoidable_share,
     }
 
 
@@ -276,6 +342,7 @@ def _package_dict(p: PackageProfile, profile: Profile) -> dict[str, Any]:
         "estimated_saving_ms": p.estimated_saving_ms,
         "saving_basis": p.saving_basis,
         "skipped": p.skipped,
+        "init_work": p.init_work,
     }
 
 

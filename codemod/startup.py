@@ -8,11 +8,13 @@ reads anyway; and a var whose initializer is deferred stops being start-up itsel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from codemod import calls, syntax
 from codemod.model import GoFile, Package
+from codemod.purity import REGISTRARS
 from codemod.scope import Kind, PackageScope, identifiers_in, package_vars, refers_to_package
 
 
@@ -173,3 +175,227 @@ def _works(file: GoFile, value: syntax.Node) -> bool:
         if target is None or target.key not in _STATIC_CALLS:
             return True
     return False
+
+
+# ---------------------------------------------------------------------------- what runs
+
+MUST_RUN = "must run before main"  # the why_not of work no fix may defer
+
+# Registrations into another package, by import path: which functions register (a
+# regular expression on the name), and into what. purity.REGISTRARS says which packages'
+# calls register at all; this says what they fill, for the reader.
+REGISTRIES: dict[str, tuple[str, str]] = {
+    "flag": (
+        r"(?!Parse|Parsed|Args?$|NArg$|NFlag$|Lookup$|Set$|Visit|PrintDefaults$|NewFlagSet$"
+        r"|UnquoteUsage$)\w+",
+        "flag.CommandLine",
+    ),
+    "github.com/spf13/pflag": (
+        r"(?!Parse|Parsed|Args?$|NArg$|NFlag$|Lookup$|Set$|Visit|PrintDefaults$|NewFlagSet$"
+        r"|UnquoteUsage$|CommandLine$)\w+",
+        "pflag.CommandLine",
+    ),
+    "expvar": (r"New\w+|Publish", "expvar's published variables (/debug/vars)"),
+    "net/http": (r"Handle|HandleFunc", "http.DefaultServeMux"),
+    "database/sql": (r"Register", "database/sql's drivers"),
+    "encoding/gob": (r"Register(Name)?", "encoding/gob's type registry"),
+    "image": (r"RegisterFormat", "image's decoders"),
+    "crypto": (r"RegisterHash", "crypto's hash functions"),
+    "mime": (r"AddExtensionType", "mime's types by extension"),
+    "github.com/prometheus/client_golang/prometheus": (
+        r"(Must)?Register",
+        "prometheus.DefaultRegisterer",
+    ),
+    "github.com/prometheus/client_golang/prometheus/promauto": (
+        r"New\w+",
+        "prometheus.DefaultRegisterer",
+    ),
+    "github.com/rcrowley/go-metrics": (
+        r"(Must)?Register|GetOrRegister\w*|NewRegistered\w*",
+        "go-metrics' DefaultRegistry",
+    ),
+    "github.com/golang/protobuf/proto": (r"Register\w+", "protobuf's global registry"),
+    "google.golang.org/protobuf/runtime/protoimpl": (
+        r"TypeBuilder",
+        "protobuf's protoregistry.GlobalFiles and GlobalTypes",
+    ),
+    "google.golang.org/grpc/encoding": (r"Register\w+", "grpc's codecs and compressors"),
+    "google.golang.org/grpc/balancer": (r"Register", "grpc's balancers"),
+    "google.golang.org/grpc/resolver": (r"Register", "grpc's resolvers"),
+}
+_TYPE_BUILDERS = "(composite_literal type: (qualified_type) @type) @lit"
+_LOCAL_CALLS = "(call_expression function: (identifier) @fn) @call"
+SUMMARY_CHARS = 100
+
+
+@dataclass(frozen=True)
+class InitItem:
+    """One thing a package runs before main, for a reader: an `init()`, a package-level
+    initializer with a call, or a registration into another package (`into`)."""
+
+    kind: str  # "init", "var" or "registration"
+    path: str
+    line: int
+    summary: str  # the code, on one line, shortened
+    into: str = ""  # registrations: what they fill ("http.DefaultServeMux")
+    only_registers: bool = False  # an init() whose every statement registers
+    calls: str = ""  # a var's first call, as written ("match", "terror.New"), if any
+
+
+@dataclass(frozen=True)
+class _Code:
+    """The package's own functions (not methods, not init) by name, with their bodies,
+    and its import path: a registry package registers through its own functions too
+    (prometheus's init() calls MustRegister)."""
+
+    funcs: dict[str, tuple[GoFile, syntax.Node]]
+    path: str
+
+
+def init_items(package: Package) -> list[InitItem]:
+    """Every unit of `init_work`, and each registration into another package that an
+    `init()` makes (directly or through the package's own functions), in file order.
+    A var whose initializer registers is a registration."""
+    code = _Code(_functions(package), package.import_path)
+    out = []
+    for work in init_work(package):
+        file = next(f for f in package.files if str(f.path) == work.path)
+        node = _declaration_at(file, work.line)
+        if node is None:
+            continue
+        if node.type == "function_declaration":
+            out += _init_items(file, node, code)
+            continue
+        into = _registers(file, node, code)
+        kind = "registration" if into else "var"
+        out.append(
+            InitItem(kind, work.path, work.line, _summary(node), into, calls=_first_call(node))
+        )
+    return sorted(out, key=lambda i: (i.path, i.line))
+
+
+def _functions(package: Package) -> dict[str, tuple[GoFile, syntax.Node]]:
+    out = {}
+    for file in package.non_test_files():
+        for node in syntax.top_level(file.root, "function_declaration"):
+            name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+            if name is not None and body is not None and syntax.text(name) != "init":
+                out[syntax.text(name)] = (file, body)
+    return out
+
+
+def _declaration_at(file: GoFile, line: int) -> syntax.Node | None:
+    """The `func init` declared on `line`, or the var spec whose first name is there."""
+    for node in syntax.top_level(file.root, "function_declaration"):
+        if node.start_point[0] + 1 == line:
+            return node
+    for var in package_vars(file):
+        if var.names[0].start_point[0] + 1 == line:
+            return var.names[0].parent
+    return None
+
+
+def _init_items(file: GoFile, node: syntax.Node, code: _Code) -> list[InitItem]:
+    body = node.child_by_field_name("body")
+    if body is None:
+        return []
+    found = _registrations_in(file, body, code, set())
+    statements = [s for s in _statements(body) if s.type != "comment"]
+    only = bool(statements) and all(
+        _registers(file, s, code) or _local_registers(file, s, code) for s in statements
+    )
+    intos = ", ".join(dict.fromkeys(r.into for r in found))
+    init = InitItem("init", str(file.path), node.start_point[0] + 1, _summary(node), intos, only)
+    return [init, *found]
+
+
+def _statements(block: syntax.Node) -> list[syntax.Node]:
+    """A block's statements (tree-sitter-go wraps them in a statement_list)."""
+    lists = [c for c in block.named_children if c.type == "statement_list"]
+    return lists[0].named_children if lists else block.named_children
+
+
+def _registrations_in(
+    file: GoFile, node: syntax.Node, code: _Code, seen: set[str]
+) -> list[InitItem]:
+    """Each registering call in `node` (outside func literals), and in the package
+    functions it calls, transitively."""
+    deferred = syntax.func_literal_ranges(node)
+    out = [
+        InitItem("registration", str(file.path), call.start_point[0] + 1, _summary(call), into)
+        for call, into in _registering_calls(file, node, code)
+        if not syntax.inside(call, deferred)
+    ]
+    for caps in syntax.matches(_LOCAL_CALLS, node):
+        name = syntax.text(caps["fn"][0])
+        if name in code.funcs and name not in seen and not syntax.inside(caps["call"][0], deferred):
+            seen.add(name)
+            out += _registrations_in(*code.funcs[name], code, seen)
+    return sorted(out, key=lambda i: (i.path, i.line))
+
+
+def _registering_calls(
+    file: GoFile, node: syntax.Node, code: _Code
+) -> list[tuple[syntax.Node, str]]:
+    """The calls in `node` that register, each with what it fills: calls of other
+    packages' registering functions, of the package's own when it is the registry, and
+    protobuf's type builders."""
+    out = [(call, into) for call, t in calls.imported_calls(file, node) if (into := _into(*t.key))]
+    for caps in syntax.matches(_LOCAL_CALLS, node):
+        local = syntax.text(caps["fn"][0])
+        into = _into(code.path, local) if local in code.funcs else ""
+        if into:
+            out.append((caps["call"][0], into))
+    for caps in syntax.matches(_TYPE_BUILDERS, node):
+        qualified = caps["type"][0]
+        pkg, name = qualified.child_by_field_name("package"), qualified.child_by_field_name("name")
+        path = calls.import_of(file, syntax.text(pkg)) if pkg is not None else None
+        into = _into(path, syntax.text(name)) if path and name is not None else ""
+        if into:
+            out.append((caps["lit"][0], into))
+    return out
+
+
+def _into(path: str, name: str) -> str:
+    """What calling path.name registers into ("" for no registration)."""
+    known = REGISTRIES.get(path)
+    if known is not None:
+        return known[1] if re.fullmatch(known[0], name) else ""
+    return path if path in REGISTRARS else ""
+
+
+def _registers(file: GoFile, node: syntax.Node, code: _Code) -> str:
+    """What `node` registers into, outside func literals ("" if nothing)."""
+    deferred = syntax.func_literal_ranges(node)
+    found = [
+        into
+        for call, into in _registering_calls(file, node, code)
+        if not syntax.inside(call, deferred)
+    ]
+    return ", ".join(dict.fromkeys(found))
+
+
+def _local_registers(file: GoFile, statement: syntax.Node, code: _Code) -> bool:
+    """A statement that only calls a package function that registers (`f()`)."""
+    if statement.type != "expression_statement":
+        return False
+    call = calls.unparen(statement.named_children[0])
+    fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+    if fn is None or fn.type != "identifier" or syntax.text(fn) not in code.funcs:
+        return False
+    return bool(_registrations_in(file, call, code, set()))
+
+
+def _first_call(node: syntax.Node) -> str:
+    """The function of the first call in `node`, as written, outside func literals."""
+    deferred = syntax.func_literal_ranges(node)
+    for caps in syntax.matches("(call_expression function: (_) @fn)", node):
+        if not syntax.inside(caps["fn"][0], deferred):
+            return " ".join(syntax.text(caps["fn"][0]).split())
+    return ""
+
+
+def _summary(node: syntax.Node) -> str:
+    """The code on one line, whitespace collapsed, cut at SUMMARY_CHARS."""
+    text = " ".join(syntax.text(node).split())
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"

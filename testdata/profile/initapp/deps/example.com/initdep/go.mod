@@ -1,0 +1,3 @@
+module example.com/initdep
+
+go 1.22
