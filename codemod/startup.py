@@ -8,7 +8,7 @@ reads anyway; and a var whose initializer is deferred stops being start-up itsel
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from codemod import calls, syntax
@@ -67,6 +67,43 @@ def read_at_startup(
                 lazy.discard(name)
                 changed = True
     return read
+
+
+def settle(
+    package: Package,
+    scope: PackageScope,
+    deps: Mapping[str, Collection[str]],
+    eager: Mapping[str, str],
+) -> dict[str, str]:
+    """Decide the vars of a chain together. `deps`: each var that could be deferred, with
+    the deferred vars its initializer reads; `eager`: those that stay eager, with why.
+    Returns every var that stays eager, with why: the given ones, each var whose
+    initializer reads one that stays eager (deferred, it would read a value that may
+    have changed; "reads b, which stays eager (a: assigned at x.go:3)"), and each var
+    start-up reads (`read_at_startup`: "no gain: ..."), to a fixed point."""
+    out = dict(eager)
+    root = {name: name for name in out}  # the var whose own reason keeps a chain eager
+    changed = True
+    while changed:
+        changed = False
+        for name, reads in deps.items():
+            stuck = next((d for d in sorted(reads) if d in out), None)
+            if name in out or stuck is None:
+                continue
+            origin = root[stuck]
+            out[name] = (
+                f"reads {stuck}, which stays eager: {out[origin]}"
+                if origin == stuck
+                else f"reads {stuck}, which stays eager ({origin}: {out[origin]})"
+            )
+            root[name] = origin
+            changed = True
+        live = {name for name in deps if name not in out}
+        for name, where in read_at_startup(package, scope, live).items():
+            out[name] = f"no gain: read at start-up by {where}"
+            root[name] = name
+            changed = True
+    return out
 
 
 def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> list[_Use]:

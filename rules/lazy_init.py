@@ -63,7 +63,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from codemod import buildtags, calls, generated, imports, names, oncevalue, startup, syntax, uses
+from codemod import (
+    buildtags,
+    calls,
+    generated,
+    imports,
+    names,
+    oncevalue,
+    startup,
+    syntax,
+    typeexpr,
+    uses,
+)
 from codemod.model import GoFile, Package
 from codemod.purity import Purity
 from codemod.rewrite import Rewrite
@@ -94,6 +105,7 @@ CONSTRUCTORS = {
     ("text/template", "Must"): "*{pkg}.Template",
     ("html/template", "Must"): "*{pkg}.Template",
 }
+_OWN_CALLS = "(call_expression function: (identifier) @f)"
 _MAPS = "(composite_literal type: (map_type) body: (literal_value) @body) @map"
 
 
@@ -171,6 +183,7 @@ def run(pass_: Pass) -> None:
         return
     broken = [f.path.name for f in package.broken_files]
     lazy = {c.name for c in candidates}
+    deps: dict[str, set[str]] = {}  # the candidates each one's initializer reads
     for c in candidates:
         if c.skip:
             continue
@@ -179,11 +192,14 @@ def run(pass_: Pass) -> None:
         elif c.name == "_":
             c.skip = "a blank var: nothing can refer to it"
         else:  # the initializer must compute from constants and pure functions only
-            c.skip = ctx.purity.impurity(c.file, c.value, lazy, c.decl.node, True)[0]
+            c.skip, read = ctx.purity.impurity(c.file, c.value, lazy, c.decl.node, True)
+            deps.setdefault(c.name, set()).update(read)
     _check_uses(ctx, [c for c in candidates if not c.skip])
-    live = {c.name: c for c in candidates if not c.skip}
-    for name, where in startup.read_at_startup(package, ctx.scope, set(live)).items():
-        live[name].skip = f"no gain: read at start-up by {where}"
+    eager = {c.name: c.skip for c in candidates if c.skip}
+    deps = {name: read for name, read in deps.items() if name not in eager}
+    eager = startup.settle(package, ctx.scope, deps, eager)
+    for c in candidates:
+        c.skip = c.skip or eager.get(c.name, "")
     _report(ctx, candidates)
 
 
@@ -228,12 +244,18 @@ def _heavy(ctx: Context, file: GoFile, value: syntax.Node) -> str:
     if target:
         return f"{imports.default_name(target.path)}.{target.name}"
     inner = _literal(value)[1]
-    if inner.type != "composite_literal":
+    if inner.type not in {"composite_literal", "call_expression"}:
         return ""
+    own = syntax.captures(_OWN_CALLS, inner)  # the package's code: known to the scope
+    work = ctx.purity.cost(file, inner, ctx.constructors) if own else ""
+    if inner.type == "call_expression":
+        return work
     deferred = syntax.func_literal_ranges(inner)
     for call, target in calls.imported_calls(file, inner):
         if target.key in ctx.constructors and not syntax.inside(call, deferred):
             return f"a composite literal calling {imports.default_name(target.path)}.{target.name}"
+    if work:
+        return f"a composite literal calling {work}"
     for caps in syntax.matches(_MAPS, inner):
         entries = sum(c.type != "comment" for c in caps["body"][0].named_children)
         if entries >= ctx.min_map_entries and not syntax.inside(caps["map"][0], deferred):
@@ -245,12 +267,30 @@ def _result_type(ctx: Context, file: GoFile, value: syntax.Node) -> str:
     target = ctx.constructor(file, value)
     if target:
         return ctx.constructors[target.key].format(pkg=target.local)
+    function = calls.unparen(value).child_by_field_name("function")
+    if function is not None and function.type == "identifier":
+        return _own_result_type(ctx, file, syntax.text(function))
     pointer, inner = _literal(value)
     if inner.type == "composite_literal":
         literal_type = inner.child_by_field_name("type")
         if literal_type is not None and literal_type.type != "implicit_length_array_type":
             return pointer + syntax.text(literal_type)
     return ""
+
+
+def _own_result_type(ctx: Context, file: GoFile, name: str) -> str:
+    """The type of `name(...)` in `file`: the constructor's, for a func-valued var bound
+    to one; a package function's single declared result."""
+    alias = ctx.purity.func_alias(name)
+    decl = ctx.scope.decls.get(name)
+    if alias is not None and alias.key in ctx.constructors:
+        local = {p: n for n, p in imports.paths_by_name(file.root).items()}.get(alias.path)
+        return ctx.constructors[alias.key].format(pkg=local) if local else ""
+    func = decl.node.parent if decl is not None and decl.kind is Kind.FUNC else None
+    result = func.child_by_field_name("result") if func is not None else None
+    if decl is None or result is None or result.type == "parameter_list":
+        return ""
+    return typeexpr.respell(syntax.text(result), decl.file.root, file.root)
 
 
 def _check_uses(ctx: Context, candidates: list[Candidate]) -> None:

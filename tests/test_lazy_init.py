@@ -150,3 +150,54 @@ def test_every_name_for_sync_taken_leaves_the_value_eager_with_the_reason(tmp_pa
     assert finding.message.endswith(
         "not made lazy: sync, gosync, stdsync and syncpkg are all taken in re.go"
     )
+
+
+CHAIN = """package p
+
+import "regexp"
+
+var match = regexp.MustCompile
+
+func join(res ...*regexp.Regexp) *regexp.Regexp {
+	s := ""
+	for _, re := range res {
+		s += re.String()
+	}
+	return match(s)
+}
+
+var (
+	word    = match(`[a-z]+`)
+	space   = match(` +`)
+	phrase  = join(word, space, word)
+	quoted  = join(match(`"`), phrase, match(`"`))
+	digits  = match(`[0-9]+`)
+	version = join(digits, match(`\\.`), digits)
+)
+
+func Quoted(s string) bool  { return quoted.MatchString(s) }
+func Version(s string) bool { return version.MatchString(s) }
+"""
+
+
+def test_a_chain_stays_eager_together_when_one_of_it_must(tmp_path: Path) -> None:
+    """A test that swaps `word` keeps it eager: the values built from it would read a
+    swapped value lazily, so they stay eager too, and say which var holds them."""
+    write_module(
+        tmp_path,
+        {"p.go": CHAIN, "p_test.go": "package p\n\nfunc init() { word = match(`x`) }\n"},
+    )
+    findings = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    by_name = {f.message.split(":")[0]: f for f in findings}
+    assert sorted(by_name) == ["digits", "phrase", "quoted", "space", "version", "word"]
+    assert [n for n, f in sorted(by_name.items()) if f.fix is not None] == ["digits", "version"]
+    assert by_name["word"].message.endswith("not made lazy: assigned at p_test.go:3")
+    assert by_name["phrase"].message.endswith(
+        "not made lazy: reads word, which stays eager: assigned at p_test.go:3"
+    )
+    assert by_name["quoted"].message.endswith(
+        "not made lazy: reads phrase, which stays eager (word: assigned at p_test.go:3)"
+    )
+    assert by_name["space"].message.endswith(
+        "not made lazy: no gain: read at start-up by the initializer of phrase at p.go:18"
+    )

@@ -96,3 +96,37 @@ def test_init_work_is_every_init_and_every_initializer_that_may_cost() -> None:
         (at("var wait"), "wait"),
         (at("var x, y"), "x, y"),
     ]
+
+
+CHAIN = """package p
+
+var (
+	a = build()
+	b = build(a)
+	c = build(b)
+	d = build()
+	e = build(d)
+	kept = build(e)
+)
+
+func build(...interface{}) map[string]int { return nil }
+"""
+
+
+def test_a_chain_is_decided_together() -> None:
+    """A deferred var that reads one staying eager stays eager too, naming the var the
+    chain is stuck on; and what a var staying eager reads is read at start-up."""
+    pkg = package({"p.go": CHAIN})
+    deps = {"a": set(), "b": {"a"}, "c": {"b"}, "d": set(), "e": {"d"}, "kept": {"e"}}
+    eager = startup.settle(pkg, PackageScope.of(pkg), deps, {"a": "assigned at p_test.go:3"})
+    assert eager == {
+        "a": "assigned at p_test.go:3",
+        "b": "reads a, which stays eager: assigned at p_test.go:3",
+        "c": "reads b, which stays eager (a: assigned at p_test.go:3)",
+    }
+    eager = startup.settle(pkg, PackageScope.of(pkg), deps, {"kept": "its address is taken"})
+    assert eager == {
+        "kept": "its address is taken",
+        "e": "no gain: read at start-up by the initializer of kept at p.go:9",
+        "d": "no gain: read at start-up by the initializer of e at p.go:8",
+    }
