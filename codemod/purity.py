@@ -118,8 +118,9 @@ class Purity:
         self.package = package
         self.scope = scope
         self.fine = fine
-        self._funcs: dict[str, str] = {}  # function -> why impure
-        self._func_deps: dict[str, set[str]] = {}  # function -> the lazy vars it reads
+        # (function, lazy vars) -> why impure, and the lazy vars it reads
+        self._funcs: dict[tuple[str, frozenset[str]], str] = {}
+        self._func_deps: dict[tuple[str, frozenset[str]], set[str]] = {}
         self._vars: dict[str, bool] = {}  # variable -> immutable
         self._aliases: dict[str, calls.CallTarget | None] = {}  # func-valued var -> target
         self._costs: dict[str, str] = {}  # function -> the costly work it does
@@ -211,7 +212,7 @@ class Purity:
                     why = self.func_impurity(name, lazy)
                     if why:
                         return f"calls {name}(), whose result may differ at first use ({why})"
-                    deps |= self._func_deps.get(name, set())
+                    deps |= self._func_deps.get((name, frozenset(lazy)), set())
             elif decl.kind is Kind.VAR:
                 if name in lazy:
                     deps.add(name)
@@ -222,17 +223,18 @@ class Purity:
         return ""
 
     def func_impurity(self, name: str, lazy: Collection[str] = ()) -> str:
-        """Why a package-level function's result may depend on when it runs ("" if pure).
-        Memoised with the `lazy` vars of the first question: a rule asks with one set."""
-        if name in self._funcs:
-            return self._funcs[name]
-        self._funcs[name] = ""  # assume pure while deciding: recursion does not change it
+        """Why a package-level function's result may depend on when it runs ("" if pure),
+        reading the `lazy` vars being no impurity."""
+        key = (name, frozenset(lazy))
+        if key in self._funcs:
+            return self._funcs[key]
+        self._funcs[key] = ""  # assume pure while deciding: recursion does not change it
         decl = self.scope.decls[name]
         func = decl.node.parent
         body = func.child_by_field_name("body") if func is not None else None
         why, deps = ("no body", set()) if body is None else self.impurity(decl.file, body, lazy)
-        self._funcs[name] = why
-        self._func_deps[name] = deps
+        self._funcs[key] = why
+        self._func_deps[key] = deps
         return why
 
     def func_alias(self, name: str) -> calls.CallTarget | None:
@@ -270,7 +272,8 @@ class Purity:
         package's own code: a call of a `costly` function ("regexp.MustCompile"), made
         directly, through a func-valued var bound to one ("... (through match)") or
         through the package's functions ("... (through optional)"), or a loop in a
-        function it calls ("a loop in buildTable"). Func literals do nothing now."""
+        pure function it calls ("a loop in buildTable"; in a function that does I/O a
+        loop says nothing of cost). Func literals do nothing now."""
         deferred = syntax.func_literal_ranges(node)
         for call, target in calls.imported_calls(file, node):
             if target.key in costly and not syntax.inside(call, deferred):
@@ -306,6 +309,8 @@ class Purity:
             loops = syntax.captures(_LOOPS, body).get("loop", [])
             if any(not syntax.inside(loop, deferred) for loop in loops):
                 work = f"a loop in {name}"
+        if work.startswith("a loop") and self.func_impurity(name):
+            work = ""  # a loop around I/O (a retry, a read) says nothing of cost
         self._costs[name] = work
         return work
 

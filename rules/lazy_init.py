@@ -10,7 +10,16 @@ that must happen then:
   through any import alias), `strings.NewReplacer`, and the constructors you declare
   in `.codemod.toml`;
 - map literals of at least `min_map_entries` entries (maps are always built at run
-  time), and composite literals that contain such calls or maps.
+  time), and composite literals that contain such calls or maps;
+- the same work through the package's own code: calls through a func-valued var bound
+  to a constructor and never assigned (`var match = regexp.MustCompile`), and calls of
+  the package's functions that reach one or run a loop (`expression(a, optional(b))`,
+  `buildTable()`). Values built from one another are decided together: all lazy, each
+  initializer calling the others, or those that must stay eager say which var holds them.
+
+It also reports, without a fix, vars an `init()` fills in a loop (`var DefaultList =
+NewList()` with `for ... { DefaultList.AddRule(r) }`): deferring them means moving the
+loop, not rewriting an initializer.
 
 ## Why
 
@@ -48,7 +57,8 @@ and importers elsewhere break.
 
 Vars assigned anywhere (tests included) or whose address is taken; initializers that
 read other package variables, call functions whose result can change (`os.Getenv`,
-`time.Now`, your own functions), or register something (`flag.*`, `http.Handle*`,
+`time.Now`, your own functions that read a package var, do I/O or call anything
+unknown), or register something (`flag.*`, `http.Handle*`,
 `expvar.*`, `sql.Register`, `prometheus.MustRegister`, ...); templates parsed from
 files; struct and array values (uses may need an addressable variable); blank vars;
 vars read by an `init()` or by another eager initializer (no gain: they would be built
@@ -179,6 +189,8 @@ def run(pass_: Pass) -> None:
         constructors[(path, func)] = result.replace(imports.default_name(path) + ".", "{pkg}.", 1)
     ctx = Context(pass_, package, constructors, pass_.options["min_map_entries"])
     candidates = [c for c in _find_candidates(ctx)]
+    if any(b"func init()" in f.source for f in package.non_test_files()):
+        _report_filled(ctx, {c.name for c in candidates})
     if not candidates:
         return
     broken = [f.path.name for f in package.broken_files]
@@ -201,6 +213,30 @@ def run(pass_: Pass) -> None:
     for c in candidates:
         c.skip = c.skip or eager.get(c.name, "")
     _report(ctx, candidates)
+
+
+def _report_filled(ctx: Context, reported: set[str]) -> None:
+    """Vars an init() fills in a loop (not otherwise `reported`): found, and left eager
+    with the reason, since only moving the loop (init-hooks territory) would defer them."""
+    for name, how in startup.filled_by_init(ctx.package, ctx.scope).items():
+        decl = ctx.scope.decls[name]
+        if name in reported or decl.file.is_test:
+            continue
+        why = "init() fills it: the loop would have to move into the value's constructor"
+        if decl.name[:1].isupper() and ctx.package.name != "main":
+            why = f"it is exported and read by other packages{_read_in(ctx, decl)}, and {why}"
+        ctx.pass_.report(
+            decl.file, decl.node, f"{name}: {how} at every start; not made lazy: {why}"
+        )
+
+
+def _read_in(ctx: Context, decl: Decl) -> str:
+    """Where an importing package of the module reads `decl` (" (dir/x.go:3 in ...)")."""
+    outside = uses.find(ctx.package, decl, ctx.scope, ctx.pass_.importers).outside
+    for importer in ctx.pass_.importers() if outside else []:
+        if outside[0].file in importer.files:
+            return f" ({importer.locate(outside[0].file.path, outside[0].line)})"
+    return ""
 
 
 def _find_candidates(ctx: Context) -> Iterable[Candidate]:

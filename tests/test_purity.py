@@ -182,6 +182,27 @@ func buildTable() map[string]int {
 
 func add(a, b int) int { return a + b }
 
+var total = 0
+
+func sum() int {
+	for i := 0; i < 10; i++ {
+		total += i
+	}
+	return total
+}
+
+func retry(f func() error) error {
+	for {
+		if err := f(); err == nil {
+			return nil
+		}
+	}
+}
+
+func retried() error { return retry(func() error { _, err := os.Getwd(); return err }) }
+
+func fromEnv(name string) *regexp.Regexp { return match(os.Getenv(name)) }
+
 func home() string { return env("HOME") }
 
 var word = match(`\\w+`)
@@ -228,6 +249,9 @@ def test_calls_through_func_valued_vars_and_own_functions(expr: str, reason: str
         ('optional(match("a"))', "regexp.MustCompile (through optional)"),
         ('[]int{len(expression(match("a")).String())}', "regexp.MustCompile (through expression)"),
         ("buildTable()", "a loop in buildTable"),
+        ("sum()", ""),  # a loop, but reading a package var: I/O-like, not a known cost
+        ("retried()", ""),  # a pure loop, called by an impure function
+        ('fromEnv("X")', "regexp.MustCompile (through fromEnv)"),  # impure, but costly
         ('regexp.MustCompile("a")', "regexp.MustCompile"),
         ("add(1, 2)", ""),
         ('func() *regexp.Regexp { return match("a") }', ""),  # runs when called

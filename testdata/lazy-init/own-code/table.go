@@ -2,14 +2,18 @@ package owncode
 
 import (
 	"os"
+	"regexp"
 	"strings"
 )
 
 // crcTable is built by a loop in the package's own function.
 var crcTable = buildTable(0xedb88320) // want "crcTable: a loop in buildTable runs at every start; build it on first use"
 
-// keywords is built from an environment variable: reading it later could differ.
-var keywords = fromEnv("OWNCODE_KEYWORDS") // want "keywords: a loop in fromEnv runs at every start; not made lazy: calls fromEnv\(\), whose result may differ at first use \(calls os.Getenv"
+// keyword is built from an environment variable: reading it later could differ.
+var keyword = fromEnv("OWNCODE_KEYWORDS") // want "keyword: regexp.MustCompile \(through fromEnv\) runs at every start; not made lazy: calls fromEnv\(\), whose result may differ at first use \(calls os.Getenv"
+
+// home is read by a loop, but in a function that reads the environment: no known cost.
+var home = splitEnv("HOME")
 
 func buildTable(poly uint32) []uint32 {
 	t := make([]uint32, 256)
@@ -27,9 +31,13 @@ func buildTable(poly uint32) []uint32 {
 	return t
 }
 
-func fromEnv(name string) map[string]bool {
+func fromEnv(name string) *regexp.Regexp {
+	return match("^(?:" + strings.Join(strings.Fields(os.Getenv(name)), "|") + ")$")
+}
+
+func splitEnv(name string) map[string]bool {
 	set := map[string]bool{}
-	for _, k := range strings.Fields(os.Getenv(name)) {
+	for _, k := range strings.Split(os.Getenv(name), "/") {
 		set[k] = true
 	}
 	return set
@@ -45,4 +53,7 @@ func Checksum(b []byte) uint32 {
 }
 
 // Keyword reports whether s was listed in $OWNCODE_KEYWORDS at start-up.
-func Keyword(s string) bool { return keywords[s] }
+func Keyword(s string) bool { return keyword.MatchString(s) }
+
+// InHome reports whether s is a part of $HOME.
+func InHome(s string) bool { return home[s] }
