@@ -47,7 +47,9 @@ in a test file with the same constraint (`codemod_not_windows_lazyinit_test.go`,
 `codemod_cgo_lazyinit_test.go`).
 
 Unexported vars are a safe fix: only the moment of the work changes. Exported vars
-change the package's API (`pkg.Re` becomes `pkg.Re()`): that fix is unsafe; with
+change the package's API (`pkg.Re` becomes `pkg.Re()`): that fix is unsafe, and so is
+the fix of a value built from one (applied alone, it would read the exported var at
+first use); with
 `--unsafe-fixes` every use is rewritten in the module, in the other modules of its
 go.work and in modules that `replace` it with its directory (among the PATHs given);
 a use in a file that may not be edited (excluded, generated, unparsed) refuses the fix,
@@ -142,6 +144,7 @@ class Candidate:
     refs: list[Ref] = field(default_factory=list)
     outside: list[Ref] = field(default_factory=list)  # uses in importing packages
     skip: str = ""
+    deps: set[str] = field(default_factory=set)  # the candidates its initializer reads
 
     @property
     def name(self) -> str:
@@ -205,6 +208,7 @@ def run(pass_: Pass) -> None:
             c.skip = "a blank var: nothing can refer to it"
         else:  # the initializer must compute from constants and pure functions only
             c.skip, read = ctx.purity.impurity(c.file, c.value, lazy, c.decl.node, True)
+            c.deps |= read
             deps.setdefault(c.name, set()).update(read)
     _check_uses(ctx, [c for c in candidates if not c.skip])
     eager = {c.name: c.skip for c in candidates if c.skip}
@@ -224,18 +228,21 @@ def _report_filled(ctx: Context, reported: set[str]) -> None:
             continue
         why = "init() fills it: the loop would have to move into the value's constructor"
         if decl.name[:1].isupper() and ctx.package.name != "main":
-            why = f"it is exported and read by other packages{_read_in(ctx, decl)}, and {why}"
+            read = _read_in(ctx, decl)
+            exported = f"read by other packages ({read})" if read else "other packages may read it"
+            why = f"it is exported and {exported}, and {why}"
         ctx.pass_.report(
             decl.file, decl.node, f"{name}: {how} at every start; not made lazy: {why}"
         )
 
 
 def _read_in(ctx: Context, decl: Decl) -> str:
-    """Where an importing package of the module reads `decl` (" (dir/x.go:3 in ...)")."""
+    """Where an importing package of the module reads `decl` ("dir/x.go:3 in module
+    m"; "" if none does)."""
     outside = uses.find(ctx.package, decl, ctx.scope, ctx.pass_.importers).outside
     for importer in ctx.pass_.importers() if outside else []:
         if outside[0].file in importer.files:
-            return f" ({importer.locate(outside[0].file.path, outside[0].line)})"
+            return importer.locate(outside[0].file.path, outside[0].line)
     return ""
 
 
@@ -404,18 +411,31 @@ def _fix(
     files = rewrite.file_fixes({c.file: (add_sync,)} if sync else {})
     files.append(FileFix(test.path, create=test.create, lines=(f"\t_ = {c.name}()\n",)))
     files += [g for g in shared if g.path != test.path]
-    exported = c.exported and ctx.package.name != "main"
     return Fix(
         description=f"make {c.name} lazy with {helper} and call it at every use",
-        safety=Safety.UNSAFE if exported else Safety.SAFE,
-        reason=(
-            f"changes the exported API: {c.name} becomes a func; uses in this module and "
-            "its workspace are rewritten, importers elsewhere break"
-            if exported
-            else ""
-        ),
+        safety=Safety.UNSAFE if _unsafe(ctx, c) else Safety.SAFE,
+        reason=_unsafe(ctx, c),
         files=tuple(files),
     )
+
+
+def _unsafe(ctx: Context, c: Candidate) -> str:
+    """Why the fix of `c` is unsafe ("" if it is safe): it changes the exported API, or
+    it reads an exported value only an unsafe fix makes lazy."""
+    if ctx.package.name == "main":
+        return ""
+    if c.exported:
+        return (
+            f"changes the exported API: {c.name} becomes a func; uses in this module and "
+            "its workspace are rewritten, importers elsewhere break"
+        )
+    exported = sorted(d for d in c.deps if d[:1].isupper())
+    if exported:
+        return (
+            f"reads {exported[0]}, which only an unsafe fix makes lazy: applied alone, this "
+            f"fix would read {exported[0]} at first use, after other packages may have changed it"
+        )
+    return ""
 
 
 def _test_file(package: str, path: Path, expr: str, kept: list[str]) -> FileFix:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from codemod import changeset, workflow
+from codemod.rule import Safety
 
 
 def write_module(root: Path, files: dict[str, str]) -> None:
@@ -201,3 +202,18 @@ def test_a_chain_stays_eager_together_when_one_of_it_must(tmp_path: Path) -> Non
     assert by_name["space"].message.endswith(
         "not made lazy: no gain: read at start-up by the initializer of phrase at p.go:18"
     )
+
+
+def test_a_value_built_from_an_exported_one_is_an_unsafe_fix_too(tmp_path: Path) -> None:
+    """Applied without the exported value's (unsafe) fix, the unexported value would
+    read the exported var at first use, after an importer may have changed it."""
+    write_module(tmp_path, {"p.go": CHAIN.replace("digits", "Digits")})
+    findings = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    fixes = {f.message.split(":")[0]: f.fix for f in findings if f.fix is not None}
+    assert fixes["Digits"].safety is Safety.UNSAFE
+    assert fixes["version"].safety is Safety.UNSAFE
+    assert fixes["version"].reason == (
+        "reads Digits, which only an unsafe fix makes lazy: applied alone, this fix "
+        "would read Digits at first use, after other packages may have changed it"
+    )
+    assert fixes["phrase"].safety is Safety.SAFE and not fixes["phrase"].reason
