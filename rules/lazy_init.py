@@ -323,7 +323,8 @@ def _result_type(ctx: Context, file: GoFile, value: syntax.Node) -> str:
 
 def _own_result_type(ctx: Context, file: GoFile, name: str) -> str:
     """The type of `name(...)` in `file`: the constructor's, for a func-valued var bound
-    to one; a package function's single declared result."""
+    to one; a package function's single declared result, as `file` spells it ("" if
+    unknown: no single result, a generic function, a package `file` does not import)."""
     alias = ctx.purity.func_alias(name)
     decl = ctx.scope.decls.get(name)
     if alias is not None and alias.key in ctx.constructors:
@@ -333,6 +334,8 @@ def _own_result_type(ctx: Context, file: GoFile, name: str) -> str:
     result = func.child_by_field_name("result") if func is not None else None
     if decl is None or result is None or result.type == "parameter_list":
         return ""
+    if func is not None and func.child_by_field_name("type_parameters") is not None:
+        return ""  # a generic function's result may name its type parameters
     return typeexpr.respell(syntax.text(result), decl.file.root, file.root)
 
 

@@ -217,3 +217,24 @@ def test_a_value_built_from_an_exported_one_is_an_unsafe_fix_too(tmp_path: Path)
         "would read Digits at first use, after other packages may have changed it"
     )
     assert fixes["phrase"].safety is Safety.SAFE and not fixes["phrase"].reason
+
+
+def test_own_code_values_whose_type_cannot_be_spelled_say_so(tmp_path: Path) -> None:
+    """A generic function's result, or a constructor's from a file that does not import
+    its package: the finding asks for a declared type instead of guessing."""
+    write_module(
+        tmp_path,
+        {
+            "a.go": (
+                'package p\n\nimport rx "regexp"\n\nvar match = rx.MustCompile\n\n'
+                "func first[T any](xs []T) T {\n\tfor _, x := range xs {\n\t\treturn x\n\t}\n"
+                "\tvar zero T\n\treturn zero\n}\n\n"
+                "var firstRe = first([]*rx.Regexp{match(`a`)})\n"
+            ),
+            "b.go": "package p\n\nvar word = match(`\\w+`)\n",
+        },
+    )
+    findings = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    assert sorted(f.message.split(": ", 1)[0] for f in findings) == ["firstRe", "word"]
+    for f in findings:
+        assert f.fix is None and "not made lazy: cannot tell the type of the value" in f.message
