@@ -5,6 +5,9 @@ what the work computes or does. Without type information the answer is conservat
 calls of standard functions known to compute only from their arguments, constants,
 literals and package variables that provably keep their first value are pure;
 registrations, file reads, other packages' variables and anything unknown are not.
+The package's own code counts as what it does: a function that only computes is pure,
+and an unexported var bound to a pure function (`var match = regexp.MustCompile`) and
+never assigned is that function.
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ LITERALS = frozenset(
 _METHOD_CALLS = "(call_expression function: (selector_expression operand: [(call_expression) (type_conversion_expression) (parenthesized_expression)] field: (field_identifier) @method))"
 _SELECTORS = "(selector_expression operand: (identifier) @pkg field: (field_identifier) @name) @sel"
 _IDENTS = "(identifier) @id"
+_LOOPS = "(for_statement) @loop"
 
 
 def _called(node: syntax.Node) -> bool:
@@ -114,8 +118,12 @@ class Purity:
         self.package = package
         self.scope = scope
         self.fine = fine
-        self._funcs: dict[str, str] = {}  # function -> why impure
+        # (function, lazy vars) -> why impure, and the lazy vars it reads
+        self._funcs: dict[tuple[str, frozenset[str]], str] = {}
+        self._func_deps: dict[tuple[str, frozenset[str]], set[str]] = {}
         self._vars: dict[str, bool] = {}  # variable -> immutable
+        self._aliases: dict[str, calls.CallTarget | None] = {}  # func-valued var -> target
+        self._costs: dict[str, str] = {}  # function -> the costly work it does
 
     def impurity(
         self,
@@ -143,21 +151,27 @@ class Purity:
         self, file: GoFile, node: syntax.Node, deferred: list[tuple[int, int]]
     ) -> str:
         for call, target in calls.imported_calls(file, node):
-            if syntax.inside(call, deferred):
-                continue
-            path, func = target.key
-            if path in REGISTRARS or (path == "net/http" and func in HTTP_REGISTRARS):
-                return f"calls {target.shown}, which registers at start-up and must stay eager"
-            if target.key in self.fine:
-                continue
-            if target.key in FILE_READERS:
-                return f"calls {target.shown}, which reads files: lazily that would happen at first use"
-            if path not in PURE_PACKAGES and target.key not in PURE_FUNCS:
-                return f"calls {target.shown}, whose result may differ at first use"
+            why = "" if syntax.inside(call, deferred) else self.target_impurity(target)
+            if why:
+                return why
         for caps in syntax.matches(_METHOD_CALLS, node):
             method = syntax.text(caps["method"][0])
             if method in FILE_METHODS and not syntax.inside(caps["method"][0], deferred):
                 return f"calls .{method}, which reads files: lazily that would happen at first use"
+        return ""
+
+    def target_impurity(self, target: calls.CallTarget) -> str:
+        """Why calling an imported function later could give another result or lose a
+        side effect ("" if it cannot)."""
+        path, func = target.key
+        if path in REGISTRARS or (path == "net/http" and func in HTTP_REGISTRARS):
+            return f"calls {target.shown}, which registers at start-up and must stay eager"
+        if target.key in self.fine:
+            return ""
+        if target.key in FILE_READERS:
+            return f"calls {target.shown}, which reads files: lazily that would happen at first use"
+        if path not in PURE_PACKAGES and target.key not in PURE_FUNCS:
+            return f"calls {target.shown}, whose result may differ at first use"
         return ""
 
     def _selector_impurity(
@@ -198,24 +212,107 @@ class Purity:
                     why = self.func_impurity(name, lazy)
                     if why:
                         return f"calls {name}(), whose result may differ at first use ({why})"
+                    deps |= self._func_deps.get((name, frozenset(lazy)), set())
             elif decl.kind is Kind.VAR:
                 if name in lazy:
                     deps.add(name)
-                elif not syntax.inside(ident, deferred) and not self.immutable(decl, lazy):
+                elif syntax.inside(ident, deferred) or self._pure_alias(name):
+                    continue
+                elif not self.immutable(decl, lazy):
                     return f"reads package variable {name}, which may change before first use"
         return ""
 
     def func_impurity(self, name: str, lazy: Collection[str] = ()) -> str:
-        """Why a package-level function's result may depend on when it runs ("" if pure)."""
-        if name in self._funcs:
-            return self._funcs[name]
-        self._funcs[name] = ""  # assume pure while deciding: recursion does not change it
+        """Why a package-level function's result may depend on when it runs ("" if pure),
+        reading the `lazy` vars being no impurity."""
+        key = (name, frozenset(lazy))
+        if key in self._funcs:
+            return self._funcs[key]
+        self._funcs[key] = ""  # assume pure while deciding: recursion does not change it
         decl = self.scope.decls[name]
         func = decl.node.parent
         body = func.child_by_field_name("body") if func is not None else None
-        why = "no body" if body is None else self.impurity(decl.file, body, lazy)[0]
-        self._funcs[name] = why
+        why, deps = ("no body", set()) if body is None else self.impurity(decl.file, body, lazy)
+        self._funcs[key] = why
+        self._func_deps[key] = deps
         return why
+
+    def func_alias(self, name: str) -> calls.CallTarget | None:
+        """The imported function a package var is bound to (`var match =
+        regexp.MustCompile`) when it keeps that value: unexported (or in package main),
+        never assigned and its address never taken. None for anything else."""
+        if name not in self._aliases:
+            self._aliases[name] = self._alias(name)
+        return self._aliases[name]
+
+    def _alias(self, name: str) -> calls.CallTarget | None:
+        decl = self.scope.decls.get(name)
+        if decl is None or decl.kind is not Kind.VAR or decl.spec is None:
+            return None
+        value = decl.spec.child_by_field_name("value")
+        if value is None or len(value.named_children) != 1:
+            return None  # `var a, b = f, g`: which is which is not worth telling
+        selector = calls.unparen(value.named_children[0])
+        pkg = selector.child_by_field_name("operand")
+        func = selector.child_by_field_name("field")
+        if selector.type != "selector_expression" or pkg is None or func is None:
+            return None
+        path = calls.import_of(decl.file, syntax.text(pkg)) if pkg.type == "identifier" else None
+        exported = name[:1].isupper() and self.package.name != "main"
+        if path is None or exported or uses.find(self.package, decl, self.scope).blocked:
+            return None
+        return calls.CallTarget(path, syntax.text(func), syntax.text(pkg))
+
+    def _pure_alias(self, name: str) -> bool:
+        target = self.func_alias(name)
+        return target is not None and not self.target_impurity(target)
+
+    def cost(self, file: GoFile, node: syntax.Node, costly: Collection[tuple[str, str]]) -> str:
+        """The costly work evaluating `node` does now ("" if none known), through the
+        package's own code: a call of a `costly` function ("regexp.MustCompile"), made
+        directly, through a func-valued var bound to one ("... (through match)") or
+        through the package's functions ("... (through optional)"), or a loop in a
+        pure function it calls ("a loop in buildTable"; in a function that does I/O a
+        loop says nothing of cost). Func literals do nothing now."""
+        deferred = syntax.func_literal_ranges(node)
+        for call, target in calls.imported_calls(file, node):
+            if target.key in costly and not syntax.inside(call, deferred):
+                return f"{imports.default_name(target.path)}.{target.name}"
+        for ident in syntax.captures(_IDENTS, node).get("id", []):
+            name = syntax.text(ident)
+            decl = self.scope.decls.get(name)
+            if decl is None or not _called(ident) or syntax.inside(ident, deferred):
+                continue
+            if not refers_to_package(file, ident, self.scope):
+                continue
+            alias = self.func_alias(name) if decl.kind is Kind.VAR else None
+            if alias is not None and alias.key in costly:
+                return f"{imports.default_name(alias.path)}.{alias.name} (through {name})"
+            work = self.func_cost(name, costly) if decl.kind is Kind.FUNC else ""
+            if work.startswith("a loop"):
+                return work
+            if work:
+                return f"{work.split(' (through ')[0]} (through {name})"
+        return ""
+
+    def func_cost(self, name: str, costly: Collection[tuple[str, str]]) -> str:
+        """The costly work a call of the package function `name` does (see `cost`): what
+        its body calls, or a loop in it."""
+        if name in self._costs:
+            return self._costs[name]
+        self._costs[name] = ""  # recursion adds no work of its own
+        func = self.scope.decls[name].node.parent
+        body = func.child_by_field_name("body") if func is not None else None
+        work = "" if body is None else self.cost(self.scope.decls[name].file, body, costly)
+        if not work and body is not None:
+            deferred = syntax.func_literal_ranges(body)
+            loops = syntax.captures(_LOOPS, body).get("loop", [])
+            if any(not syntax.inside(loop, deferred) for loop in loops):
+                work = f"a loop in {name}"
+        if work.startswith("a loop") and self.func_impurity(name):
+            work = ""  # a loop around I/O (a retry, a read) says nothing of cost
+        self._costs[name] = work
+        return work
 
     def immutable(self, decl: Decl, lazy: Collection[str] = ()) -> bool:
         """A package variable that keeps its first value: never assigned, address never

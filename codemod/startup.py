@@ -9,7 +9,7 @@ reads anyway; and a var whose initializer is deferred stops being start-up itsel
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from codemod import calls, syntax
@@ -71,6 +71,43 @@ def read_at_startup(
     return read
 
 
+def settle(
+    package: Package,
+    scope: PackageScope,
+    deps: Mapping[str, Collection[str]],
+    eager: Mapping[str, str],
+) -> dict[str, str]:
+    """Decide the vars of a chain together. `deps`: each var that could be deferred, with
+    the deferred vars its initializer reads; `eager`: those that stay eager, with why.
+    Returns every var that stays eager, with why: the given ones, each var whose
+    initializer reads one that stays eager (deferred, it would read a value that may
+    have changed; "reads b, which stays eager (a: assigned at x.go:3)"), and each var
+    start-up reads (`read_at_startup`: "no gain: ..."), to a fixed point."""
+    out = dict(eager)
+    root = {name: name for name in out}  # the var whose own reason keeps a chain eager
+    changed = True
+    while changed:
+        changed = False
+        for name, reads in deps.items():
+            stuck = next((d for d in sorted(reads) if d in out), None)
+            if name in out or stuck is None:
+                continue
+            origin = root[stuck]
+            out[name] = (
+                f"reads {stuck}, which stays eager: {out[origin]}"
+                if origin == stuck
+                else f"reads {stuck}, which stays eager ({origin}: {out[origin]})"
+            )
+            root[name] = origin
+            changed = True
+        live = {name for name in deps if name not in out}
+        for name, where in read_at_startup(package, scope, live).items():
+            out[name] = f"no gain: read at start-up by {where}"
+            root[name] = name
+            changed = True
+    return out
+
+
 def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> list[_Use]:
     """Each package-level use of `names` outside func literals in non-test files, with
     the top-level declaration it sits in."""
@@ -124,6 +161,90 @@ def _reachable(start: str, calls: dict[str, set[str]]) -> set[str]:
             seen.add(f)
             todo += calls.get(f, ())
     return seen
+
+
+# ---------------------------------------------------------------------------- filled by init
+
+_LOOP_USES = """
+(assignment_statement left: (expression_list (_) @write))
+(inc_statement (_) @write)
+(dec_statement (_) @write)
+(call_expression function: (selector_expression operand: (_) @operand field: (field_identifier) @method))
+"""
+_OPERANDS = {"index_expression", "selector_expression", "slice_expression", "unary_expression"}
+
+
+def filled_by_init(package: Package, scope: PackageScope) -> dict[str, str]:
+    """The package vars an `init()` fills in a loop (the shape of a table built at
+    every start: `for _, r := range rules { DefaultList.AddRule(r) }`), each with how:
+    "init() at a.go:3 writes into byID in a loop", "... calls DefaultList.Add in a loop".
+    Only loops that may run long count: over a package var, or with a loop inside.
+    A write is an assignment, `++`/`--` or `append` into the var or an element of it; a
+    method call may fill it too, and without types is counted as filling. Deferring such
+    a var means moving the loop, which no initializer rewrite does."""
+    out: dict[str, str] = {}
+    for file in package.non_test_files():
+        if file.never_built:
+            continue
+        for func in syntax.top_level(file.root, "function_declaration"):
+            name = func.child_by_field_name("name")
+            body = func.child_by_field_name("body")
+            if name is None or body is None or syntax.text(name) != "init":
+                continue
+            where = f"init() at {file.path.name}:{func.start_point[0] + 1}"
+            for var, how in _loop_fills(file, scope, body):
+                out.setdefault(var, f"{where} {how} in a loop")
+    return out
+
+
+def _loop_fills(file: GoFile, scope: PackageScope, body: syntax.Node) -> Iterator[tuple[str, str]]:
+    """(var, how) for each package var written or called a method of in a loop of
+    `body`, outside func literals (they run later, if at all)."""
+    deferred = syntax.func_literal_ranges(body)
+    for loop in syntax.captures("(for_statement) @loop", body).get("loop", []):
+        if syntax.inside(loop, deferred) or not _over_data(file, scope, loop):
+            continue
+        for caps in syntax.matches(_LOOP_USES, loop):
+            node = (caps.get("write") or caps["operand"])[0]
+            root = _root(node)
+            if root.type != "identifier" or syntax.inside(node, deferred):
+                continue
+            decl = scope.decls.get(syntax.text(root))
+            if decl is None or decl.kind is not Kind.VAR:
+                continue
+            if not refers_to_package(file, root, scope):
+                continue
+            if "write" in caps:
+                yield decl.name, f"writes into {decl.name}"
+            else:
+                method = syntax.text(caps["method"][0])
+                shown = f"{decl.name}.{method}" if root == node else f"{method} on {decl.name}"
+                yield decl.name, f"calls {shown}"
+
+
+def _over_data(file: GoFile, scope: PackageScope, loop: syntax.Node) -> bool:
+    """Whether a loop may run long: it ranges over a package var (a table) or holds
+    another loop. A single loop over a literal (`range "abc"`) is cheap."""
+    if any(n != loop for n in syntax.captures("(for_statement) @l", loop).get("l", [])):
+        return True
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    right = clause.child_by_field_name("right") if clause is not None else None
+    for ident in syntax.captures("(identifier) @id", right).get("id", []) if right else []:
+        decl = scope.decls.get(syntax.text(ident))
+        if decl is not None and decl.kind is Kind.VAR and refers_to_package(file, ident, scope):
+            return True
+    return False
+
+
+def _root(node: syntax.Node) -> syntax.Node:
+    """The variable an operand expression starts from: `t[k].f[i]` -> `t`."""
+    node = calls.unparen(node)
+    while node.type in _OPERANDS:
+        inner = node.child_by_field_name("operand")
+        if inner is None:
+            break
+        node = calls.unparen(inner)
+    return node
 
 
 # ---------------------------------------------------------------------------- init work

@@ -100,3 +100,13 @@ def read(text: str, names: Mapping[str, str]) -> TypeExpr | str:
         if n.parent is None or n.parent.type != "qualified_type"
     ]
     return TypeExpr("".join(out), tuple(dict.fromkeys(n for n in own if n not in PREDECLARED)))
+
+
+def respell(text: str, source: syntax.Node, target: syntax.Node) -> str:
+    """Type `text`, written in the file rooted at `source`, as the file rooted at
+    `target` writes it ("" if that file does not import every package it names)."""
+    t = read(text, imports.paths_by_name(source))
+    if isinstance(t, str):
+        return ""
+    names = {path: name for name, path in imports.paths_by_name(target).items()}
+    return t.spell(names) if all(p in names for p in t.paths) else ""

@@ -10,7 +10,16 @@ that must happen then:
   through any import alias), `strings.NewReplacer`, and the constructors you declare
   in `.codemod.toml`;
 - map literals of at least `min_map_entries` entries (maps are always built at run
-  time), and composite literals that contain such calls or maps.
+  time), and composite literals that contain such calls or maps;
+- the same work through the package's own code: calls through a func-valued var bound
+  to a constructor and never assigned (`var match = regexp.MustCompile`), and calls of
+  the package's functions that reach one or run a loop (`expression(a, optional(b))`,
+  `buildTable()`). Values built from one another are decided together: all lazy, each
+  initializer calling the others, or those that must stay eager say which var holds them.
+
+It also reports, without a fix, vars an `init()` fills in a loop (`var DefaultList =
+NewList()` with `for ... { DefaultList.AddRule(r) }`): deferring them means moving the
+loop, not rewriting an initializer.
 
 ## Why
 
@@ -38,7 +47,9 @@ in a test file with the same constraint (`codemod_not_windows_lazyinit_test.go`,
 `codemod_cgo_lazyinit_test.go`).
 
 Unexported vars are a safe fix: only the moment of the work changes. Exported vars
-change the package's API (`pkg.Re` becomes `pkg.Re()`): that fix is unsafe; with
+change the package's API (`pkg.Re` becomes `pkg.Re()`): that fix is unsafe, and so is
+the fix of a value built from one (applied alone, it would read the exported var at
+first use); with
 `--unsafe-fixes` every use is rewritten in the module, in the other modules of its
 go.work and in modules that `replace` it with its directory (among the PATHs given);
 a use in a file that may not be edited (excluded, generated, unparsed) refuses the fix,
@@ -48,7 +59,8 @@ and importers elsewhere break.
 
 Vars assigned anywhere (tests included) or whose address is taken; initializers that
 read other package variables, call functions whose result can change (`os.Getenv`,
-`time.Now`, your own functions), or register something (`flag.*`, `http.Handle*`,
+`time.Now`, your own functions that read a package var, do I/O or call anything
+unknown), or register something (`flag.*`, `http.Handle*`,
 `expvar.*`, `sql.Register`, `prometheus.MustRegister`, ...); templates parsed from
 files; struct and array values (uses may need an addressable variable); blank vars;
 vars read by an `init()` or by another eager initializer (no gain: they would be built
@@ -63,7 +75,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from codemod import buildtags, calls, generated, imports, names, oncevalue, startup, syntax, uses
+from codemod import (
+    buildtags,
+    calls,
+    generated,
+    imports,
+    names,
+    oncevalue,
+    startup,
+    syntax,
+    typeexpr,
+    uses,
+)
 from codemod.model import GoFile, Package
 from codemod.purity import Purity
 from codemod.rewrite import Rewrite
@@ -94,6 +117,7 @@ CONSTRUCTORS = {
     ("text/template", "Must"): "*{pkg}.Template",
     ("html/template", "Must"): "*{pkg}.Template",
 }
+_OWN_CALLS = "(call_expression function: (identifier) @f)"
 _MAPS = "(composite_literal type: (map_type) body: (literal_value) @body) @map"
 
 
@@ -120,6 +144,7 @@ class Candidate:
     refs: list[Ref] = field(default_factory=list)
     outside: list[Ref] = field(default_factory=list)  # uses in importing packages
     skip: str = ""
+    deps: set[str] = field(default_factory=set)  # the candidates its initializer reads
 
     @property
     def name(self) -> str:
@@ -167,10 +192,13 @@ def run(pass_: Pass) -> None:
         constructors[(path, func)] = result.replace(imports.default_name(path) + ".", "{pkg}.", 1)
     ctx = Context(pass_, package, constructors, pass_.options["min_map_entries"])
     candidates = [c for c in _find_candidates(ctx)]
+    if any(b"func init()" in f.source for f in package.non_test_files()):
+        _report_filled(ctx, {c.name for c in candidates})
     if not candidates:
         return
     broken = [f.path.name for f in package.broken_files]
     lazy = {c.name for c in candidates}
+    deps: dict[str, set[str]] = {}  # the candidates each one's initializer reads
     for c in candidates:
         if c.skip:
             continue
@@ -179,12 +207,43 @@ def run(pass_: Pass) -> None:
         elif c.name == "_":
             c.skip = "a blank var: nothing can refer to it"
         else:  # the initializer must compute from constants and pure functions only
-            c.skip = ctx.purity.impurity(c.file, c.value, lazy, c.decl.node, True)[0]
+            c.skip, read = ctx.purity.impurity(c.file, c.value, lazy, c.decl.node, True)
+            c.deps |= read
+            deps.setdefault(c.name, set()).update(read)
     _check_uses(ctx, [c for c in candidates if not c.skip])
-    live = {c.name: c for c in candidates if not c.skip}
-    for name, where in startup.read_at_startup(package, ctx.scope, set(live)).items():
-        live[name].skip = f"no gain: read at start-up by {where}"
+    eager = {c.name: c.skip for c in candidates if c.skip}
+    deps = {name: read for name, read in deps.items() if name not in eager}
+    eager = startup.settle(package, ctx.scope, deps, eager)
+    for c in candidates:
+        c.skip = c.skip or eager.get(c.name, "")
     _report(ctx, candidates)
+
+
+def _report_filled(ctx: Context, reported: set[str]) -> None:
+    """Vars an init() fills in a loop (not otherwise `reported`): found, and left eager
+    with the reason, since only moving the loop (init-hooks territory) would defer them."""
+    for name, how in startup.filled_by_init(ctx.package, ctx.scope).items():
+        decl = ctx.scope.decls[name]
+        if name in reported or decl.file.is_test:
+            continue
+        why = "init() fills it: the loop would have to move into the value's constructor"
+        if decl.name[:1].isupper() and ctx.package.name != "main":
+            read = _read_in(ctx, decl)
+            exported = f"read by other packages ({read})" if read else "other packages may read it"
+            why = f"it is exported and {exported}, and {why}"
+        ctx.pass_.report(
+            decl.file, decl.node, f"{name}: {how} at every start; not made lazy: {why}"
+        )
+
+
+def _read_in(ctx: Context, decl: Decl) -> str:
+    """Where an importing package of the module reads `decl` ("dir/x.go:3 in module
+    m"; "" if none does)."""
+    outside = uses.find(ctx.package, decl, ctx.scope, ctx.pass_.importers).outside
+    for importer in ctx.pass_.importers() if outside else []:
+        if outside[0].file in importer.files:
+            return importer.locate(outside[0].file.path, outside[0].line)
+    return ""
 
 
 def _find_candidates(ctx: Context) -> Iterable[Candidate]:
@@ -228,12 +287,18 @@ def _heavy(ctx: Context, file: GoFile, value: syntax.Node) -> str:
     if target:
         return f"{imports.default_name(target.path)}.{target.name}"
     inner = _literal(value)[1]
-    if inner.type != "composite_literal":
+    if inner.type not in {"composite_literal", "call_expression"}:
         return ""
+    own = syntax.captures(_OWN_CALLS, inner)  # the package's code: known to the scope
+    work = ctx.purity.cost(file, inner, ctx.constructors) if own else ""
+    if inner.type == "call_expression":
+        return work
     deferred = syntax.func_literal_ranges(inner)
     for call, target in calls.imported_calls(file, inner):
         if target.key in ctx.constructors and not syntax.inside(call, deferred):
             return f"a composite literal calling {imports.default_name(target.path)}.{target.name}"
+    if work:
+        return f"a composite literal calling {work}"
     for caps in syntax.matches(_MAPS, inner):
         entries = sum(c.type != "comment" for c in caps["body"][0].named_children)
         if entries >= ctx.min_map_entries and not syntax.inside(caps["map"][0], deferred):
@@ -245,12 +310,33 @@ def _result_type(ctx: Context, file: GoFile, value: syntax.Node) -> str:
     target = ctx.constructor(file, value)
     if target:
         return ctx.constructors[target.key].format(pkg=target.local)
+    function = calls.unparen(value).child_by_field_name("function")
+    if function is not None and function.type == "identifier":
+        return _own_result_type(ctx, file, syntax.text(function))
     pointer, inner = _literal(value)
     if inner.type == "composite_literal":
         literal_type = inner.child_by_field_name("type")
         if literal_type is not None and literal_type.type != "implicit_length_array_type":
             return pointer + syntax.text(literal_type)
     return ""
+
+
+def _own_result_type(ctx: Context, file: GoFile, name: str) -> str:
+    """The type of `name(...)` in `file`: the constructor's, for a func-valued var bound
+    to one; a package function's single declared result, as `file` spells it ("" if
+    unknown: no single result, a generic function, a package `file` does not import)."""
+    alias = ctx.purity.func_alias(name)
+    decl = ctx.scope.decls.get(name)
+    if alias is not None and alias.key in ctx.constructors:
+        local = {p: n for n, p in imports.paths_by_name(file.root).items()}.get(alias.path)
+        return ctx.constructors[alias.key].format(pkg=local) if local else ""
+    func = decl.node.parent if decl is not None and decl.kind is Kind.FUNC else None
+    result = func.child_by_field_name("result") if func is not None else None
+    if decl is None or result is None or result.type == "parameter_list":
+        return ""
+    if func is not None and func.child_by_field_name("type_parameters") is not None:
+        return ""  # a generic function's result may name its type parameters
+    return typeexpr.respell(syntax.text(result), decl.file.root, file.root)
 
 
 def _check_uses(ctx: Context, candidates: list[Candidate]) -> None:
@@ -328,18 +414,31 @@ def _fix(
     files = rewrite.file_fixes({c.file: (add_sync,)} if sync else {})
     files.append(FileFix(test.path, create=test.create, lines=(f"\t_ = {c.name}()\n",)))
     files += [g for g in shared if g.path != test.path]
-    exported = c.exported and ctx.package.name != "main"
     return Fix(
         description=f"make {c.name} lazy with {helper} and call it at every use",
-        safety=Safety.UNSAFE if exported else Safety.SAFE,
-        reason=(
-            f"changes the exported API: {c.name} becomes a func; uses in this module and "
-            "its workspace are rewritten, importers elsewhere break"
-            if exported
-            else ""
-        ),
+        safety=Safety.UNSAFE if _unsafe(ctx, c) else Safety.SAFE,
+        reason=_unsafe(ctx, c),
         files=tuple(files),
     )
+
+
+def _unsafe(ctx: Context, c: Candidate) -> str:
+    """Why the fix of `c` is unsafe ("" if it is safe): it changes the exported API, or
+    it reads an exported value only an unsafe fix makes lazy."""
+    if ctx.package.name == "main":
+        return ""
+    if c.exported:
+        return (
+            f"changes the exported API: {c.name} becomes a func; uses in this module and "
+            "its workspace are rewritten, importers elsewhere break"
+        )
+    exported = sorted(d for d in c.deps if d[:1].isupper())
+    if exported:
+        return (
+            f"reads {exported[0]}, which only an unsafe fix makes lazy: applied alone, this "
+            f"fix would read {exported[0]} at first use, after other packages may have changed it"
+        )
+    return ""
 
 
 def _test_file(package: str, path: Path, expr: str, kept: list[str]) -> FileFix:

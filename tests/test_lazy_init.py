@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from codemod import changeset, workflow
+from codemod.rule import Safety
 
 
 def write_module(root: Path, files: dict[str, str]) -> None:
@@ -150,3 +151,90 @@ def test_every_name_for_sync_taken_leaves_the_value_eager_with_the_reason(tmp_pa
     assert finding.message.endswith(
         "not made lazy: sync, gosync, stdsync and syncpkg are all taken in re.go"
     )
+
+
+CHAIN = """package p
+
+import "regexp"
+
+var match = regexp.MustCompile
+
+func join(res ...*regexp.Regexp) *regexp.Regexp {
+	s := ""
+	for _, re := range res {
+		s += re.String()
+	}
+	return match(s)
+}
+
+var (
+	word    = match(`[a-z]+`)
+	space   = match(` +`)
+	phrase  = join(word, space, word)
+	quoted  = join(match(`"`), phrase, match(`"`))
+	digits  = match(`[0-9]+`)
+	version = join(digits, match(`\\.`), digits)
+)
+
+func Quoted(s string) bool  { return quoted.MatchString(s) }
+func Version(s string) bool { return version.MatchString(s) }
+"""
+
+
+def test_a_chain_stays_eager_together_when_one_of_it_must(tmp_path: Path) -> None:
+    """A test that swaps `word` keeps it eager: the values built from it would read a
+    swapped value lazily, so they stay eager too, and say which var holds them."""
+    write_module(
+        tmp_path,
+        {"p.go": CHAIN, "p_test.go": "package p\n\nfunc init() { word = match(`x`) }\n"},
+    )
+    findings = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    by_name = {f.message.split(":")[0]: f for f in findings}
+    assert sorted(by_name) == ["digits", "phrase", "quoted", "space", "version", "word"]
+    assert [n for n, f in sorted(by_name.items()) if f.fix is not None] == ["digits", "version"]
+    assert by_name["word"].message.endswith("not made lazy: assigned at p_test.go:3")
+    assert by_name["phrase"].message.endswith(
+        "not made lazy: reads word, which stays eager: assigned at p_test.go:3"
+    )
+    assert by_name["quoted"].message.endswith(
+        "not made lazy: reads phrase, which stays eager (word: assigned at p_test.go:3)"
+    )
+    assert by_name["space"].message.endswith(
+        "not made lazy: no gain: read at start-up by the initializer of phrase at p.go:18"
+    )
+
+
+def test_a_value_built_from_an_exported_one_is_an_unsafe_fix_too(tmp_path: Path) -> None:
+    """Applied without the exported value's (unsafe) fix, the unexported value would
+    read the exported var at first use, after an importer may have changed it."""
+    write_module(tmp_path, {"p.go": CHAIN.replace("digits", "Digits")})
+    findings = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    fixes = {f.message.split(":")[0]: f.fix for f in findings if f.fix is not None}
+    assert fixes["Digits"].safety is Safety.UNSAFE
+    assert fixes["version"].safety is Safety.UNSAFE
+    assert fixes["version"].reason == (
+        "reads Digits, which only an unsafe fix makes lazy: applied alone, this fix "
+        "would read Digits at first use, after other packages may have changed it"
+    )
+    assert fixes["phrase"].safety is Safety.SAFE and not fixes["phrase"].reason
+
+
+def test_own_code_values_whose_type_cannot_be_spelled_say_so(tmp_path: Path) -> None:
+    """A generic function's result, or a constructor's from a file that does not import
+    its package: the finding asks for a declared type instead of guessing."""
+    write_module(
+        tmp_path,
+        {
+            "a.go": (
+                'package p\n\nimport rx "regexp"\n\nvar match = rx.MustCompile\n\n'
+                "func first[T any](xs []T) T {\n\tfor _, x := range xs {\n\t\treturn x\n\t}\n"
+                "\tvar zero T\n\treturn zero\n}\n\n"
+                "var firstRe = first([]*rx.Regexp{match(`a`)})\n"
+            ),
+            "b.go": "package p\n\nvar word = match(`\\w+`)\n",
+        },
+    )
+    findings = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    assert sorted(f.message.split(": ", 1)[0] for f in findings) == ["firstRe", "word"]
+    for f in findings:
+        assert f.fix is None and "not made lazy: cannot tell the type of the value" in f.message

@@ -141,3 +141,138 @@ def test_immutable_and_basic_values() -> None:
     assert not slice_facts.basic_value(slice_value)
     assert facts.func_impurity("impureF").startswith("calls os.Getenv")
     assert facts.func_impurity("pureF") == ""
+
+
+OWN = """package p
+
+import (
+	"os"
+	"regexp"
+)
+
+var match = regexp.MustCompile
+
+var swapped = regexp.MustCompile
+
+var Match = regexp.MustCompile
+
+var env = os.Getenv
+
+func init() { swapped = regexp.MustCompilePOSIX }
+
+func expression(res ...*regexp.Regexp) *regexp.Regexp {
+	s := ""
+	for _, re := range res {
+		s += re.String()
+	}
+	return match(s)
+}
+
+func optional(res ...*regexp.Regexp) *regexp.Regexp {
+	return match(`(?:` + expression(res...).String() + `)?`)
+}
+
+func buildTable() map[string]int {
+	t := make(map[string]int)
+	for i := 0; i < 256; i++ {
+		t[string(rune(i))] = i
+	}
+	return t
+}
+
+func add(a, b int) int { return a + b }
+
+var total = 0
+
+func sum() int {
+	for i := 0; i < 10; i++ {
+		total += i
+	}
+	return total
+}
+
+func retry(f func() error) error {
+	for {
+		if err := f(); err == nil {
+			return nil
+		}
+	}
+}
+
+func retried() error { return retry(func() error { _, err := os.Getwd(); return err }) }
+
+func fromEnv(name string) *regexp.Regexp { return match(os.Getenv(name)) }
+
+func home() string { return env("HOME") }
+
+var word = match(`\\w+`)
+
+func sentence() *regexp.Regexp { return expression(word, match(` `), word) }
+"""
+COSTLY = {("regexp", "MustCompile")}
+
+
+def own(expr: str) -> tuple[Purity, syntax.Node]:
+    pkg = package({"p.go": OWN + f"\nvar probe = {expr}\n"})
+    value = syntax.captures("(var_spec value: (expression_list (_) @v))", pkg.files[0].root)["v"][
+        -1
+    ]
+    return Purity(pkg, PackageScope.of(pkg), COSTLY), value
+
+
+@pytest.mark.parametrize(
+    ("expr", "reason"),
+    [
+        ('match("a")', ""),
+        ('optional(expression(match("a")), match("b"))', ""),
+        ("buildTable()", ""),
+        ('swapped("a")', "reads package variable swapped, which may change before first use"),
+        ('Match("a")', "reads package variable Match, which may change before first use"),
+        ('env("X")', "reads package variable env"),
+        (
+            "home()",
+            "calls home(), whose result may differ at first use (reads package variable env",
+        ),
+    ],
+)
+def test_calls_through_func_valued_vars_and_own_functions(expr: str, reason: str) -> None:
+    """A never-assigned unexported var bound to a pure function is that function."""
+    facts, value = own(expr)
+    why = facts.impurity(facts.package.files[0], value, ())[0]
+    assert why.startswith(reason) and (why == "") == (reason == "")
+
+
+@pytest.mark.parametrize(
+    ("expr", "cost"),
+    [
+        ('match("a")', "regexp.MustCompile (through match)"),
+        ('optional(match("a"))', "regexp.MustCompile (through optional)"),
+        ('[]int{len(expression(match("a")).String())}', "regexp.MustCompile (through expression)"),
+        ("buildTable()", "a loop in buildTable"),
+        ("sum()", ""),  # a loop, but reading a package var: I/O-like, not a known cost
+        ("retried()", ""),  # a pure loop, called by an impure function
+        ('fromEnv("X")', "regexp.MustCompile (through fromEnv)"),  # impure, but costly
+        ('regexp.MustCompile("a")', "regexp.MustCompile"),
+        ("add(1, 2)", ""),
+        ('func() *regexp.Regexp { return match("a") }', ""),  # runs when called
+        ('swapped("a")', ""),  # not known to be the constructor
+        ('regexp.QuoteMeta("a")', ""),
+    ],
+)
+def test_cost_through_the_packages_own_code(expr: str, cost: str) -> None:
+    facts, value = own(expr)
+    assert facts.cost(facts.package.files[0], value, COSTLY) == cost
+
+
+def test_a_func_valued_var_is_known_by_its_target() -> None:
+    facts, _ = own("1")
+    target = facts.func_alias("match")
+    assert target is not None and target.key == ("regexp", "MustCompile")
+    assert facts.func_alias("swapped") is None  # assigned in init()
+    assert facts.func_alias("Match") is None  # exported: other packages may assign it
+    assert facts.func_alias("add") is None
+
+
+def test_lazy_values_read_by_the_functions_called_are_returned() -> None:
+    facts, value = own("sentence()")
+    assert facts.impurity(facts.package.files[0], value, {"word"}) == ("", {"word"})

@@ -96,3 +96,111 @@ def test_init_work_is_every_init_and_every_initializer_that_may_cost() -> None:
         (at("var wait"), "wait"),
         (at("var x, y"), "x, y"),
     ]
+
+
+CHAIN = """package p
+
+var (
+	a = build()
+	b = build(a)
+	c = build(b)
+	d = build()
+	e = build(d)
+	kept = build(e)
+)
+
+func build(...interface{}) map[string]int { return nil }
+"""
+
+
+def test_a_chain_is_decided_together() -> None:
+    """A deferred var that reads one staying eager stays eager too, naming the var the
+    chain is stuck on; and what a var staying eager reads is read at start-up."""
+    pkg = package({"p.go": CHAIN})
+    deps = {"a": set(), "b": {"a"}, "c": {"b"}, "d": set(), "e": {"d"}, "kept": {"e"}}
+    eager = startup.settle(pkg, PackageScope.of(pkg), deps, {"a": "assigned at p_test.go:3"})
+    assert eager == {
+        "a": "assigned at p_test.go:3",
+        "b": "reads a, which stays eager: assigned at p_test.go:3",
+        "c": "reads b, which stays eager (a: assigned at p_test.go:3)",
+    }
+    eager = startup.settle(pkg, PackageScope.of(pkg), deps, {"kept": "its address is taken"})
+    assert eager == {
+        "kept": "its address is taken",
+        "e": "no gain: read at start-up by the initializer of kept at p.go:9",
+        "d": "no gain: read at start-up by the initializer of e at p.go:8",
+    }
+
+
+FILLED = """package p
+
+var (
+	DefaultList = NewList()
+	byID        = make(map[int]string)
+	names       []string
+	table       = map[string]*List{"a": NewList()}
+	counts      = map[string]int{}
+	read        = map[string]int{"a": 1}
+	once        = NewList()
+	later       = NewList()
+	small       [4]byte
+	grid        [4][4]int
+)
+
+type List struct{ rules map[string]bool }
+
+func NewList() *List { return &List{rules: map[string]bool{}} }
+
+func (l *List) Add(s string) { l.rules[s] = true }
+
+var rules = [...]string{"a", "b"}
+
+func init() {
+	for i := range rules {
+		r := rules[i]
+		DefaultList.Add(r)
+		byID[len(r)] = r
+		names = append(names, r)
+		table[r].rules[r] = true
+		counts[r]++
+		_ = read[r]
+		go func() { later.Add(r) }()
+	}
+	once.Add("x")
+	for _, b := range []byte("abc") {
+		small[b%4] |= 1
+	}
+	for i := 0; i < 4; i++ {
+		for j := 0; j < 4; j++ {
+			grid[i][j] = i * j
+		}
+	}
+}
+
+func notInit() {
+	for _, r := range rules {
+		once.Add(r)
+	}
+}
+"""
+
+
+def test_filled_by_init_is_what_an_init_loop_writes_or_calls_methods_of() -> None:
+    """Writes (assignments, ++, append) and method calls in an init() loop over a
+    package var, or in nested loops; a read, a call outside a loop, a loop over a
+    literal, a func literal and other functions do not count."""
+    pkg = package(
+        {
+            "p.go": FILLED,
+            "p_test.go": 'package p\n\nfunc init() {\n\tfor {\n\t\tread["b"] = 2\n\t}\n}\n',
+        }
+    )
+    at = f"init() at p.go:{FILLED.splitlines().index('func init() {') + 1}"
+    assert startup.filled_by_init(pkg, PackageScope.of(pkg)) == {
+        "DefaultList": f"{at} calls DefaultList.Add in a loop",
+        "byID": f"{at} writes into byID in a loop",
+        "names": f"{at} writes into names in a loop",
+        "table": f"{at} writes into table in a loop",
+        "counts": f"{at} writes into counts in a loop",
+        "grid": f"{at} writes into grid in a loop",
+    }

@@ -1,0 +1,3 @@
+module example.com/initfilled
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/owncode
+
+go 1.22
