@@ -893,6 +893,8 @@ def _prepare(target: Path) -> None:
     try:
         target.mkdir(parents=True, exist_ok=True)
         _write_text(target / ".gitignore", "*\n")
+        with tempfile.TemporaryFile(dir=target):  # an earlier run's DIR, now read-only
+            pass
     except (OSError, model.InputError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise model.InputError(
