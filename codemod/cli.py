@@ -704,8 +704,8 @@ def deps_cmd(
         )
     if dry_run:
         for patched in outcome.patched:
-            _say(f"{patched.key} ({render.rel(patched.source)}):")
-            render.diff(patched.diff)
+            _say(f"{patched.key} ({render.rel(patched.source)}) -> {render.rel(patched.copy)}")
+        render.diff(outcome.review)
         _say(f"{len(outcome.patched)} module(s) would be patched; nothing written")
         sys.exit(EXIT_CLEAN)
     for patched in outcome.patched:

@@ -69,6 +69,7 @@ class Patched:
     plan: workflow.Plan
     diff: str  # unified, relative to the module root
     packages: tuple[str, ...]  # the patched packages, "./rel" in the copy
+    staged: Path | None = None  # the staged copy the plan's paths are in (resolved)
 
     @property
     def key(self) -> str:
@@ -88,6 +89,8 @@ class DepsOutcome:
     refused: list[Refused] = field(default_factory=list)  # unsafe fixes that were refused
     fallback: str = ""  # why the unsafe unit was dropped for the safe fixes alone
     user_work: UserWork | None = None  # the user's own go.work, which ours extends
+    carried: list[Patched] = field(default_factory=list)  # kept copies --module left alone
+    review: str = ""  # dry run: one patch, each path in its copy, from the module root
 
 
 @dataclass(frozen=True)
@@ -171,9 +174,12 @@ def run(
         proposed = [p for p in candidates if p is not None]
         if request.dry_run:
             outcome.patched = [*unit.patched, *proposed]
+            outcome.review = review_diff(outcome.patched, main.dir)
             return outcome
-        target.mkdir(parents=True, exist_ok=True)
-        _write_text(target / ".gitignore", "*\n")
+        outcome.carried = carried_copies(listed, chosen, unit.patched, target)
+        for kept in outcome.carried:
+            say(f"kept the copy of {kept.key}: not chosen by --module, still in the build")
+        _prepare(target)
         outcome.fallback = _keep_unit(unit, outcome, request.pkg, directory, main, Path(staging))
         if outcome.fallback:
             say(f"unsafe fixes not kept, safe fixes only: {outcome.fallback}")
@@ -194,7 +200,7 @@ def run(
         for trial in (target / TRIAL, target / (TRIAL + ".sum")):
             trial.unlink(missing_ok=True)
     outcome.gowork = _write_work(outcome, main)
-    outcome.removed = remove_stale(target, {p.copy for p in outcome.patched})
+    outcome.removed = remove_stale(target, {p.copy for p in outcome.patched + outcome.carried})
     _measure_and_export(request, outcome, listed, directory, say, progress)
     return outcome
 
@@ -382,6 +388,7 @@ def _patched(
         planned,
         diffs.unified(planned.changes.changes.values(), root),
         tuple(d.removesuffix("/.") for d in dirs),
+        root,
     )
 
 
@@ -847,11 +854,64 @@ def _write_work(
     name: str = "go.work",
 ) -> Path:
     assert main.dir is not None
-    kept = [*outcome.patched, *([extra] if extra else [])]
+    kept = [*outcome.patched, *outcome.carried, *([extra] if extra else [])]
     gowork = outcome.dir / name
     text = work_text(main.dir, main.go_version, outcome.dir, kept, outcome.user_work)
     _write_text(gowork, text)
     return gowork
+
+
+def carried_copies(
+    listed: Sequence[gotool.ListedPackage],
+    chosen: Sequence[gotool.ListedModule],
+    done: Sequence[Patched],
+    target: Path,
+) -> list[Patched]:
+    """The copies an earlier run verified and DIR/go.work replaces, of modules this run
+    did not choose (--module) and that are still in the build at that version: they
+    are no business of this run, so they stay (stale means gone from the build)."""
+    try:
+        lines = (target / "go.work").read_text().splitlines(keepends=True)
+    except OSError:
+        return []
+    redone = {p.key for p in done}
+    carried = []
+    for module in choose_modules(listed):
+        if module in chosen or module.dir is None:
+            continue
+        empty = workflow.Plan(cs.ChangeSet({}, []))
+        copy = target / copy_name(module)
+        kept = Patched(module.path, module.version, module.dir, copy, empty, "", ())
+        if kept.key not in redone and copy.is_dir() and _replace_line(kept, target) in lines:
+            carried.append(kept)
+    return carried
+
+
+def _prepare(target: Path) -> None:
+    """Make DIR and its .gitignore, before anything is copied into it; a DIR that cannot
+    be written (a read-only tree, a file in its path) is named, not the user's files."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        _write_text(target / ".gitignore", "*\n")
+        with tempfile.TemporaryFile(dir=target):  # an earlier run's DIR, now read-only
+            pass
+    except (OSError, model.InputError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise model.InputError(
+            f"{target}: cannot write codemod deps' directory ({reason}); give --dir elsewhere"
+        ) from None
+
+
+def review_diff(patched: Sequence[Patched], main_root: Path) -> str:
+    """The dry run's diff as one patch: each file at its place in its copy, relative to
+    the user's module root (`a/.codemod/deps/<module>@<version>/f.go`), so a hunk still
+    says which module it is in once stdout is a file. `Patched.diff` (--patches) stays
+    relative to the module root."""
+    parts = []
+    for p in sorted(patched, key=lambda p: p.key):
+        prefix = Path(os.path.relpath(p.copy.absolute(), main_root.absolute())).as_posix()
+        parts.append(diffs.unified(p.plan.changes.changes.values(), p.staged, prefix=prefix))
+    return "".join(parts)
 
 
 def remove_stale(target: Path, keep: set[Path]) -> list[Path]:

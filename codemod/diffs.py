@@ -24,17 +24,20 @@ def _lines(data: bytes | None) -> list[str]:
     return lines
 
 
-def file_diff(change: FileChange, base: Path | None = None, ignore_space: bool = False) -> str:
+def file_diff(
+    change: FileChange, base: Path | None = None, ignore_space: bool = False, prefix: str = ""
+) -> str:
     """The exact patch of `change`, its path relative to `base` (a resolved directory: its
     directory is resolved too, the file itself not, so a symlinked file keeps its name);
-    relative to the current directory without one. With `ignore_space`, a view for
-    reading, not applying."""
+    relative to the current directory without one; under `prefix` (a directory) if given.
+    With `ignore_space`, a view for reading, not applying."""
     path = change.path.absolute()
     rel = (
         Path(os.path.relpath(Path(os.path.realpath(path.parent)) / path.name, base)).as_posix()
         if base
         else Path(os.path.relpath(path, Path.cwd())).as_posix()
     )
+    rel = f"{prefix}/{rel}" if prefix else rel
     header = f"diff --git a/{rel} b/{rel}\n"
     if change.before is None:
         header += "new file mode 100644\n"
@@ -48,10 +51,13 @@ def file_diff(change: FileChange, base: Path | None = None, ignore_space: bool =
 
 
 def unified(
-    changes: Iterable[FileChange], base: Path | None = None, ignore_space: bool = False
+    changes: Iterable[FileChange],
+    base: Path | None = None,
+    ignore_space: bool = False,
+    prefix: str = "",
 ) -> str:
     return "".join(
-        file_diff(c, base, ignore_space) for c in sorted(changes, key=lambda c: str(c.path))
+        file_diff(c, base, ignore_space, prefix) for c in sorted(changes, key=lambda c: str(c.path))
     )
 
 

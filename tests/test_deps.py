@@ -374,11 +374,12 @@ def test_deps_takes_a_fresh_copy_when_the_version_changes(
     assert not (deps / "tables@v0.1.0").exists()
 
 
-def test_deps_dry_run_prints_module_relative_diffs_and_writes_nothing(app: Path) -> None:
+def test_deps_dry_run_prints_copy_relative_diffs_and_writes_nothing(app: Path) -> None:
     before = tree_digest(app)
     res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--dry-run", cwd=app)
     assert res.returncode == 0, res.stderr
-    assert "diff --git a/tables.go b/tables.go" in res.stdout
+    copy = ".codemod/deps/example.com/tables@v0.1.0"
+    assert f"diff --git a/{copy}/tables.go b/{copy}/tables.go" in res.stdout
     assert "+var word = sync.OnceValue(" in res.stdout
     assert tree_digest(app) == before
     assert not (app / ".codemod").exists()
@@ -812,3 +813,52 @@ def test_deps_refuses_goflags_mod_mod(app: Path, monkeypatch: pytest.MonkeyPatch
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert "GOFLAGS has -mod=mod" in res.stderr
     assert not (app / ".codemod").exists()
+
+
+def test_deps_module_subset_keeps_the_other_copies_still_in_the_build(app: Path) -> None:
+    """A --module run redoes only the modules it chose: a copy of another module that
+    is still in the build at that version stays, and stays in the go.work."""
+    assert run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", cwd=app).returncode == 0
+    full = _gowork(app)
+    copies = app / ".codemod/deps/example.com"
+    others = tree_digest(copies / "broken@v0.1.0"), tree_digest(copies / "old@v0.1.0")
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--module", "*/tables", cwd=app)
+    assert res.returncode == 0, res.stderr
+    assert _gowork(app) == full
+    assert (tree_digest(copies / "broken@v0.1.0"), tree_digest(copies / "old@v0.1.0")) == others
+    assert "removed the stale copy" not in res.stderr, res.stderr
+    assert "kept the copy of example.com/old@v0.1.0" in res.stderr, res.stderr
+    built = gotool.check(
+        "build", app, ["./cmd/app"], None, env={"GOWORK": str(copies.parent / "go.work")}
+    )
+    assert built.ok, built.stderr
+
+
+def test_deps_dir_that_cannot_be_written_names_it_exit_2(app: Path) -> None:
+    """DIR under a regular file cannot be made, for root too: the message names DIR
+    (not the user's go.mod) and says to give --dir elsewhere; nothing is written."""
+    (app / "blocker").write_text("a file\n")
+    before = tree_digest(app)
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--dir", "blocker/deps", cwd=app)
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert f"{app / 'blocker/deps'}: cannot write" in res.stderr, res.stderr
+    assert "--dir" in res.stderr and "go.mod" not in res.stderr, res.stderr
+    assert tree_digest(app) == before
+
+
+def test_deps_dry_run_stdout_is_one_patch_with_copy_paths(app: Path) -> None:
+    """Redirected to a file, the dry run's diff still says which module each hunk is
+    in: every path is the file's place in its copy, relative to the module root."""
+    res = run("deps", "--pkg", "./cmd/app", "--rule", "lazy-init", "--dry-run", cwd=app)
+    assert res.returncode == 0, res.stderr
+    headers = [ln for ln in res.stdout.splitlines() if ln.startswith("diff --git ")]
+    paths = {ln.split(" b/", 1)[1] for ln in headers}
+    copies = ".codemod/deps/example.com"
+    for module in ("tables", "old", "broken", "strict", "panics"):
+        assert any(p.startswith(f"{copies}/{module}@v0.1.0/") for p in paths), (module, paths)
+    assert f"{copies}/tables@v0.1.0/tables.go" in paths
+    for ln in res.stdout.splitlines():
+        if ln.startswith(("--- a/", "+++ b/")):
+            assert ln[6:].startswith(copies + "/"), ln
+    assert "{" not in "".join(headers)
