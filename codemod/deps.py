@@ -151,11 +151,11 @@ def run(
     directory = request.directory.absolute()
     _refuse_mod_mod(directory)
     listed = gotool.list_deps(directory, [request.pkg])
-    main = _main_module(listed, request.pkg, directory)
-    assert main.dir is not None  # _main_module checks it
+    main = main_module(listed, request.pkg, directory)
+    assert main.dir is not None  # main_module checks it
     target = (main.dir / request.dir) if not request.dir.is_absolute() else request.dir
     _refuse_vendored(listed, main)
-    _claim(target, main.dir)
+    claim(target, main.dir)
     outcome = DepsOutcome(main.dir, target, user_work=_user_work(directory, target))
     chosen = choose_modules(listed, request.modules)
     _refuse_unmatched(request.modules, chosen, request.pkg)
@@ -194,7 +194,7 @@ def run(
             if reason is None:
                 outcome.patched.append(patched)
                 continue
-            _remove_copy(patched.copy, target)
+            remove_copy(patched.copy, target)
             outcome.rolled_back.append((patched, reason))
             say(f"rolled back {patched.key}: {reason}")
         for trial in (target / TRIAL, target / (TRIAL + ".sum")):
@@ -228,7 +228,7 @@ def _measure_and_export(
         )
 
 
-def _main_module(
+def main_module(
     listed: Sequence[gotool.ListedPackage], pkg: str, directory: Path
 ) -> gotool.ListedModule:
     """The module of the named package (go list lists it last): the program's own."""
@@ -256,7 +256,7 @@ def choose_modules(
     return list(found.values())
 
 
-def _claim(target: Path, main_root: Path) -> None:
+def claim(target: Path, main_root: Path) -> None:
     """DIR must be codemod's own: not the module (or above it), and either new, empty,
     or holding the go.work an earlier run wrote; nothing else is rewritten or deleted."""
     if main_root.resolve().is_relative_to(target.resolve()):
@@ -353,11 +353,11 @@ def _stage(
     `staging`; None, and no copy, when they change nothing (checked read-only first,
     unless `scans` holds that check already)."""
     assert module.dir is not None
-    scanned = (scans or {}).get(module) or _fix(module.dir, packages, rules)
+    scanned = (scans or {}).get(module) or plan_fixes(module.dir, packages, rules)
     if not scanned.changes:
         return None
     copy = stage_copy(module, staging)
-    planned = _fix(copy, packages, rules)
+    planned = plan_fixes(copy, packages, rules)
     workflow.write(planned.changes)
     return _patched(module, copy, target, planned)
 
@@ -368,7 +368,7 @@ def stage_copy(module: gotool.ListedModule, staging: Path) -> Path:
     copy = staging / copy_name(module)
     copy_writable(module.dir, copy)
     if not (copy / "go.mod").is_file():  # a pre-modules dependency: go synthesizes one
-        _write_text(copy / "go.mod", f"module {module.path}\n")
+        write_text(copy / "go.mod", f"module {module.path}\n")
     return copy
 
 
@@ -392,7 +392,7 @@ def _patched(
     )
 
 
-def _fix(
+def plan_fixes(
     root: Path,
     packages: Mapping[Path, str],
     rules: Sequence[str | Rule],
@@ -452,10 +452,9 @@ def _verify(
     pass (a test that fails without the patch too is said, not held against it)."""
     gowork = _write_work(outcome, main, extra=patched, name=TRIAL)
     workspace = {"GOWORK": str(gowork)}
-    for step in ("build", "vet"):
-        result = gotool.check(step, directory, [pkg], None, env=workspace)
-        if not result.ok:
-            return f"go {step} {pkg} with the patched copy failed: {_first_line(result)}"
+    broken = program_fails(pkg, directory, workspace, "the patched copy")
+    if broken:
+        return broken
     where = "in the copy" if _has_gomod(patched) else "with the patched copy"
     result = _test(patched, patched.copy, directory, workspace)
     if result.ok:
@@ -571,10 +570,22 @@ def _failure_line(result: gotool.Result, failure: tuple[str, str] | None) -> str
         useful = [ln for ln in said if ln and not ln.startswith(("=== ", "--- "))]
         return f"{test}: {useful[0] if useful else 'failed'}"
     text = "".join(str(e.get("Output", "")) for e in events) if events else result.stdout
-    return _first_line(gotool.Result(result.returncode, text, result.stderr))
+    return first_line(gotool.Result(result.returncode, text, result.stderr))
 
 
-def _first_line(result: gotool.Result) -> str:
+def program_fails(
+    pkg: str, directory: Path, env: Mapping[str, str] | None, patched: str
+) -> str | None:
+    """Why `go build` or `go vet` of the program fails with the `patched` code (say,
+    "the patched copy"), None when both pass: every way of patching proves this first."""
+    for step in ("build", "vet"):
+        result = gotool.check(step, directory, [pkg], None, env=env)
+        if not result.ok:
+            return f"go {step} {pkg} with {patched} failed: {first_line(result)}"
+    return None
+
+
+def first_line(result: gotool.Result) -> str:
     """The first line that says what failed (go prints the package header first)."""
     lines = [ln.strip() for ln in (result.stdout + result.stderr).splitlines() if ln.strip()]
     useful = [ln for ln in lines if not ln.startswith(("#", "ok ", "FAIL", "--- FAIL"))]
@@ -613,7 +624,9 @@ def stage_unit(
     the others, and in the user's module, whose files are protected), and apply the
     safe and unsafe fixes of the chosen copies in one run."""
     assert main.dir is not None
-    unit = Unit(scans={m: _fix(m.dir, linked_packages(listed, m), rules) for m in chosen if m.dir})
+    unit = Unit(
+        scans={m: plan_fixes(m.dir, linked_packages(listed, m), rules) for m in chosen if m.dir}
+    )
     seeds = [m for m, plan in unit.scans.items() if plan.unsafe_skipped]
     if not seeds:
         return unit
@@ -629,7 +642,7 @@ def stage_unit(
         for d, name in linked_packages(listed, m).items()
     }
     protected = {main.dir.resolve(): PROTECTED}
-    planned = _fix(home, packages, rules, unsafe_fixes=True, protected=protected)
+    planned = plan_fixes(home, packages, rules, unsafe_fixes=True, protected=protected)
     workflow.write(planned.changes)
     for module, copy in copies.items():
         own = _part(planned, copy)
@@ -721,7 +734,7 @@ def _keep_unit(
     if reason:
         outcome.patched = [p for p in outcome.patched if p not in unit.patched]
         for patched in unit.patched:
-            _remove_copy(patched.copy, outcome.dir)
+            remove_copy(patched.copy, outcome.dir)
     return reason
 
 
@@ -737,11 +750,9 @@ def _verify_unit(
     them), or the tests of a patched package it links fail in its copy; "" when all
     pass. Each copy's tests build against the unit's other copies (`GOWORK=off` alone
     would build against the module cache's unpatched modules): see `_unit_modfile`."""
-    workspace = {"GOWORK": str(_write_work(outcome, main, name=TRIAL))}
-    for step in ("build", "vet"):
-        result = gotool.check(step, directory, [pkg], None, env=workspace)
-        if not result.ok:
-            return f"go {step} {pkg} with the patched copies failed: {_first_line(result)}"
+    failed = program_fails(pkg, directory, _work_env(outcome, main), "the patched copies")
+    if failed:
+        return failed
     scratch.mkdir(parents=True, exist_ok=True)
     for p in unit.patched:
         packages = unit.linked.get(p.key, ())
@@ -749,12 +760,10 @@ def _verify_unit(
             continue
         modfile = _unit_modfile(p, unit.patched, scratch)
         flags = [f"-modfile={modfile}"]
-        result = gotool.check(
-            "test", p.copy, list(packages), None, env={"GOWORK": "off"}, flags=flags
-        )
+        result = gotool.check("test", p.copy, list(packages), None, env=_OFF, flags=flags)
         if not result.ok:
             where = f"{' '.join(packages)} in the copy of {p.key}"
-            return f"go test {where} failed: {_first_line(result)}"
+            return f"go test {where} failed: {first_line(result)}"
     return ""
 
 
@@ -767,9 +776,9 @@ def _unit_modfile(patched: Patched, unit: Sequence[Patched], scratch: Path) -> P
     modfile = scratch / f"{name}.mod"
     others = [p for p in unit if p.key != patched.key]
     replaces = [f"replace {p.path} => {json.dumps(str(p.copy.absolute()))}\n" for p in others]
-    _write_text(modfile, (patched.copy / "go.mod").read_text() + "\n" + "".join(replaces))
+    write_text(modfile, (patched.copy / "go.mod").read_text() + "\n" + "".join(replaces))
     gosum = patched.copy / "go.sum"
-    _write_text(modfile.with_suffix(".sum"), gosum.read_text() if gosum.is_file() else "")
+    write_text(modfile.with_suffix(".sum"), gosum.read_text() if gosum.is_file() else "")
     return modfile
 
 
@@ -857,7 +866,7 @@ def _write_work(
     kept = [*outcome.patched, *outcome.carried, *([extra] if extra else [])]
     gowork = outcome.dir / name
     text = work_text(main.dir, main.go_version, outcome.dir, kept, outcome.user_work)
-    _write_text(gowork, text)
+    write_text(gowork, text)
     return gowork
 
 
@@ -892,7 +901,7 @@ def _prepare(target: Path) -> None:
     be written (a read-only tree, a file in its path) is named, not the user's files."""
     try:
         target.mkdir(parents=True, exist_ok=True)
-        _write_text(target / ".gitignore", "*\n")
+        write_text(target / ".gitignore", "*\n")
         with tempfile.TemporaryFile(dir=target):  # an earlier run's DIR, now read-only
             pass
     except (OSError, model.InputError) as exc:
@@ -921,12 +930,12 @@ def remove_stale(target: Path, keep: set[Path]) -> list[Path]:
     for path in sorted(target.rglob("*@*")):
         # is_dir: False too once an enclosing stale copy is gone
         if path.is_dir() and path not in keep and not any(k in path.parents for k in keep):
-            _remove_copy(path, target)
+            remove_copy(path, target)
             removed.append(path)
     return removed
 
 
-def _remove_copy(copy: Path, target: Path) -> None:
+def remove_copy(copy: Path, target: Path) -> None:
     """Delete a copy (or a kept patch file) and the directories that held only it."""
     if copy.is_dir():
         shutil.rmtree(copy, ignore_errors=True)
@@ -938,7 +947,7 @@ def _remove_copy(copy: Path, target: Path) -> None:
         parent = parent.parent
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str) -> None:
     """Write only what differs: a second run leaves files (and their times) alone."""
     try:
         if path.read_text() == text:

@@ -106,7 +106,7 @@ def run(request: deps.DepsRequest, report: Report | None = None) -> VendorOutcom
     rules = workflow.select(request.rules, registry.all_rules())  # an unknown id fails first
     directory = request.directory.absolute()
     listed = gotool.list_deps(directory, [request.pkg])
-    main = deps._main_module(listed, request.pkg, directory)
+    main = deps.main_module(listed, request.pkg, directory)
     assert main.dir is not None
     _refuse_unvendored(listed, main.dir, request.pkg)
     target = _target(main.dir, request.dir)
@@ -139,7 +139,7 @@ def reapply(
             f"{target / MANIFEST}: no patches recorded; run codemod deps --vendor first"
         )
     listed = gotool.list_deps(directory, [pkg or manifest.pkg])
-    main = deps._main_module(listed, pkg or manifest.pkg, directory)
+    main = deps.main_module(listed, pkg or manifest.pkg, directory)
     assert main.dir is not None
     _refuse_unvendored(listed, main.dir, pkg or manifest.pkg)
     state = _start(listed, main.dir, target, manifest, dry_run, report)
@@ -293,7 +293,7 @@ def _stage(
                 shutil.copyfile(file, copy / rel / file.name)
     go_line = f"\ngo {module.go_version}\n" if module.go_version else ""
     (copy / "go.mod").write_text(f"module {module.path}\n{go_line}")
-    planned = deps._fix(copy, packages, rules)
+    planned = deps.plan_fixes(copy, packages, rules)
     if not planned.changes:
         return None
     changed = {c.path.parent.relative_to(copy) for c in planned.changes.changes.values()}
@@ -347,15 +347,14 @@ def _import_path(module: str, rel: str) -> str:
 def _verify(patched: deps.Patched, root: Path, pkg: str) -> str | None:
     """Why the program does not build or vet from the patched vendor/, or the patched
     packages' tests (where vendor/ has any) fail; None when all pass."""
-    for step in ("build", "vet"):
-        result = gotool.check(step, root, [pkg], None)
-        if not result.ok:
-            return f"go {step} {pkg} with the patched vendor/ failed: {deps._first_line(result)}"
+    failed = deps.program_fails(pkg, root, None, "the patched vendor/")
+    if failed:
+        return failed
     tested = _tested(patched)  # with the test a fix generated
     if tested:
         result = gotool.check("test", root, tested, None)
         if not result.ok:
-            return f"go test {' '.join(tested)} failed: {deps._first_line(result)}"
+            return f"go test {' '.join(tested)} failed: {deps.first_line(result)}"
     return None
 
 
@@ -392,7 +391,7 @@ def _keep(
     if old is not None:
         state.outcome.again[patched.key] = _again(old, record)
     (state.target / record.patch).parent.mkdir(parents=True, exist_ok=True)
-    deps._write_text(state.target / record.patch, patched.diff)
+    deps.write_text(state.target / record.patch, patched.diff)
     state.manifest.records[record.module] = record
     _save(state)
     state.outcome.patched.append(patched)
@@ -412,7 +411,7 @@ def _forget(state: _Run, record: Record, why: str) -> None:
     state.manifest.records.pop(record.module, None)
     patch = state.target / record.patch
     if patch.exists():
-        deps._remove_copy(patch, state.target)
+        deps.remove_copy(patch, state.target)
         state.outcome.removed.append(patch)
     if why:
         state.outcome.notes.append(f"{why}: dropped its record and patch")
@@ -453,7 +452,7 @@ def _claim(target: Path, root: Path) -> Manifest | None:
         )
     if (target / MANIFEST).is_file():
         return read_manifest(target / MANIFEST)
-    deps._claim(target, root)
+    deps.claim(target, root)
     return None
 
 
@@ -498,7 +497,7 @@ def manifest_text(manifest: Manifest) -> str:
 def _save(state: _Run) -> Path:
     path = state.target / MANIFEST
     state.target.mkdir(parents=True, exist_ok=True)
-    deps._write_text(path, manifest_text(state.manifest))
+    deps.write_text(path, manifest_text(state.manifest))
     return path
 
 
