@@ -359,7 +359,7 @@ def _stage(
     copy = stage_copy(module, staging)
     planned = plan_fixes(copy, packages, rules)
     workflow.write(planned.changes)
-    return _patched(module, copy, target, planned)
+    return patched_copy(module, copy, target / copy_name(module), planned)
 
 
 def stage_copy(module: gotool.ListedModule, staging: Path) -> Path:
@@ -372,10 +372,11 @@ def stage_copy(module: gotool.ListedModule, staging: Path) -> Path:
     return copy
 
 
-def _patched(
-    module: gotool.ListedModule, copy: Path, target: Path, planned: workflow.Plan
+def patched_copy(
+    module: gotool.ListedModule, copy: Path, installed: Path, planned: workflow.Plan
 ) -> Patched:
-    """The module's patch as written to its staged `copy`, to be installed in `target`."""
+    """The module's patch as written to its staged `copy`, to be installed at
+    `installed` (its copy in DIR, or its directory in vendor/)."""
     assert module.dir is not None
     root = copy.resolve()
     changed = {c.path.absolute().parent.resolve() for c in planned.changes.changes.values()}
@@ -384,7 +385,7 @@ def _patched(
         module.path,
         module.version,
         module.dir,
-        target / copy_name(module),
+        installed,
         planned,
         diffs.unified(planned.changes.changes.values(), root),
         tuple(d.removesuffix("/.") for d in dirs),
@@ -647,7 +648,7 @@ def stage_unit(
     for module, copy in copies.items():
         own = _part(planned, copy)
         if own.changes:
-            patched = _patched(module, copy, target, own)
+            patched = patched_copy(module, copy, target / copy_name(module), own)
             dirs = {
                 ("./" + d.as_posix()).removesuffix("/.") for d in linked_packages(listed, module)
             }

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codemod import deps, diffs, gotool, model, profile, registry, workflow, writer
+from codemod import deps, gotool, model, profile, registry, workflow, writer
 from codemod.changeset import FileChange
 from codemod.rule import Rule
 
@@ -296,16 +296,7 @@ def _stage(
     planned = deps.plan_fixes(copy, packages, rules)
     if not planned.changes:
         return None
-    changed = {c.path.parent.relative_to(copy) for c in planned.changes.changes.values()}
-    return deps.Patched(
-        module.path,
-        module.version,
-        module.dir,
-        module.dir,
-        planned,
-        diffs.unified(planned.changes.changes.values(), copy),
-        tuple(sorted(f"./{d.as_posix()}".removesuffix("/.") for d in changed)),
-    )
+    return deps.patched_copy(module, copy, module.dir, planned)
 
 
 def _vendor_changes(patched: deps.Patched, copy: Path) -> list[FileChange]:
@@ -319,7 +310,7 @@ def _vendor_changes(patched: deps.Patched, copy: Path) -> list[FileChange]:
 def _tested(patched: deps.Patched) -> list[str]:
     """The import paths of the patched packages that have tests in vendor/."""
     return [
-        _import_path(patched.path, d)
+        deps.import_path(patched.path, d)
         for d in patched.packages
         if any((patched.copy / d).glob("*_test.go"))
     ]
@@ -338,10 +329,6 @@ def _untested(changes: Sequence[FileChange]) -> str:
     return (
         f"vendor/ holds no tests of its own (go mod vendor drops _test.go files); verified by {by}"
     )
-
-
-def _import_path(module: str, rel: str) -> str:
-    return module + rel.removeprefix(".")  # "./sub" -> module/sub, "." -> module
 
 
 def _verify(patched: deps.Patched, root: Path, pkg: str) -> str | None:
