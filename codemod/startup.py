@@ -118,6 +118,8 @@ def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> li
                 owner = _owner(ident)
                 if owner is None or not refers_to_package(file, ident, scope):
                     continue
+                if scope.decls[name].kind is Kind.FUNC and _stored_by_registration(file, ident):
+                    continue
                 kind, owner_names, line = owner
                 if kind == "init":
                     where = f"init() at {file.path.name}:{line}"
@@ -127,6 +129,31 @@ def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> li
                     )
                 out.append(_Use(name, _Owner(kind, owner_names, where)))
     return out
+
+
+def _stored_by_registration(file: GoFile, ident: syntax.Node) -> bool:
+    """A function passed as a value to a registration (`http.HandleFunc("/", serve)`,
+    `http.Handle("/", http.HandlerFunc(serve))`, `flag.Func(..., parse)`): the registry
+    keeps it to call after main starts, so naming it at init does not run it. Passed to
+    anything else (`sort.Slice(t, less)`), it may be called there and then."""
+    node = ident
+    while (parent := node.parent) is not None:
+        if parent.type == "parenthesized_expression":
+            node = parent
+            continue
+        if parent.type == "type_conversion_expression":
+            call = parent
+        elif parent.type == "argument_list" and parent.parent is not None:
+            call = parent.parent
+        else:
+            return False
+        target = calls.call_target(file, call)
+        if target is None:
+            return False
+        if target.key != ("net/http", "HandlerFunc"):
+            return bool(_into(*target.key))
+        node = call
+    return False
 
 
 def _owner(node: syntax.Node) -> tuple[str, tuple[str, ...], int] | None:

@@ -304,3 +304,38 @@ def test_text_markdown_and_html_show_the_shares_and_what_has_no_fix(
     assert "No fix: what runs at init, and why" in page
     assert f"registers into http.DefaultServeMux: {MUST_RUN}" in page
     assert "slow.go:9" in page
+
+
+REGISTRATION = TESTDATA / "lazy-init" / "registration"
+
+
+def test_profile_of_the_registration_golden_case_says_why_registrations_stay(
+    tmp_path: Path,
+) -> None:
+    """Issue 14's unavoidable registration beside values that get fixes (the golden case's
+    input): each registration's why_not is MUST_RUN; the values a handler registered at
+    init reads still get their fix (the handler is stored, not run, at init)."""
+    app = tmp_path / "registration"
+    shutil.copytree(REGISTRATION, app, ignore=shutil.ignore_patterns("*.golden"))
+    args = ("--pkg", "./cmd/items", "--args", "-version", "-n", "1", "--warmup", "0")
+    res = run("profile", *args, "--format", "json", cwd=app)
+    assert res.returncode == 0, res.stderr
+    [items] = [
+        p
+        for p in strict_json(res.stdout)["packages"]
+        if p["path"] == "example.com/registration/items"
+    ]
+    text = (app / "items" / "items.go").read_text()
+    got = {
+        (w["line"], w["kind"]): w.get("why_not") or w["fix"]["safety"] for w in items["init_work"]
+    }
+    init = _at("func init", text)
+    assert got == {
+        (_at("var Prefix", text), "registration"): f"registers into flag.CommandLine: {MUST_RUN}",
+        (_at("var served", text), "registration"):
+            f"registers into expvar's published variables (/debug/vars): {MUST_RUN}",
+        (_at("var itemPath", text), "var"): "safe",
+        (_at("var slugger", text), "var"): "safe",
+        (init, "init"): f"registers into http.DefaultServeMux: {MUST_RUN}",
+        (init + 1, "registration"): f"registers into http.DefaultServeMux: {MUST_RUN}",
+    }  # fmt: skip

@@ -204,3 +204,45 @@ def test_filled_by_init_is_what_an_init_loop_writes_or_calls_methods_of() -> Non
         "counts": f"{at} writes into counts in a loop",
         "grid": f"{at} writes into grid in a loop",
     }
+
+
+HANDLERS = """package p
+
+import (
+	"flag"
+	"net/http"
+	"sort"
+)
+
+var (
+	a = build()
+	b = build()
+	c = build()
+	d = build()
+	e = build()
+)
+
+func build() []int { return nil }
+
+func serveA(w http.ResponseWriter, r *http.Request) { _ = a }
+func serveB(w http.ResponseWriter, r *http.Request) { _ = b }
+func parseC(s string) error                         { _ = c; return nil }
+func lessD(i, j int) bool                           { return d[i] < d[j] }
+func handlerE() http.HandlerFunc                    { _ = e; return nil }
+
+func init() {
+	http.HandleFunc("/a", serveA)
+	http.Handle("/b", http.HandlerFunc(serveB))
+	flag.Func("c", "usage", parseC)
+	sort.Slice(d, lessD)
+	http.Handle("/e", handlerE())
+}
+"""
+
+
+def test_a_function_a_registration_stores_is_not_run_at_startup() -> None:
+    """http.HandleFunc and flag.Func keep the function for later; sort.Slice calls it, and a
+    function called to build the argument runs at init."""
+    pkg = package({"p.go": HANDLERS})
+    read = startup.read_at_startup(pkg, PackageScope.of(pkg), set("abcde"))
+    assert sorted(read) == ["d", "e"]

@@ -1,0 +1,3 @@
+module example.com/registration
+
+go 1.22
