@@ -679,9 +679,12 @@ def explain_work(
     items: Sequence[InitItem], findings: Sequence[Mapping[str, Any]], origin: Origin
 ) -> list[dict[str, Any]]:
     """Each thing the package runs at init with its fix (the finding with a fix on its
-    line: rule and message) or why there is none (`why_not`), in this order: a finding
-    without a fix on its line (its own reason), a registration into another package
-    (startup.MUST_RUN), the standard library (no fix patches it), what no rule reports."""
+    line: rule and message) or why there is none (`why_not`), and its `cost`, costliest
+    first (file order among equals): "costly" (a rule knows its cost, or a loop),
+    "unknown", "cheap" (startup.cheap_initializer). The why_not, first that applies: a
+    registration into another package or a value registering code reads
+    (startup.MUST_RUN), a finding without a fix on its line (its own reason), the
+    standard library (no fix patches it), cheap work, what no rule reports."""
     on_line: dict[tuple[str, int], list[Mapping[str, Any]]] = {}
     for f in findings:
         on_line.setdefault((f["file"], f["line"]), []).append(f)
@@ -694,6 +697,7 @@ def explain_work(
             "line": item.line,
             "summary": item.summary,
         }
+        entry["cost"] = _cost(item, here)
         fixed = next((f for f in here if f["fix"] != "none"), None)
         if fixed is not None:
             entry["fix"] = {
@@ -704,19 +708,34 @@ def explain_work(
         else:
             entry["why_not"] = _why_not(item, here, origin)
         out.append(entry)
-    return out
+    return sorted(out, key=lambda e: COSTS.index(e["cost"]))
+
+
+COSTS = ("costly", "unknown", "cheap")  # an init_work item's cost, costliest first
+
+
+def _cost(item: InitItem, here: Sequence[Mapping[str, Any]]) -> str:
+    if here or item.loop:
+        return "costly"
+    return "cheap" if item.cheap else "unknown"
 
 
 def _why_not(item: InitItem, here: Sequence[Mapping[str, Any]], origin: Origin) -> str:
     if item.kind == "registration" or item.only_registers:
         return f"registers into {item.into}: {MUST_RUN}"
+    if item.read_by and not here:
+        return f"read at start-up by {item.read_by}, which registers: {MUST_RUN}"
     if here:
         return _reason(here[0]["message"])
     if origin == "std":
         return STD_NO_FIX
     if item.kind == "init":
+        loop = f" {item.loop};" if item.loop else ""
         also = f" (it also registers into {item.into})" if item.into else ""
-        return f"an init() body: no rule defers it{also}"
+        return f"an init() body:{loop} no rule defers it{also}"
+    if item.cheap:
+        what = f"{item.calls}(...)" if item.calls else "a small map literal or a conversion"
+        return f"cheap: {what} does next to no work; nothing to defer"
     if item.calls:
         return f"no rule reports it: {item.calls}(...) is no constructor a rule knows"
     return "no rule reports it: a map below lazy-init's min_map_entries, or a conversion"
@@ -736,11 +755,38 @@ def has_fix(p: PackageProfile) -> bool:
 
 
 def unavoidable(p: PackageProfile) -> bool:
-    """Init work that must all run before main: no fix, and every item says so."""
+    """Init work that must run before main: no fix, at least one item that must run
+    (a registration, or a value registering code reads), and every other item cheap.
+    Cheap items (errors.New, small maps, conversions: startup.cheap_initializer) do not
+    keep a package out; one item of unknown cost does."""
+    must = [str(w.get("why_not", "")).endswith(MUST_RUN) for w in p.init_work]
     return (
         not has_fix(p)
-        and bool(p.init_work)
-        and all(str(w.get("why_not", "")).endswith(MUST_RUN) for w in p.init_work)
+        and any(must)
+        and all(m or w.get("cost") == "cheap" for m, w in zip(must, p.init_work, strict=True))
+    )
+
+
+UNAVOIDABLE = (
+    "no fix, and every item with measurable work must run before main: registrations "
+    "and the values registering code reads; cheap items (errors.New, small maps, "
+    "conversions, reflect.TypeOf) do not count"
+)  # what the unavoidable share counts, for the reports
+
+
+def no_items_reason(p: PackageProfile) -> str:
+    """Why a package outside the standard library has measured init time and no init_work
+    item ("" when it has items or no time): no init() and no initializer with a call, a
+    map or a conversion, so the time is in code the compiler emits for initializers it
+    cannot lay out statically (x/text's charmap: `iso8859_6E = internal.Encoding{Encoding:
+    ISO8859_6}`, `listAll = []encoding.Encoding{CodePage037, ...}`)."""
+    if p.init_work or p.init_ms <= 0 or p.origin == "std":
+        return ""
+    return (
+        "no init() and no initializer with a call, map or conversion: the time is in "
+        "init code the compiler emits for initializers it cannot lay out statically "
+        "(values copied from other package variables, interface values); no rule "
+        "rewrites it"
     )
 
 

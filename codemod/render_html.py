@@ -352,8 +352,8 @@ def _no_fix(doc: Doc) -> str:
             f"<p>dependency init with a proposed fix: <b>{pct(c['fixable_share'])}</b> of "
             f"{ms(c['dependency_init_ms'])} ms ({ms(c['fixable_ms'])} ms)<br>\n"
             f"dependency init explained as unavoidable: <b>{pct(c['unavoidable_share'])}</b> "
-            f"({ms(c['unavoidable_ms'])} ms: no fix, and all its init work must run before "
-            "main)</p>"
+            f"({ms(c['unavoidable_ms'])} ms in packages with "
+            f"{escape(str(c.get('unavoidable_means', '')))})</p>"
         )
     info = {p["path"]: p for p in doc["packages"]}
     rows = []
@@ -361,6 +361,8 @@ def _no_fix(doc: Doc) -> str:
         p = info.get(path)
         for i, w in enumerate((p or {}).get("init_work") or ()):
             rows.append(_work_row(p or {}, w, first=i == 0))
+        if p and p.get("init_work_note"):
+            rows.append(_work_row(p, {"why_not": p["init_work_note"]}, first=True))
     if not rows:
         return "\n".join([*parts, '<p class="note">No package without a fix does init work.</p>'])
     head = "<th>package</th><th>init ms</th><th>kind</th><th>where</th><th>what</th><th>why no fix</th>"

@@ -11,7 +11,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from codemod.profile import ModuleProfile, PackageProfile, Profile, without_fix
+from codemod.profile import (
+    UNAVOIDABLE,
+    ModuleProfile,
+    PackageProfile,
+    Profile,
+    no_items_reason,
+    without_fix,
+)
 from codemod.render import ms, pct
 
 TOP = 15  # packages and modules shown in text and Markdown
@@ -81,8 +88,7 @@ def coverage_lines(profile: Profile) -> list[str]:
         f"dependency init with a proposed fix: {pct(c.fixable_share)} of {ms(c.dependency_ms)} ms "
         f"({ms(c.fixable_ms)} ms in packages where a rule proposes a fix)",
         f"dependency init explained as unavoidable: {pct(c.unavoidable_share)} "
-        f"({ms(c.unavoidable_ms)} ms in packages with no fix whose init work all must run "
-        "before main)",
+        f"({ms(c.unavoidable_ms)} ms in packages with {UNAVOIDABLE})",
     ]
 
 
@@ -103,6 +109,7 @@ def _no_fix_lines(profile: Profile, code: str = "") -> list[str]:
             f"{len(p.init_work)} thing(s) at init"
         )
         lines += [f"   {work_line(w)}" for w in p.init_work[:ITEMS_PER_PACKAGE]]
+        lines += [f"   {note}" for note in [no_items_reason(p)] if note]
         if len(p.init_work) > ITEMS_PER_PACKAGE:
             lines.append(f"   ... and {len(p.init_work) - ITEMS_PER_PACKAGE} more")
     return lines
@@ -311,7 +318,7 @@ def as_dict(profile: Profile) -> dict[str, Any]:
     }
 
 
-def _coverage_dict(profile: Profile) -> dict[str, float] | None:
+def _coverage_dict(profile: Profile) -> dict[str, float | str] | None:
     c = profile.coverage
     if c is None:
         return None
@@ -321,6 +328,7 @@ def _coverage_dict(profile: Profile) -> dict[str, float] | None:
         "fixable_share": c.fixable_share,
         "unavoidable_ms": c.unavoidable_ms,
         "unavoidable_share": c.unavoidable_share,
+        "unavoidable_means": UNAVOIDABLE,
     }
 
 
@@ -343,6 +351,7 @@ def _package_dict(p: PackageProfile, profile: Profile) -> dict[str, Any]:
         "saving_basis": p.saving_basis,
         "skipped": p.skipped,
         "init_work": p.init_work,
+        "init_work_note": no_items_reason(p),
     }
 
 

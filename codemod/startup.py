@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from codemod import calls, syntax
+from codemod import calls, syntax, typeexpr
 from codemod.model import GoFile, Package
 from codemod.purity import REGISTRARS
-from codemod.scope import Kind, PackageScope, identifiers_in, package_vars, refers_to_package
+from codemod.scope import Decl, Kind, PackageScope, identifiers_in, package_vars, refers_to_package
 
 
 @dataclass(frozen=True)
@@ -210,6 +210,7 @@ def filled_by_init(package: Package, scope: PackageScope) -> dict[str, str]:
     method call may fill it too, and without types is counted as filling. Deferring such
     a var means moving the loop, which no initializer rewrite does."""
     out: dict[str, str] = {}
+    funcs = _functions(package)
     for file in package.non_test_files():
         if file.never_built:
             continue
@@ -221,6 +222,34 @@ def filled_by_init(package: Package, scope: PackageScope) -> dict[str, str]:
             where = f"init() at {file.path.name}:{func.start_point[0] + 1}"
             for var, how in _loop_fills(file, scope, body):
                 out.setdefault(var, f"{where} {how} in a loop")
+            for called, (at, code) in _called_functions(file, body, funcs).items():
+                for var, how in _loop_fills(at, scope, code):
+                    out.setdefault(var, f"{where} {how} in a loop (through {called})")
+    return out
+
+
+def _called_functions(
+    file: GoFile, body: syntax.Node, funcs: Mapping[str, tuple[GoFile, syntax.Node]]
+) -> dict[str, tuple[GoFile, syntax.Node]]:
+    """The package functions (of `funcs`: name -> file and body) that `body` calls outside
+    func literals and `go` statements (those run later, if at all), and those they call,
+    transitively, nearest first."""
+    out: dict[str, tuple[GoFile, syntax.Node]] = {}
+    todo = [(file, body)]
+    while todo:
+        at, node = todo.pop(0)
+        deferred = syntax.func_literal_ranges(node)
+        for caps in syntax.matches(_LOCAL_CALLS, node):
+            name = syntax.text(caps["fn"][0])
+            if (
+                name in funcs
+                and name not in out
+                and not syntax.inside(caps["call"][0], deferred)
+                and not _started(caps["call"][0])
+                and refers_to_package(at, caps["fn"][0], None)
+            ):
+                out[name] = funcs[name]
+                todo.append(funcs[name])
     return out
 
 
@@ -325,6 +354,93 @@ def _works(file: GoFile, value: syntax.Node) -> bool:
     return False
 
 
+# ---------------------------------------------------------------------------- cheap work
+
+# Standard functions that do a small, fixed amount of work (an allocation or two).
+CHEAP_CALLS = frozenset(
+    {
+        ("errors", "New"),
+        ("fmt", "Errorf"),
+        ("fmt", "Sprintf"),
+        ("fmt", "Sprint"),
+        ("reflect", "TypeOf"),
+        ("context", "Background"),
+        ("context", "TODO"),
+        ("math/big", "NewInt"),
+    }
+)
+CHEAP_METHODS = frozenset({"Elem"})  # of a cheap value: reflect.TypeOf(x).Elem()
+CHEAP_BUILTINS = frozenset({"make", "new", "len", "cap"})
+CHEAP_MAP_ENTRIES = 32  # lazy-init's default min_map_entries: a smaller map is not worth it
+CHEAP_MAKE_SIZE = 4096  # a make(...) with a literal size below this allocates next to nothing
+
+
+def cheap_initializer(file: GoFile, spec: syntax.Node, scope: PackageScope) -> bool:
+    """Whether a var spec's initializer does next to no work at init: its every call,
+    conversion and map literal (outside func literals) is cheap. Cheap: CHEAP_CALLS, the
+    built-ins make (of a small or unknown-but-len() size), new, len and cap, a method in
+    CHEAP_METHODS, conversions (to a type of the package, a built-in or a parenthesised
+    type) and map literals below CHEAP_MAP_ENTRIES entries. Anything else may cost."""
+    value = spec.child_by_field_name("value")
+    if value is None:
+        return True
+    deferred = syntax.func_literal_ranges(value)
+    for caps in syntax.matches(_WORK, value):
+        node = caps["w"][0]
+        if not syntax.inside(node, deferred) and not _cheap(file, node, scope):
+            return False
+    return True
+
+
+def _cheap(file: GoFile, node: syntax.Node, scope: PackageScope) -> bool:
+    if node.type == "type_conversion_expression":
+        return True
+    if node.type == "composite_literal":
+        body = node.child_by_field_name("body")
+        return body is None or len(body.named_children) < CHEAP_MAP_ENTRIES
+    fn = calls.unparen(node.child_by_field_name("function") or node)
+    if fn.type == "identifier":
+        name = syntax.text(fn)
+        decl = scope.decls.get(name)
+        if decl is not None:
+            return decl.kind is Kind.TYPE  # a conversion; the package's own functions may cost
+        if name == "make":
+            return _small_make(node)
+        return name in CHEAP_BUILTINS or name in typeexpr.BASIC
+    if fn.type in ("parenthesized_type", "pointer_type", "slice_type", "array_type"):
+        return True  # []byte("x")
+    if fn.type == "unary_expression" and syntax.text(fn).startswith("*"):
+        return True  # (*T)(nil), which tree-sitter reads as a call
+    if fn.type == "selector_expression":
+        operand = fn.child_by_field_name("operand")
+        field = fn.child_by_field_name("field")
+        if operand is not None and operand.type == "call_expression" and field is not None:
+            return syntax.text(field) in CHEAP_METHODS  # the operand is checked on its own
+    target = calls.call_target(file, node)
+    return target is not None and target.key in CHEAP_CALLS
+
+
+def _small_make(call: syntax.Node) -> bool:
+    """make(T), make(T, n) whose sizes are literals below CHEAP_MAKE_SIZE or len(...)."""
+    args = call.child_by_field_name("arguments")
+    for size in args.named_children[1:] if args is not None else []:
+        size = calls.unparen(size)
+        if size.type == "int_literal":
+            if _int(syntax.text(size)) >= CHEAP_MAKE_SIZE:
+                return False
+        elif not (size.type == "call_expression" and syntax.text(size).startswith("len(")):
+            return False
+    return True
+
+
+def _int(literal: str) -> int:
+    """A Go int literal's value (0755 is octal in Go, and an error to Python's int)."""
+    text = literal.replace("_", "").lower()
+    if len(text) > 1 and text[0] == "0" and text[1].isdigit():
+        return int(text, 8)
+    return int(text, 0)
+
+
 # ---------------------------------------------------------------------------- what runs
 
 MUST_RUN = "must run before main"  # the why_not of work no fix may defer
@@ -388,6 +504,9 @@ class InitItem:
     into: str = ""  # registrations: what they fill ("http.DefaultServeMux")
     only_registers: bool = False  # an init() whose every statement registers
     calls: str = ""  # a var's first call, as written ("match", "terror.New"), if any
+    cheap: bool = False  # a var whose initializer does next to no work (`cheap`)
+    loop: str = ""  # an init()'s loop: "a loop in init()", "a loop in load (called by init())"
+    read_by: str = ""  # a var that registering code reads at init: "init() at a.go:3 (through f)"
 
 
 @dataclass(frozen=True)
@@ -403,23 +522,80 @@ class _Code:
 def init_items(package: Package) -> list[InitItem]:
     """Every unit of `init_work`, and each registration into another package that an
     `init()` makes (directly or through the package's own functions), in file order.
-    A var whose initializer registers is a registration."""
+    A var whose initializer registers is a registration; each var item says whether it
+    is cheap and which registering code reads it; each init() its loop, if any."""
     code = _Code(_functions(package), package.import_path)
+    scope = PackageScope.of(package)
     out = []
+    names: dict[str, InitItem] = {}  # a var item by each name its spec declares
+    registering: set[str] = set()  # where registering code sits, as read_at_startup says
     for work in init_work(package):
         file = next(f for f in package.files if str(f.path) == work.path)
         node = _declaration_at(file, work.line)
         if node is None:
             continue
         if node.type == "function_declaration":
-            out += _init_items(file, node, code)
+            items = _init_items(file, node, code)
+            if items[0].only_registers:
+                registering.add(f"init() at {file.path.name}:{work.line}")
+            out += items
             continue
         into = _registers(file, node, code)
-        kind = "registration" if into else "var"
-        out.append(
-            InitItem(kind, work.path, work.line, _summary(node), into, calls=_first_call(node))
+        cheap = not into and cheap_initializer(file, node, scope)
+        item = InitItem(
+            "registration" if into else "var",
+            work.path,
+            work.line,
+            _summary(node),
+            into,
+            calls=_first_call(node),
+            cheap=cheap,
         )
+        if into:
+            registering.add(f"the initializer of {work.what} at {file.path.name}:{work.line}")
+        else:
+            names.update(dict.fromkeys((n for n in work.what.split(", ") if n != "_"), item))
+        out.append(item)
+    read_by = _read_by_registrations(package, scope, names, registering)
+    out = [replace(i, read_by=read_by[id(i)]) if id(i) in read_by else i for i in out]
     return sorted(out, key=lambda i: (i.path, i.line))
+
+
+def _read_by_registrations(
+    package: Package, scope: PackageScope, names: dict[str, InitItem], registering: set[str]
+) -> dict[int, str]:
+    """The var items (by id) that `registering` code (an init() that only registers, a
+    registering initializer) reads at init, directly or through other vars' initializers,
+    with where: they must be built before it, so they must run before main too
+    (prometheus's defaultRegistry, which its init() fills through MustRegister and
+    DefaultRegisterer)."""
+    if not registering:
+        return {}
+    every = {n for n, d in scope.decls.items() if d.kind is Kind.VAR and n != "_"}
+    read = read_at_startup(package, scope, every)
+    # a reader of registered values -> how registering code reaches it ("" for itself)
+    roots = dict.fromkeys(registering, "")
+    marked: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, where in read.items():
+            reader = where.split(" (through ")[0]
+            if name in marked or reader not in roots:
+                continue
+            marked[name] = roots[reader] or where
+            roots.setdefault(_initializer_of(scope.decls[name]), f"{marked[name]}, through {name}")
+            changed = True
+    return {id(names[n]): why for n, why in marked.items() if n in names}
+
+
+def _initializer_of(decl: Decl) -> str:
+    """A var's initializer as read_at_startup names it: "the initializer of a, b at x.go:3"."""
+    spec = decl.spec
+    if spec is None:
+        return ""
+    shown = ", ".join(syntax.text(n) for n in spec.children_by_field_name("name"))
+    return f"the initializer of {shown} at {decl.file.path.name}:{spec.start_point[0] + 1}"
 
 
 def _functions(package: Package) -> dict[str, tuple[GoFile, syntax.Node]]:
@@ -453,8 +629,32 @@ def _init_items(file: GoFile, node: syntax.Node, code: _Code) -> list[InitItem]:
         _registers(file, s, code) or _local_registers(file, s, code) for s in statements
     )
     intos = ", ".join(dict.fromkeys(r.into for r in found))
-    init = InitItem("init", str(file.path), node.start_point[0] + 1, _summary(node), intos, only)
+    line = node.start_point[0] + 1
+    loop = _loop(file, body, code)
+    init = InitItem("init", str(file.path), line, _summary(node), intos, only, loop=loop)
     return [init, *found]
+
+
+def _loop(file: GoFile, body: syntax.Node, code: _Code) -> str:
+    """The first loop an init() runs, in its body or in a package function it calls
+    ("a loop in init()", "a loop in load (called by init())"), outside func literals."""
+    if _has_loop(body):
+        return "a loop in init()"
+    for name, (_, called) in _called_functions(file, body, code.funcs).items():
+        if _has_loop(called):
+            return f"a loop in {name} (called by init())"
+    return ""
+
+
+def _started(call: syntax.Node) -> bool:
+    """`go f()`: f runs on its own goroutine, not in the caller."""
+    return call.parent is not None and call.parent.type == "go_statement"
+
+
+def _has_loop(body: syntax.Node) -> bool:
+    deferred = syntax.func_literal_ranges(body)
+    loops = syntax.captures("(for_statement) @loop", body).get("loop", [])
+    return any(not syntax.inside(loop, deferred) for loop in loops)
 
 
 def _statements(block: syntax.Node) -> list[syntax.Node]:

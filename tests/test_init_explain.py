@@ -16,6 +16,7 @@ from codemod.model import Module
 from codemod.profile import PackageProfile
 from codemod.render import pct
 from codemod.render_html import html_text
+from codemod.scope import PackageScope
 from codemod.startup import MUST_RUN, InitItem
 from codemod.testing import package
 from tests.conftest import TESTDATA
@@ -176,7 +177,7 @@ def test_each_item_gets_its_fix_or_why_not() -> None:
         "no rule reports it: match(...) is no constructor a rule knows",
     ]
     assert work[1] == {"kind": "var", "file": "/m/p.go", "line": 5, "summary": "summary 5",
-                       "why_not": work[1]["why_not"]}  # fmt: skip
+                       "cost": "costly", "why_not": work[1]["why_not"]}  # fmt: skip
     std = profile.explain_work([_item("var", 17)], [], "std")
     assert std[0]["why_not"] == profile.STD_NO_FIX
 
@@ -238,16 +239,16 @@ def test_profile_json_lists_what_runs_at_init_and_both_shares(initapp_doc: dict[
     must = f": {MUST_RUN}"
     assert packages[f"{DEP}/register"]["init_work"] == [
         {"kind": "registration", "file": str(register.resolve()), "line": _at("var name", text),
-         "summary": 'name = flag.String("name", "world", "who to greet")',
+         "summary": 'name = flag.String("name", "world", "who to greet")', "cost": "unknown",
          "why_not": f"registers into flag.CommandLine{must}"},
         {"kind": "registration", "file": str(register.resolve()), "line": _at("var hits", text),
-         "summary": 'hits = expvar.NewInt("hits")',
+         "summary": 'hits = expvar.NewInt("hits")', "cost": "unknown",
          "why_not": f"registers into expvar's published variables (/debug/vars){must}"},
         {"kind": "init", "file": str(register.resolve()), "line": _at("func init", text),
-         "summary": 'func init() { http.HandleFunc("/hello", hello) }',
+         "summary": 'func init() { http.HandleFunc("/hello", hello) }', "cost": "unknown",
          "why_not": f"registers into http.DefaultServeMux{must}"},
         {"kind": "registration", "file": str(register.resolve()), "line": _at("\thttp.", text),
-         "summary": 'http.HandleFunc("/hello", hello)',
+         "summary": 'http.HandleFunc("/hello", hello)', "cost": "unknown",
          "why_not": f"registers into http.DefaultServeMux{must}"},
     ]  # fmt: skip
     [lazy] = packages[f"{DEP}/lazy"]["init_work"]
@@ -258,10 +259,24 @@ def test_profile_json_lists_what_runs_at_init_and_both_shares(initapp_doc: dict[
     )
     assert lazy["fix"]["message"].startswith("word: regexp.MustCompile runs at every start")
     [slow] = packages[f"{DEP}/slow"]["init_work"]
-    assert (slow["kind"], slow["why_not"]) == ("init", "an init() body: no rule defers it")
+    assert (slow["kind"], slow["cost"], slow["why_not"]) == (
+        "init",
+        "costly",
+        "an init() body: a loop in init(); no rule defers it",
+    )
     # the shares: of the three dependency packages' measured clock
     deps = [p for p in doc["packages"] if p["origin"] == "dependency"]
-    assert {p["path"] for p in deps} == {f"{DEP}/register", f"{DEP}/lazy", f"{DEP}/slow"}
+    assert {p["path"] for p in deps} == {
+        f"{DEP}/{n}" for n in ("register", "lazy", "slow", "copies")
+    }
+    # init time and no item (its vars copy other vars): the reason is given
+    copies = packages[f"{DEP}/copies"]
+    assert copies["init_ms"] > 0 and copies["init_work"] == []
+    assert copies["init_work_note"] == profile.no_items_reason(PackageProfile(
+        copies["path"], DEP, None, "dependency", None, copies["init_ms"], 0.0, 0, 0, (), 0
+    ))  # fmt: skip
+    assert copies["init_work_note"].startswith("no init() and no initializer with a call")
+    assert packages[f"{DEP}/slow"]["init_work_note"] == ""
     c = doc["coverage"]
     total = sum(p["init_ms"] for p in deps)
     assert c["dependency_init_ms"] == pytest.approx(total) and total >= 1.0  # slow spins 1 ms
@@ -290,18 +305,26 @@ def test_text_markdown_and_html_show_the_shares_and_what_has_no_fix(
     assert "costliest packages with no proposed fix" in out
     assert re.search(rf"\d\. {re.escape(DEP)}/slow  .* ms, dependency, 1 thing", out)
     assert "slow.go:9 init func init() { deadline := " in out
-    assert "-- an init() body: no rule defers it" in out
+    assert "-- an init() body: a loop in init(); no rule defers it" in out
+    assert f"ms in packages with {profile.UNAVOIDABLE})" in " ".join(
+        out.split()
+    )  # what the share counts
+    copies = out.split(f"{DEP}/copies", 1)[1].splitlines()
+    assert copies[0].endswith("0 thing(s) at init") and copies[1].startswith("   no init() and")
     res = run("profile", "--pkg", ".", "--args", "-version", "-n", "1", "--warmup", "0", "--format", "markdown", cwd=app)  # fmt: skip
     assert res.returncode == 0, res.stderr
     assert all(f"- {line.split(':')[0]}:" in res.stdout for line in shares)
     assert (
         f"`{DEP}/slow`  " in res.stdout and "Costliest packages with no proposed fix" in res.stdout
     )
+    assert f"ms in packages with {profile.UNAVOIDABLE})" in res.stdout
     doc = dict(initapp_doc)
     del doc["_app"]
     page = html_text(doc)
     assert all(f"{line.split(': ')[0]}: <b>{line.split(': ')[1]}</b>" in page for line in shares)
     assert "No fix: what runs at init, and why" in page
+    assert profile.UNAVOIDABLE in page
+    assert "no init() and no initializer with a call" in page  # the copies package's note
     assert f"registers into http.DefaultServeMux: {MUST_RUN}" in page
     assert "slow.go:9" in page
 
@@ -339,3 +362,180 @@ def test_profile_of_the_registration_golden_case_says_why_registrations_stay(
         (init, "init"): f"registers into http.DefaultServeMux: {MUST_RUN}",
         (init + 1, "registration"): f"registers into http.DefaultServeMux: {MUST_RUN}",
     }  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- honest shares
+
+WEIGHTS = """package prometheus
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+var errLabel = fmt.Errorf("%q is not allowed", "le")
+
+var objectives = map[float64]float64{0.5: 0.05, 0.9: 0.01}
+
+var byID = make(map[int]string)
+
+var scratch = make([]byte, 1<<20)
+
+var errorType = reflect.TypeOf((*error)(nil)).Elem()
+
+var now = nowFunc(func() int { return 0 })
+
+var defaultRegistry = NewRegistry()
+
+var dashes = strings.Repeat("-", 3)
+
+type nowFunc func() int
+
+type Registry struct{ names map[string]int }
+
+func NewRegistry() *Registry { return &Registry{names: map[string]int{}} }
+
+// DefaultRegisterer is what MustRegister registers into: a copy, no item of its own.
+var DefaultRegisterer = defaultRegistry
+
+func MustRegister(name string) { DefaultRegisterer.names[name]++ }
+
+func init() {
+	MustRegister("go")
+}
+"""
+PROMETHEUS_MODULE = Module(Path("/mod"), "github.com/prometheus/client_golang/prometheus", (1, 22))
+
+
+def test_items_say_which_are_cheap_and_which_feed_a_registration() -> None:
+    """errors, small maps, make without a large size, reflect.TypeOf and conversions do
+    next to no work; a value a registering init() reads (here through another var's
+    initializer, as in prometheus) must be built before it."""
+    found = startup.init_items(package({"p.go": WEIGHTS}, "/mod", PROMETHEUS_MODULE))
+    got = {i.summary.split(" =")[0]: (i.cheap, i.read_by) for i in found if i.kind == "var"}
+    init = (
+        f"init() at p.go:{_at('func init', WEIGHTS)} (through MustRegister), "
+        "through DefaultRegisterer"
+    )
+    assert got == {
+        "errLabel": (True, ""),
+        "objectives": (True, ""),
+        "byID": (True, ""),
+        "scratch": (False, ""),  # a megabyte: not next to nothing
+        "errorType": (True, ""),
+        "now": (True, ""),  # a conversion to the package's own func type
+        "defaultRegistry": (False, init),
+        "dashes": (False, ""),  # a call syntax cannot price
+    }
+
+
+LOOPS = """package p
+
+var DefaultList = &List{}
+
+var rules = []string{"com", "org"}
+
+type List struct{ names []string }
+
+func (l *List) Add(s string) { l.names = append(l.names, s) }
+
+func load() {
+	for _, r := range rules {
+		DefaultList.Add(r)
+	}
+}
+
+func init() {
+	load()
+}
+
+func init() {
+	DefaultList.Add("net")
+}
+"""
+
+
+def test_a_loop_in_a_function_init_calls_is_followed() -> None:
+    """filled_by_init and the init() item see the loop init() reaches through load()."""
+    pkg = package({"p.go": LOOPS})
+    filled = startup.filled_by_init(pkg, PackageScope.of(pkg))
+    first, second = [i for i, t in enumerate(LOOPS.splitlines(), 1) if t == "func init() {"]
+    assert filled == {
+        "DefaultList": f"init() at p.go:{first} calls DefaultList.Add in a loop (through load)"
+    }
+    inits = [i for i in startup.init_items(pkg) if i.kind == "init"]
+    assert [(i.line, i.loop) for i in inits] == [
+        (first, "a loop in load (called by init())"),
+        (second, ""),  # one call, no loop
+    ]
+
+
+def test_work_is_listed_costly_first_and_cheap_items_have_their_own_reason() -> None:
+    items = [
+        InitItem("var", "/m/p.go", 3, "e = fmt.Errorf(...)", calls="fmt.Errorf", cheap=True),
+        InitItem("var", "/m/p.go", 4, "m = make(map[int]string)", calls="make", cheap=True),
+        InitItem("var", "/m/p.go", 5, "r = NewRegistry()", calls="NewRegistry"),
+        InitItem("init", "/m/p.go", 7, "func init() { load() }", loop="a loop in load (called by init())"),
+        InitItem("var", "/m/p.go", 9, "re = regexp.MustCompile(`a`)", calls="regexp.MustCompile"),
+        InitItem("var", "/m/p.go", 11, "c = newCache()", calls="newCache", cheap=True),
+    ]  # fmt: skip
+    findings = [
+        _finding(9, "safe", "re: regexp.MustCompile runs at every start; build it on first use"),
+        _finding(11, "none", "c: a loop in newCache runs at every start; not made lazy: "
+                 "no gain: read at start-up by init() at p.go:7"),
+    ]  # fmt: skip
+    work = profile.explain_work(items, findings, "dependency")
+    assert [(w["line"], w["cost"]) for w in work] == [
+        (7, "costly"),  # a loop
+        (9, "costly"),  # a rule knows its cost
+        (11, "costly"),
+        (5, "unknown"),
+        (3, "cheap"),
+        (4, "cheap"),
+    ]
+    assert (
+        work[0]["why_not"] == "an init() body: a loop in load (called by init()); no rule defers it"
+    )
+    assert (
+        work[3]["why_not"] == "no rule reports it: NewRegistry(...) is no constructor a rule knows"
+    )
+    assert work[4]["why_not"] == "cheap: fmt.Errorf(...) does next to no work; nothing to defer"
+    assert work[5]["why_not"] == "cheap: make(...) does next to no work; nothing to defer"
+
+
+def test_unavoidable_counts_registrations_and_what_they_read_not_cheap_items() -> None:
+    must = f"registers into prometheus.DefaultRegisterer: {MUST_RUN}"
+    read = (
+        f"read at start-up by init() at p.go:9 (through MustRegister), which registers: {MUST_RUN}"
+    )
+    cheap = {"why_not": "cheap: fmt.Errorf(...) does next to no work", "cost": "cheap"}
+    p = _pkg("prom", 1.0, "dependency", None, [must, read])
+    p.init_work.append(cheap)
+    assert profile.unavoidable(p)
+    only_cheap = _pkg("errs", 1.0, "dependency", None, [])
+    only_cheap.init_work = [dict(cheap)]
+    assert not profile.unavoidable(only_cheap)  # nothing must run: the time is unexplained
+    unknown = _pkg("dec", 1.0, "dependency", None, [must])
+    unknown.init_work.append(
+        {"why_not": "no rule reports it: New(...) is no constructor", "cost": "unknown"}
+    )
+    assert not profile.unavoidable(unknown)
+
+
+def test_a_package_with_init_time_and_no_items_gets_a_reason() -> None:
+    """golang.org/x/text/encoding/charmap: 0.003 ms at init in gh-ost, and not one item:
+    its vars copy other package vars (`iso8859_6E = internal.Encoding{Encoding:
+    ISO8859_6}`, `listAll = []encoding.Encoding{CodePage037, ...}`)."""
+    timed = _pkg("charmap", 0.003, "dependency", None, [])
+    assert profile.no_items_reason(timed).startswith("no init() and no initializer with a call")
+    assert profile.no_items_reason(_pkg("idle", 0.0, "dependency", None, [])) == ""
+    assert profile.no_items_reason(_pkg("std", 0.1, "std", None, [])) == ""
+    assert profile.no_items_reason(_pkg("some", 0.1, "dependency", None, ["x"])) == ""
+
+
+def test_a_function_init_starts_with_go_is_not_followed() -> None:
+    started = LOOPS.replace("func init() {\n\tload()", "func init() {\n\tgo load()")
+    pkg = package({"p.go": started})
+    assert startup.filled_by_init(pkg, PackageScope.of(pkg)) == {}
+    assert [i.loop for i in startup.init_items(pkg) if i.kind == "init"] == ["", ""]

@@ -1,12 +1,13 @@
-// Command initapp links three dependency packages: one that only registers things at
-// init (a flag, an expvar, an HTTP handler), one with a regexp a rule makes lazy, and
-// one whose init() spins with nothing a rule can defer.
+// Command initapp links four dependency packages: one that only registers things at
+// init (a flag, an expvar, an HTTP handler), one with a regexp a rule makes lazy, one
+// whose init() spins with nothing a rule can defer, and one with init work and no item.
 package main
 
 import (
 	"flag"
 	"fmt"
 
+	"example.com/initdep/copies"
 	"example.com/initdep/lazy"
 	"example.com/initdep/register"
 	"example.com/initdep/slow"
@@ -20,5 +21,5 @@ func main() {
 		fmt.Println("initapp 1.0")
 		return
 	}
-	fmt.Println(register.Name(), lazy.Word("abc"), slow.Ready)
+	fmt.Println(register.Name(), lazy.Word("abc"), slow.Ready, len(copies.All))
 }
