@@ -35,7 +35,7 @@ from codemod import bench, engine, gotool, inittrace, model, registry
 from codemod import config as cfg
 from codemod.graphs import init_edges
 from codemod.rule import Finding, ImportAction
-from codemod.startup import MUST_RUN, InitItem, InitWork
+from codemod.startup import CALLED_LITERAL, MUST_RUN, InitItem, InitWork
 
 Origin = Literal["main", "dependency", "std", "unknown"]
 STD = model.STD  # the module path the standard library's packages are reported under
@@ -733,6 +733,9 @@ def _why_not(item: InitItem, here: Sequence[Mapping[str, Any]], origin: Origin) 
         loop = f" {item.loop};" if item.loop else ""
         also = f" (it also registers into {item.into})" if item.into else ""
         return f"an init() body:{loop} no rule defers it{also}"
+    if item.calls == CALLED_LITERAL:
+        loop = f" ({item.loop})" if item.loop else ""
+        return f"a func literal called at once runs at init{loop}; no rule defers it"
     if item.cheap:
         what = f"{item.calls}(...)" if item.calls else "a small map literal or a conversion"
         return f"cheap: {what} does next to no work; nothing to defer"

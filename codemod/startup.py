@@ -505,7 +505,7 @@ class InitItem:
     only_registers: bool = False  # an init() whose every statement registers
     calls: str = ""  # a var's first call, as written ("match", "terror.New"), if any
     cheap: bool = False  # a var whose initializer does next to no work (`cheap`)
-    loop: str = ""  # an init()'s loop: "a loop in init()", "a loop in load (called by init())"
+    loop: str = ""  # an init()'s loop ("a loop in load (called by init())"), or LITERAL_LOOP
     read_by: str = ""  # a var that registering code reads at init: "init() at a.go:3 (through f)"
 
 
@@ -542,14 +542,16 @@ def init_items(package: Package) -> list[InitItem]:
             continue
         into = _registers(file, node, code)
         cheap = not into and cheap_initializer(file, node, scope)
+        literal = _called_literal(node)
         item = InitItem(
             "registration" if into else "var",
             work.path,
             work.line,
             _summary(node),
             into,
-            calls=_first_call(node),
+            calls=CALLED_LITERAL if literal is not None else _first_call(node),
             cheap=cheap,
+            loop=LITERAL_LOOP if literal is not None and _has_loop(literal) else "",
         )
         if into:
             registering.add(f"the initializer of {work.what} at {file.path.name}:{work.line}")
@@ -732,6 +734,22 @@ def _local_registers(file: GoFile, statement: syntax.Node, code: _Code) -> bool:
     if fn is None or fn.type != "identifier" or syntax.text(fn) not in code.funcs:
         return False
     return bool(_registrations_in(file, call, code, set()))
+
+
+CALLED_LITERAL = "func() {...}"  # an InitItem's `calls` for `var x = func() T {...}()`
+LITERAL_LOOP = "a loop in the func literal it calls"
+
+
+def _called_literal(spec: syntax.Node) -> syntax.Node | None:
+    """The body of a func literal the initializer calls at once (`var r = func() T
+    {...}()`: chroma's styles.Registry), which runs at init; None if there is none."""
+    literals = syntax.func_literal_ranges(spec)
+    for caps in syntax.matches("(call_expression function: (_) @fn)", spec):
+        fn = calls.unparen(caps["fn"][0])
+        around = [r for r in literals if r != (fn.start_byte, fn.end_byte)]
+        if fn.type == "func_literal" and not syntax.inside(fn, around):
+            return fn.child_by_field_name("body")
+    return None
 
 
 def _first_call(node: syntax.Node) -> str:

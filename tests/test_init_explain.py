@@ -539,3 +539,30 @@ def test_a_function_init_starts_with_go_is_not_followed() -> None:
     pkg = package({"p.go": started})
     assert startup.filled_by_init(pkg, PackageScope.of(pkg)) == {}
     assert [i.loop for i in startup.init_items(pkg) if i.kind == "init"] == ["", ""]
+
+
+CALLED_LITERAL = """package styles
+
+var Registry = func() map[string]int {
+	registry := map[string]int{}
+	for _, name := range []string{"a", "b"} {
+		registry[name] = len(name)
+	}
+	return registry
+}()
+
+var later = func() int { return 1 }
+"""
+
+
+def test_a_func_literal_called_at_once_runs_at_init() -> None:
+    """chroma's styles.Registry (6.5 ms of glow's init: it parses every embedded XML style
+    in a loop) is a func literal called in its initializer: its body runs at init."""
+    [item] = startup.init_items(package({"p.go": CALLED_LITERAL}))
+    assert (item.loop, item.calls) == ("a loop in the func literal it calls", "func() {...}")
+    [work] = profile.explain_work([item], [], "dependency")
+    assert work["cost"] == "costly"
+    assert work["why_not"] == (
+        "a func literal called at once runs at init (a loop in the func literal it calls); "
+        "no rule defers it"
+    )
