@@ -425,7 +425,11 @@ def _candidate(ctx: Context, var: VarSpec) -> Candidate | None:
     value, what = next((v, w) for v, w in heavy if w)
     if len(var.names) != 1 or len(var.values) != 1:
         return Candidate(decl, value, "", what, skip="declares several names in one spec")
-    result = syntax.text(var.type) if var.type is not None else _result_type(ctx, file, value)
+    result = (
+        syntax.text(var.type)
+        if var.type is not None
+        else _result_type(ctx, file, value) or _read_type(ctx, file, value, {})
+    )
     candidate = Candidate(decl, value, result or "", what)
     if not result:
         candidate.skip = f"cannot tell the type of the value; declare it: var {decl.name} T = ..."

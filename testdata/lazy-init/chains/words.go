@@ -16,3 +16,25 @@ func Both(s string) bool {
 	}
 	return true
 }
+
+// span is every byte from first to last.
+func span(first, last byte) []byte {
+	var out []byte
+	for b := first; b <= last; b++ {
+		out = append(out, b)
+	}
+	return out
+}
+
+// letters does work of its own: its type is the type of what it appends to.
+var letters = append(span('a', 'z'), span('A', 'Z')...) // want "letters: a loop in span runs at every start; build it on first use"
+
+// Letter reports whether b is an ASCII letter.
+func Letter(b byte) bool {
+	for _, l := range letters {
+		if l == b {
+			return true
+		}
+	}
+	return false
+}
