@@ -149,7 +149,8 @@ class Toolchain:
                     defined = _definitions(source)
                 kind = defined.get(local.decode(), (0, ""))[1]
                 in_asm = kind == "decl" and self._in_assembly(path.parent, target.decode())
-                if kind == "func" or in_asm:  # a definition under another name: a push
+                own = kind == "decl" and split(target.decode())[0] == package  # badlinkname.go
+                if kind == "func" or in_asm or own:  # a definition, under another name: a push
                     out.setdefault(target.decode(), Push(where, std_only))
         return out
 
@@ -190,7 +191,7 @@ class Toolchain:
         directory = self.src / package
         if not name or not directory.is_dir():
             return "", False
-        word = name.encode()
+        word = name.rsplit(".", 1)[-1].encode()
         for path in sorted(directory.glob("*.go")):
             source = path.read_bytes()
             if path.name.endswith("_test.go") or word not in source:
@@ -250,10 +251,18 @@ def _line(source: bytes, offset: int) -> int:
 
 
 def _definitions(source: bytes) -> dict[str, tuple[int, str]]:
-    """The top-level funcs and vars a Go file defines: name -> (line, kind), kind "func"
-    (with a body), "decl" (body-less: a pull, or implemented in assembly) or "var"."""
+    """The top-level funcs, methods and vars a Go file defines: name (`(*T).M` for a
+    method, as the linker names it) -> (line, kind), kind "func" (with a body), "decl"
+    (body-less: a pull, or implemented in assembly) or "var"."""
     tree = syntax.parse(source)
     out: dict[str, tuple[int, str]] = {}
+    for node in syntax.top_level(tree.root_node, "method_declaration"):
+        name, receiver = node.child_by_field_name("name"), node.child_by_field_name("receiver")
+        types = syntax.captures("(type_identifier) @t", receiver).get("t", []) if receiver else []
+        if name is not None and types:
+            star = "*" if "*" in syntax.text(receiver or name) else ""
+            method = f"({star}{syntax.text(types[0])}).{syntax.text(name)}"
+            out.setdefault(method, (name.start_point[0] + 1, "func"))
     for node in syntax.top_level(tree.root_node, "function_declaration", "var_declaration"):
         if node.type == "function_declaration":
             name = node.child_by_field_name("name")

@@ -39,6 +39,8 @@ SYMBOLS = {
     "runtime.runtimeInitTime": VAR,  # a var, not pushed: refused
     "time.runtimeNano": FUNC,  # pushed, but blockedLinknames keeps it to package time
     "runtime.walltime": FUNC,  # pushed only on darwin: not defined on linux
+    "reflect.(*rtype).Align": FUNC,  # a method, pushed by a body-less decl in its package
+    "reflect.(*rtype).uncommon": FUNC,  # a method, not pushed
 }
 
 
