@@ -300,7 +300,8 @@ def _replace(pass_: Pass, pull: Pull, replacement: Replacement, scope: PackageSc
     pkg = names.import_name(file, replacement.package, scope.decls)
     if pkg is None:
         return f"{names.listed(replacement.package)} are all taken in {file.path.name}"
-    origin = names.fresh(f"{pull.local}Origin", taken) if "{origin}" in replacement.body else ""
+    lower = pull.local[:1].lower() + pull.local[1:]  # no new API for an exported pull
+    origin = names.fresh(f"{lower}Origin", taken) if "{origin}" in replacement.body else ""
     body = replacement.body.format(pkg=pkg, p0=(signature[0] or ("",))[0], origin=origin)
     text = f"{syntax.text(pull.decl)} {{\n\t{body}\n}}"
     if origin:

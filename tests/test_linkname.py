@@ -171,3 +171,23 @@ def test_safe_fixes_alone_keep_the_unsafe_import_the_other_directive_needs(
     )
     after = plan.changes.changes[tmp_path / "main.go"].after
     assert after is not None and b"unsafe" not in after and b"go:linkname" not in after
+
+
+def test_an_exported_pull_gets_an_unexported_origin(tmp_path: Path) -> None:
+    """ristretto's z.NanoTime: the clock's origin is no new API."""
+    _module(
+        tmp_path,
+        'package z\n\nimport _ "unsafe"\n\n// NanoTime is a monotonic clock.\n//\n'
+        "//go:linkname NanoTime runtime.nanotime\nfunc NanoTime() int64\n",
+    )
+    plan = workflow.plan(
+        workflow.scan([tmp_path], ["linkname"], workers=1), unsafe_fixes=True, verify_build=True
+    )
+    after = plan.changes.changes[tmp_path / "main.go"].after
+    assert after is not None
+    assert after.decode().endswith(
+        "// NanoTime is a monotonic clock.\nfunc NanoTime() int64 {\n"
+        "\treturn int64(time.Since(nanoTimeOrigin))\n}\n\n"
+        "// nanoTimeOrigin is where NanoTime's clock starts: the package's initialization.\n"
+        "var nanoTimeOrigin = time.Now()\n"
+    )
