@@ -15,7 +15,15 @@ that must happen then:
   to a constructor and never assigned (`var match = regexp.MustCompile`), and calls of
   the package's functions that reach one or run a loop (`expression(a, optional(b))`,
   `buildTable()`). Values built from one another are decided together: all lazy, each
-  initializer calling the others, or those that must stay eager say which var holds them.
+  initializer calling the others, or those that must stay eager say which var holds them;
+- chain links: a var that does no work of its own but reads values being made lazy
+  (`var all = []*regexp.Regexp{reA, reB}`, `first = all[0]`, `byName = map[...]{...}`)
+  is made lazy with them, in the same pass, and its finding names the chain ("chain reA,
+  reB -> all -> first"): eager, it would build them at start-up anyway. A link that
+  must stay eager (exported, so part of the API; impure, reading `os.Getenv` or a
+  mutable var; of a type codemod cannot spell) is not reported itself, and the values
+  it reads say why they stay eager ("no gain: read at start-up by the initializer of
+  Patterns ..., which stays eager: it is exported ...").
 
 It also reports, without a fix, vars an `init()` fills in a loop (`var DefaultList =
 NewList()` with `for ... { DefaultList.AddRule(r) }`): deferring them means moving the
@@ -64,7 +72,10 @@ unknown), or register something (`flag.*`, `http.Handle*`,
 `expvar.*`, `sql.Register`, `prometheus.MustRegister`, ...); templates parsed from
 files; struct and array values (uses may need an addressable variable); blank vars;
 vars read by an `init()` or by another eager initializer (no gain: they would be built
-at start-up anyway); packages where a file could not be parsed.
+at start-up anyway); a value whose initializer calls, through the package's code, a
+method that reads the value itself (a call through an interface, which Go's
+initialization order does not follow: eager it reads a half-built value, lazy it would
+wait for itself forever); packages where a file could not be parsed.
 """
 
 from __future__ import annotations
