@@ -45,8 +45,8 @@ calls it, so every caller stays as it is, and the directive goes (and `import _
 - `runtime.nanotime()` -> nanoseconds of `time.Since` a package-level `time.Now()`:
   unsafe, the monotonic clock counts from the package's initialization instead of the
   runtime's origin, so differences are the same but absolute values are not (code that
-  compares them with other nanotime values, or takes 0 for "unset", may change), and a
-  call costs a little more.
+  compares them with other nanotime values, or takes 0 for "unset", may change); a call
+  costs the same (time.Since of a monotonic time reads the runtime's clock).
 
 A stub: a refused pull whose allowed sibling does the same is pointed at it
 (`runtime.nanotime1` -> `runtime.nanotime`, which only adds the playground's fake
