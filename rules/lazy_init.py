@@ -246,13 +246,15 @@ def run(pass_: Pass) -> None:
 _INITIALIZER_OF = re.compile(r"the initializer of (\w+) at [^ ,;)]+")
 
 
-def _held_by_link(why: str, links: dict[str, str]) -> str:
+def _held_by_link(why: str, links: dict[str, str], seen: frozenset[str] = frozenset()) -> str:
     """`why` a value stays eager, with why the link of its chain that reads it at
-    start-up stays eager too (links are not reported: they cost nothing themselves)."""
+    start-up stays eager too, and so on down the chain (links are not reported: they
+    cost nothing themselves)."""
     m = _INITIALIZER_OF.search(why) if why.startswith("no gain") else None
-    if m is None or not links.get(m.group(1)):
+    link = m.group(1) if m else ""
+    if not links.get(link) or link in seen:
         return why
-    return f"{why}, which stays eager: {links[m.group(1)]}"
+    return f"{why}, which stays eager: {_held_by_link(links[link], links, seen | {link})}"
 
 
 # ---------------------------------------------------------------------------- chain links

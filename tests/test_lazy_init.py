@@ -286,3 +286,24 @@ def test_a_value_built_only_from_lazy_values_becomes_lazy_with_them(tmp_path: Pa
         in after
     )
     assert b"\tfirst = sync.OnceValue(func() *regexp.Regexp { return all()[0] })\n" in after
+
+
+def test_a_link_held_by_another_link_says_why_down_the_chain(tmp_path: Path) -> None:
+    """`n = len(all)` keeps `all` eager, which keeps reA eager: reA's finding ends with
+    why n stays eager, not only that n reads all."""
+    write_module(
+        tmp_path,
+        {
+            "p.go": (
+                'package p\n\nimport "regexp"\n\nvar reA = regexp.MustCompile(`a`)\n\n'
+                "var all = []*regexp.Regexp{reA}\n\nvar n = len(all)\n\n"
+                "func N() int { return n + len(all) }\n"
+            )
+        },
+    )
+    (finding,) = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    assert finding.message.endswith(
+        "not made lazy: no gain: read at start-up by the initializer of all at p.go:7, "
+        "which stays eager: no gain: read at start-up by the initializer of n at p.go:9, "
+        "which stays eager: cannot tell its type; declare it: var n T = ..."
+    )
