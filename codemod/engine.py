@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from codemod import buildtags, gotool, imports, startup, suppress
+from codemod import buildtags, gotool, imports, linknames, startup, suppress
 from codemod.config import Config
 from codemod.model import (
     STD,
@@ -137,6 +137,7 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
                 options,
                 load_importers=_importer_loader(package, packages, reach),
                 load_import_graph=_graph_loader(package, reach),
+                load_linknames=partial(_linknames, package.dir),
             )
             try:
                 rule.run(pass_)
@@ -238,6 +239,16 @@ def _import_graph(package: Package) -> ImportGraph | None:
         return None
     found = gotool.import_graph(package.dir)
     return ImportGraph(*found) if found else None
+
+
+def _linknames(directory: Path) -> linknames.Toolchain | None:
+    """The linkname facts of the Go that builds `directory`; None without one."""
+    if not gotool.available():
+        return None
+    env = gotool.settings(directory, "GOROOT", "GOVERSION", "GOOS", "GOARCH")
+    if not env["GOROOT"] or not env["GOVERSION"]:
+        return None
+    return linknames.toolchain(env["GOROOT"], env["GOVERSION"], env["GOOS"], env["GOARCH"])
 
 
 def _imports(package: Package, import_path: str) -> bool:

@@ -211,14 +211,20 @@ def _insert_into_group(source: bytes, decl: syntax.Node, path: str, line: str) -
     return source[:at] + f"\t{line}\n".encode() + source[at:]
 
 
+_LINKNAME = re.compile(rb"^//go:linkname\s", re.M)
+
+
 def remove(source: bytes, path: str, name: str | None = None, only_if_unused: bool = True) -> bytes:
-    """Drop the import of `path` (with that name, if given) unless the file still uses it."""
+    """Drop the import of `path` (with that name, if given) unless the file still uses it
+    (`_ "unsafe"` is used while a `//go:linkname` directive is left)."""
     tree = syntax.parse(source)
     for spec in find(tree.root_node, path) if path != CGO else []:
         if name is not None and spec.name != name:
             continue
         still_used = spec.name == "." or uses_name(tree.root_node, local_name(spec))
-        if only_if_unused and spec.name != "_" and still_used:
+        if spec.name == "_":  # a blank import is used only for what it enables
+            still_used = path == "unsafe" and _LINKNAME.search(source) is not None
+        if only_if_unused and still_used:
             continue
         return remove(_delete_spec(source, tree.root_node, spec), path, name, only_if_unused)
     return source

@@ -15,6 +15,7 @@ from typing import Any
 
 from codemod import syntax
 from codemod.edits import TextEdit
+from codemod.linknames import Toolchain
 from codemod.model import GoFile, ImportGraph, Module, Package
 
 
@@ -129,6 +130,10 @@ class Pass:
     # asks the toolchain); None when it is unknown: no toolchain, or go list failed.
     load_import_graph: Callable[[], ImportGraph | None] = field(default=lambda: None)
     _import_graph: list[ImportGraph | None] = field(default_factory=list, repr=False)
+    # The linkname facts of the toolchain that builds the package (what its linker lets
+    # a //go:linkname pull reach), loaded on first call; None without a toolchain.
+    load_linknames: Callable[[], Toolchain | None] = field(default=lambda: None)
+    _linknames: list[Toolchain | None] = field(default_factory=list, repr=False)
 
     @property
     def module(self) -> Module | None:
@@ -143,6 +148,11 @@ class Pass:
         if not self._import_graph:
             self._import_graph.append(self.load_import_graph())
         return self._import_graph[0]
+
+    def linknames(self) -> Toolchain | None:
+        if not self._linknames:
+            self._linknames.append(self.load_linknames())
+        return self._linknames[0]
 
     @property
     def loaded_packages(self) -> list[Package]:

@@ -108,6 +108,91 @@ def settle(
     return out
 
 
+def waits_for_itself(
+    package: Package, scope: PackageScope, lazy: Collection[str]
+) -> dict[str, str]:
+    """Which of the `lazy` vars (each to be built on first use) would read itself while
+    being built, each with how: its initializer calls a method (through the package's
+    functions, maybe) whose body, again maybe through functions and methods, reads it.
+    Go's initialization order follows functions and concrete methods but not calls
+    through an interface, so eager code can read the var half-built (its zero value)
+    and compile; lazy, the first use would wait for itself forever. Without types a
+    call `x.m()` may be any of the package's methods named m."""
+    methods = _methods(package)
+    funcs = {
+        n: (d.file, d.node.parent)
+        for n, d in scope.decls.items()
+        if d.kind is Kind.FUNC and d.node.parent is not None
+    }
+    out = {}
+    for name in lazy:
+        decl = scope.decls.get(name)
+        value = decl.spec.child_by_field_name("value") if decl and decl.spec else None
+        if decl is None or value is None:
+            continue
+        via = _reaches(decl.file, value, name, funcs, methods, scope)
+        if via:
+            out[name] = (
+                f"its initializer calls {via}, which reads {name}: Go's initialization order "
+                f"does not see that call, and lazily {name} would wait for itself"
+            )
+    return out
+
+
+_METHOD_CALL = "(call_expression function: (selector_expression field: (field_identifier) @m))"
+
+
+def _methods(package: Package) -> dict[str, list[tuple[GoFile, syntax.Node, str]]]:
+    """The package's methods by name: (file, declaration, "T.m")."""
+    out: dict[str, list[tuple[GoFile, syntax.Node, str]]] = {}
+    for file in package.non_test_files():
+        for node in syntax.top_level(file.root, "method_declaration"):
+            name, receiver = node.child_by_field_name("name"), node.child_by_field_name("receiver")
+            if name is None or receiver is None:
+                continue
+            types = syntax.captures("(type_identifier) @t", receiver).get("t", [])
+            owner = syntax.text(types[0]) if types else "?"
+            shown = f"{owner}.{syntax.text(name)}"
+            out.setdefault(syntax.text(name), []).append((file, node, shown))
+    return out
+
+
+def _reaches(
+    file: GoFile,
+    start: syntax.Node,
+    name: str,
+    funcs: Mapping[str, tuple[GoFile, syntax.Node]],
+    methods: Mapping[str, list[tuple[GoFile, syntax.Node, str]]],
+    scope: PackageScope,
+) -> str:
+    """The first method through which evaluating `start` may read package var `name`
+    ("" if none): a walk over the package's functions and methods it calls."""
+    todo: list[tuple[GoFile, syntax.Node, str]] = [(file, start, "")]
+    seen: set[tuple[str, int]] = set()
+    while todo:
+        where, node, via = todo.pop()
+        for ident in syntax.captures("(identifier) @id", node).get("id", []):
+            text = syntax.text(ident)
+            if text not in funcs and text != name:
+                continue
+            if not refers_to_package(where, ident, scope):
+                continue
+            if text == name and via:
+                return via
+            target = funcs.get(text)
+            key = (str(target[0].path), target[1].start_byte) if target else ("", 0)
+            if target is not None and key not in seen:
+                seen.add(key)
+                todo.append((*target, via))
+        for m in syntax.captures(_METHOD_CALL, node).get("m", []):
+            for method_file, method, shown in methods.get(syntax.text(m), []):
+                key = (str(method_file.path), method.start_byte)
+                if key not in seen:
+                    seen.add(key)
+                    todo.append((method_file, method, via or shown))
+    return ""
+
+
 def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> list[_Use]:
     """Each package-level use of `names` outside func literals in non-test files, with
     the top-level declaration it sits in."""

@@ -15,7 +15,15 @@ that must happen then:
   to a constructor and never assigned (`var match = regexp.MustCompile`), and calls of
   the package's functions that reach one or run a loop (`expression(a, optional(b))`,
   `buildTable()`). Values built from one another are decided together: all lazy, each
-  initializer calling the others, or those that must stay eager say which var holds them.
+  initializer calling the others, or those that must stay eager say which var holds them;
+- chain links: a var that does no work of its own but reads values being made lazy
+  (`var all = []*regexp.Regexp{reA, reB}`, `first = all[0]`, `byName = map[...]{...}`)
+  is made lazy with them, in the same pass, and its finding names the chain ("chain reA,
+  reB -> all -> first"): eager, it would build them at start-up anyway. A link that
+  must stay eager (exported, so part of the API; impure, reading `os.Getenv` or a
+  mutable var; of a type codemod cannot spell) is not reported itself, and the values
+  it reads say why they stay eager ("no gain: read at start-up by the initializer of
+  Patterns ..., which stays eager: it is exported ...").
 
 It also reports, without a fix, vars an `init()` fills in a loop (`var DefaultList =
 NewList()` with `for ... { DefaultList.AddRule(r) }`): deferring them means moving the
@@ -64,7 +72,10 @@ unknown), or register something (`flag.*`, `http.Handle*`,
 `expvar.*`, `sql.Register`, `prometheus.MustRegister`, ...); templates parsed from
 files; struct and array values (uses may need an addressable variable); blank vars;
 vars read by an `init()` or by another eager initializer (no gain: they would be built
-at start-up anyway); packages where a file could not be parsed.
+at start-up anyway); a value whose initializer calls, through the package's code, a
+method that reads the value itself (a call through an interface, which Go's
+initialization order does not follow: eager it reads a half-built value, lazy it would
+wait for itself forever); packages where a file could not be parsed.
 """
 
 from __future__ import annotations
@@ -103,7 +114,16 @@ from codemod.rule import (
     Rule,
     Safety,
 )
-from codemod.scope import Decl, Kind, PackageScope, Ref, Use, VarSpec, package_vars
+from codemod.scope import (
+    Decl,
+    Kind,
+    PackageScope,
+    Ref,
+    Use,
+    VarSpec,
+    package_vars,
+    refers_to_package,
+)
 
 TEST_FILE = "codemod_lazyinit_test.go"
 _GENERATED_TEST = re.compile(r"codemod_(?:([a-z0-9_]+)_)?lazyinit_test\.go")
@@ -145,6 +165,7 @@ class Candidate:
     outside: list[Ref] = field(default_factory=list)  # uses in importing packages
     skip: str = ""
     deps: set[str] = field(default_factory=set)  # the candidates its initializer reads
+    link: bool = False  # no work of its own: lazy only because what it reads is
 
     @property
     def name(self) -> str:
@@ -196,6 +217,7 @@ def run(pass_: Pass) -> None:
         _report_filled(ctx, {c.name for c in candidates})
     if not candidates:
         return
+    candidates += _find_links(ctx, candidates)
     broken = [f.path.name for f in package.broken_files]
     lazy = {c.name for c in candidates}
     deps: dict[str, set[str]] = {}  # the candidates each one's initializer reads
@@ -213,10 +235,162 @@ def run(pass_: Pass) -> None:
     _check_uses(ctx, [c for c in candidates if not c.skip])
     eager = {c.name: c.skip for c in candidates if c.skip}
     deps = {name: read for name, read in deps.items() if name not in eager}
+    eager.update(startup.waits_for_itself(package, ctx.scope, [n for n in deps if n not in eager]))
     eager = startup.settle(package, ctx.scope, deps, eager)
+    links = {c.name: c.skip or eager.get(c.name, "") for c in candidates if c.link}
     for c in candidates:
-        c.skip = c.skip or eager.get(c.name, "")
-    _report(ctx, candidates)
+        c.skip = _held_by_link(c.skip or eager.get(c.name, ""), links)
+    _report(ctx, [c for c in candidates if not (c.link and c.skip)])
+
+
+_INITIALIZER_OF = re.compile(r"the initializer of (\w+) at [^ ,;)]+")
+
+
+def _held_by_link(why: str, links: dict[str, str], seen: frozenset[str] = frozenset()) -> str:
+    """`why` a value stays eager, with why the link of its chain that reads it at
+    start-up stays eager too, and so on down the chain (links are not reported: they
+    cost nothing themselves)."""
+    m = _INITIALIZER_OF.search(why) if why.startswith("no gain") else None
+    link = m.group(1) if m else ""
+    if not links.get(link) or link in seen:
+        return why
+    return f"{why}, which stays eager: {_held_by_link(links[link], links, seen | {link})}"
+
+
+# ---------------------------------------------------------------------------- chain links
+
+
+def _find_links(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
+    """The vars whose initializer does no costly work but reads values being made lazy
+    (`var all = []*regexp.Regexp{reA, reB}`), to a fixed point (links read links). Eager,
+    they would build those values at start-up anyway; lazy, they cost nothing there."""
+    taken = {c.name for c in candidates}
+    types = {c.name: (c.result_type, c.file) for c in candidates if c.result_type}
+    specs = [
+        var
+        for file in ctx.package.non_test_files()
+        if not file.never_built
+        for var in package_vars(file)
+        if var.values and not any(syntax.text(n) in taken for n in var.names)
+    ]
+    found: dict[str, Candidate] = {}
+    changed = True
+    while changed:
+        changed = False
+        for var in specs:
+            names = [syntax.text(n) for n in var.names]
+            read = set().union(*(_reads(ctx, var.file, v, taken) for v in var.values))
+            if not read or names[0] in found:
+                continue
+            link = _link(ctx, var, sorted(read), types)
+            for name in names:
+                found[name] = link
+            taken.update(names)
+            if link.result_type:
+                types[link.name] = (link.result_type, link.file)
+            changed = True
+    return list({id(c): c for c in found.values()}.values())
+
+
+def _reads(ctx: Context, file: GoFile, value: syntax.Node, names: set[str]) -> set[str]:
+    """Which of the package vars `names` evaluating `value` reads directly (func literals
+    run later, if at all)."""
+    deferred = syntax.func_literal_ranges(value)
+    return {
+        syntax.text(ident)
+        for ident in syntax.captures("(identifier) @id", value).get("id", [])
+        if syntax.text(ident) in names
+        and not syntax.inside(ident, deferred)
+        and refers_to_package(file, ident, ctx.scope)
+    }
+
+
+def _link(
+    ctx: Context, var: VarSpec, read: list[str], types: dict[str, tuple[str, GoFile]]
+) -> Candidate:
+    """A chain link: lazy with what it reads, or why not (it is then left unreported, and
+    the values it reads say why they stay eager)."""
+    decl, value = var.decl_of(0), var.values[0]
+    what = f"built from {', '.join(read)}"
+    link = Candidate(decl, value, "", what, link=True)
+    if len(var.names) != 1 or len(var.values) != 1:
+        link.skip = "it declares several names in one spec"
+    elif link.exported and ctx.package.name != "main":
+        link.skip = (
+            f"it is exported: a lazy {link.name} would change the package's API for a "
+            "value that costs nothing itself"
+        )
+    else:
+        link.result_type = (
+            syntax.text(var.type)
+            if var.type is not None
+            else _result_type(ctx, var.file, value) or _read_type(ctx, var.file, value, types)
+        )
+        if not link.result_type:
+            link.skip = f"cannot tell its type; declare it: var {link.name} T = ..."
+        elif not ctx.scope.reference_like(link.result_type):
+            link.skip = f"a value of type {link.result_type}: uses may need an addressable variable"
+    return link
+
+
+def _read_type(
+    ctx: Context, file: GoFile, value: syntax.Node, types: dict[str, tuple[str, GoFile]]
+) -> str:
+    """The type of a link that is a lazy value (`reA`), an element of one (`all[0]`,
+    `byName["a"]`) or an `append` to a value of known type, as `file` spells it ("" if
+    unknown)."""
+    node = calls.unparen(value)
+    if node.type == "identifier":
+        known = types.get(syntax.text(node))
+        return typeexpr.respell(known[0], known[1].root, file.root) if known else ""
+    if node.type == "index_expression":
+        operand = node.child_by_field_name("operand")
+        return _element_type(_read_type(ctx, file, operand, types)) if operand else ""
+    function = node.child_by_field_name("function") if node.type == "call_expression" else None
+    arguments = node.child_by_field_name("arguments")
+    if function is None or syntax.text(function) != "append" or arguments is None:
+        return ""
+    if not arguments.named_children or function.type != "identifier":
+        return ""
+    first = arguments.named_children[0]
+    return _result_type(ctx, file, first) or _read_type(ctx, file, first, types)
+
+
+def _element_type(type_text: str) -> str:
+    """`[]T` -> T, `map[K]V` -> V ("" for anything else)."""
+    if type_text.startswith("[]"):
+        return type_text[2:]
+    if not type_text.startswith("map["):
+        return ""
+    depth = 0
+    for i, ch in enumerate(type_text):
+        depth += {"[": 1, "]": -1}.get(ch, 0)
+        if ch == "]" and depth == 0:
+            return type_text[i + 1 :]
+    return ""
+
+
+def _chain(c: Candidate, by_name: dict[str, Candidate]) -> str:
+    """The chain a link closes, from the values with work of their own to it, by level:
+    "reA, reB -> all -> first"."""
+    level: dict[str, int] = {}
+
+    def depth(name: str, seen: frozenset[str]) -> int:
+        if name not in level:
+            reads = [d for d in by_name[name].deps if d in by_name and d not in seen]
+            level[name] = 1 + max((depth(d, seen | {d}) for d in reads), default=-1)
+        return level[name]
+
+    members, todo = {c.name}, [c.name]
+    while todo:
+        for d in by_name[todo.pop()].deps:
+            if d in by_name and d not in members:
+                members.add(d)
+                todo.append(d)
+    by_level: dict[int, list[str]] = {}
+    for name in members:
+        by_level.setdefault(depth(name, frozenset({name})), []).append(name)
+    return " -> ".join(", ".join(sorted(by_level[n])) for n in sorted(by_level))
 
 
 def _report_filled(ctx: Context, reported: set[str]) -> None:
@@ -264,7 +438,11 @@ def _candidate(ctx: Context, var: VarSpec) -> Candidate | None:
     value, what = next((v, w) for v, w in heavy if w)
     if len(var.names) != 1 or len(var.values) != 1:
         return Candidate(decl, value, "", what, skip="declares several names in one spec")
-    result = syntax.text(var.type) if var.type is not None else _result_type(ctx, file, value)
+    result = (
+        syntax.text(var.type)
+        if var.type is not None
+        else _result_type(ctx, file, value) or _read_type(ctx, file, value, {})
+    )
     candidate = Candidate(decl, value, result or "", what)
     if not result:
         candidate.skip = f"cannot tell the type of the value; declare it: var {decl.name} T = ..."
@@ -355,6 +533,7 @@ def _check_uses(ctx: Context, candidates: list[Candidate]) -> None:
 def _report(ctx: Context, candidates: list[Candidate]) -> None:
     helpers = _helpers(ctx, [c for c in candidates if not c.skip])
     tests = _GeneratedTests.plan(ctx, [c for c in candidates if not c.skip])
+    live = {c.name: c for c in candidates if not c.skip}
     for c in candidates:
         sync = "" if c.skip or helpers else names.import_name(c.file, "sync", ctx.scope.decls)
         if sync is None:
@@ -370,11 +549,19 @@ def _report(ctx: Context, candidates: list[Candidate]) -> None:
         shared = tests.shared + ([helpers.file_fix(c.name)] if helpers else [])
         fix = _fix(ctx, c, sync or "", helper, tests.forcing(c), shared)
         count = len([r for r in c.refs if r.use is not Use.DECLARE])
-        message = f"{c.name}: {c.what} runs at every start; build it on first use ({helper})"
+        if c.link:
+            are = "is" if "," not in c.what else "are"
+            message = (
+                f"{c.name}: {c.what}, which {are} made lazy: build it on first use too ({helper})"
+            )
+        else:
+            message = f"{c.name}: {c.what} runs at every start; build it on first use ({helper})"
         message += f", {_count(count, 'reference')} in the package"
         if c.outside:
             packages = len({r.file.path.parent for r in c.outside})
             message += f" and {len(c.outside)} in {_count(packages, 'importing package')}"
+        if c.link:
+            message += f"; chain {_chain(c, live)}"
         ctx.pass_.report(c.file, c.decl.node, message, fix)
 
 

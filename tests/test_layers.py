@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "codemod.rewrite",
             "codemod.generated",
             "codemod.oncevalue",
+            "codemod.linknames",
             "codemod.rule",
         },
     ),

@@ -238,3 +238,72 @@ def test_own_code_values_whose_type_cannot_be_spelled_say_so(tmp_path: Path) -> 
     assert sorted(f.message.split(": ", 1)[0] for f in findings) == ["firstRe", "word"]
     for f in findings:
         assert f.fix is None and "not made lazy: cannot tell the type of the value" in f.message
+
+
+LINKS = """package p
+
+import "regexp"
+
+var (
+	reA   = regexp.MustCompile(`a+`)
+	reB   = regexp.MustCompile(`b+`)
+	all   = []*regexp.Regexp{reA, reB}
+	first = all[0]
+)
+
+// Any reports whether one of the patterns matches s.
+func Any(s string) bool {
+	for _, re := range all {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return first.MatchString(s)
+}
+"""
+
+
+def test_a_value_built_only_from_lazy_values_becomes_lazy_with_them(tmp_path: Path) -> None:
+    """`all` reads only values made lazy and does no work of its own: it is a link of
+    their chain, made lazy in the same pass (it kept reA and reB eager: "no gain"), and
+    so is `first`, read from it; each link's finding names its chain."""
+    write_module(tmp_path, {"p.go": LINKS})
+    findings = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    by_name = {f.message.split(":")[0]: f for f in findings}
+    assert sorted(by_name) == ["all", "first", "reA", "reB"]
+    assert all(f.fix is not None and f.fix.safety is Safety.SAFE for f in findings)
+    assert by_name["all"].message == (
+        "all: built from reA, reB, which are made lazy: build it on first use too "
+        "(sync.OnceValue), 2 references in the package; chain reA, reB -> all"
+    )
+    assert by_name["first"].message.endswith("chain reA, reB -> all -> first")
+    plan = workflow.plan(workflow.scan([tmp_path], ["lazy-init"], workers=1), verify_build=True)
+    assert not plan.changes.rejected, plan.changes.rejected
+    after = plan.changes.changes[tmp_path / "p.go"].after
+    assert after is not None
+    assert (
+        b"\tall   = sync.OnceValue(func() []*regexp.Regexp { return []*regexp.Regexp{reA(), reB()} })\n"
+        in after
+    )
+    assert b"\tfirst = sync.OnceValue(func() *regexp.Regexp { return all()[0] })\n" in after
+
+
+def test_a_link_held_by_another_link_says_why_down_the_chain(tmp_path: Path) -> None:
+    """`n = len(all)` keeps `all` eager, which keeps reA eager: reA's finding ends with
+    why n stays eager, not only that n reads all."""
+    write_module(
+        tmp_path,
+        {
+            "p.go": (
+                'package p\n\nimport "regexp"\n\nvar reA = regexp.MustCompile(`a`)\n\n'
+                "var all = []*regexp.Regexp{reA}\n\nvar n = len(all)\n\n"
+                "func N() int { return n + len(all) }\n"
+            )
+        },
+    )
+    (finding,) = workflow.scan([tmp_path], ["lazy-init"], workers=1).report.findings
+    assert finding.message.endswith(
+        "not made lazy: no gain: read at start-up by the initializer of all at p.go:7, "
+        "which stays eager: no gain: read at start-up by the initializer of n at p.go:9, "
+        "which stays eager: cannot tell its type; declare it: var n T = ..."
+    )

@@ -1,0 +1,3 @@
+module example.com/replace
+
+go 1.22
