@@ -1,0 +1,755 @@
+"""`init()` functions that build tables at every start, run on first use instead.
+
+## What it finds
+
+Every `func init()` of a package, and what it does. One whose only effect is computing
+the package's own unexported variables from local work (loops, `make`, `append`, map
+and slice literals, calls of pure standard-library functions and of the package's pure
+functions) gets a fix; any other one is reported with the reason it must stay.
+
+## Why
+
+An `init()` runs before `main`, on every start, in every program that links the
+package, even for `--version`. A package that fills a 20,000-entry map and a
+200,000-entry sieve in two `init()`s spends milliseconds and megabytes there; on first
+use that cost is paid only by the runs that need the tables.
+
+## The fix
+
+The `init()` becomes the value's constructor: `var table = sync.OnceValue(func() (table
+T) { <the init body> return })`. The body is kept as it was: the result is named as the
+var, so the body fills a local of that name, and a bare `return` in it still works. The
+var's declaration moves into the constructor (its initial value, if any, becomes the
+first statement), and every other reference in the package becomes a call, `table()`.
+When one `init()` fills several vars, they are built together: one `sync.OnceValue` of
+a small struct, and per var a function returning its field. Modules older than Go 1.21
+get the same shape from generated helpers (`codemod_oncevalue.go`, as `lazy-init`
+writes them). A generated test (`codemod_inithooks_test.go`) builds every such value,
+so a body that panics still fails `go test`.
+
+## What it leaves alone, and says why
+
+A var also assigned elsewhere (another `init()` included) or whose address is taken; a
+var of a struct or array type (uses may need an addressable variable); a var another
+`init()` or an eager initializer reads (no gain); exported vars (other packages may
+read them: that is the unsafe tier, `lazyinit` hooks); a body with any other effect:
+I/O, writes to other packages' variables, registrations (`http.Handle*`, `flag.*`,
+`sql.Register`, ...), goroutines, channel operations, `os.Getenv`, calls whose result
+may change, or package functions that use the var themselves; packages where a file
+could not be parsed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from codemod import calls, generated, names, oncevalue, startup, syntax, typeexpr, uses
+from codemod.edits import TextEdit
+from codemod.model import GoFile, Package
+from codemod.purity import Purity
+from codemod.rewrite import Rewrite
+from codemod.rule import (
+    Example,
+    FileFix,
+    Fix,
+    ImportAction,
+    ImportChange,
+    Pass,
+    Rule,
+    Safety,
+)
+from codemod.scope import Decl, Kind, PackageScope, Ref, Use, refers_to_package, specs
+
+_BUILTIN_CHEAP = frozenset({"make", "new", "len", "cap"})
+_WRITES = """
+(assignment_statement left: (expression_list (_) @w))
+(inc_statement (_) @w)
+(dec_statement (_) @w)
+(call_expression function: (identifier) @builtin arguments: (argument_list . (_) @w))
+(call_expression function: (selector_expression operand: (_) @w field: (field_identifier)))
+"""
+_MUTATING_BUILTINS = frozenset({"delete", "clear", "copy"})
+_EFFECTS = {
+    "go_statement": "starts a goroutine",
+    "send_statement": "sends on a channel",
+    "select_statement": "waits on channels",
+}
+_OPERANDS = {"index_expression", "selector_expression", "slice_expression", "unary_expression"}
+
+
+# ---------------------------------------------------------------------------- analysis
+
+
+@dataclass
+class Target:
+    """A package var an init() fills."""
+
+    decl: Decl
+    result_type: str = ""  # as the init's file spells it
+    value: str = ""  # its initial value, "" for the zero value
+    refs: list[Ref] = field(default_factory=list)  # outside the init body: to rewrite
+    inside: list[Ref] = field(default_factory=list)  # in the body: they use the local
+
+    @property
+    def name(self) -> str:
+        return self.decl.name
+
+
+@dataclass
+class Hook:
+    """One `func init()` and what it fills."""
+
+    file: GoFile
+    func: syntax.Node
+    targets: list[Target] = field(default_factory=list)
+    effect: str = ""  # what else it does: why it must run at start-up
+    skip: str = ""
+    shared: str = ""  # the var holding the lazy value
+    sync: str = ""  # the file's name for package sync ("" with generated helpers)
+
+    @property
+    def body(self) -> syntax.Node:
+        body = self.func.child_by_field_name("body")
+        assert body is not None
+        return body
+
+    @property
+    def where(self) -> str:
+        return f"init() at {self.file.path.name}:{self.func.start_point[0] + 1}"
+
+    def holds(self, ref: Ref) -> bool:
+        return ref.file is self.file and _within(ref.node, self.body)
+
+    @property
+    def filled(self) -> str:
+        return " and ".join(t.name for t in self.targets) or "nothing the package keeps"
+
+
+@dataclass
+class Context:
+    pass_: Pass
+    package: Package
+
+    @cached_property
+    def scope(self) -> PackageScope:
+        return PackageScope.of(self.package)
+
+    @cached_property
+    def purity(self) -> Purity:
+        return Purity(self.package, self.scope)
+
+    @cached_property
+    def registrations(self) -> list[startup.InitItem]:
+        return [i for i in startup.init_items(self.package) if i.kind == "registration"]
+
+
+def _within(node: syntax.Node, outer: syntax.Node) -> bool:
+    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
+
+
+def run(pass_: Pass) -> None:
+    package = pass_.package
+    if package.is_external_test or not any(
+        b"func init()" in f.source for f in package.non_test_files()
+    ):
+        return
+    ctx = Context(pass_, package)
+    hooks = [h for h in _hooks(ctx) if _costly(h)]
+    broken = [f.path.name for f in package.broken_files]
+    for hook in hooks:
+        if broken:
+            hook.skip = f"{', '.join(broken)} could not be parsed, so references are unknown"
+        else:
+            _analyse(ctx, hook)
+    _report(ctx, hooks)
+
+
+def _hooks(ctx: Context) -> list[Hook]:
+    out = []
+    for file in ctx.package.non_test_files():
+        if file.never_built:
+            continue
+        for func in syntax.top_level(file.root, "function_declaration"):
+            name = func.child_by_field_name("name")
+            if (
+                name is not None
+                and syntax.text(name) == "init"
+                and func.child_by_field_name("body")
+            ):
+                out.append(Hook(file, func))
+    return out
+
+
+def _costly(hook: Hook) -> bool:
+    """Whether the body does work worth deferring: a loop, a call other than the cheap
+    built-ins, or a map literal (maps are built at run time)."""
+    body = hook.body
+    if syntax.captures("(for_statement) @x (composite_literal type: (map_type)) @x", body):
+        return True
+    for call in syntax.captures("(call_expression function: (_) @f)", body).get("f", []):
+        if syntax.text(call) not in _BUILTIN_CHEAP:
+            return True
+    return False
+
+
+def _analyse(ctx: Context, hook: Hook) -> None:
+    hook.effect = _effect(ctx, hook)
+    if hook.effect:
+        hook.skip = hook.effect
+        return
+    written = _written(ctx, hook)
+    hook.targets = [Target(d) for d in written]
+    if not hook.targets:
+        return
+    hook.skip = next((why for t in hook.targets if (why := _target_problem(ctx, hook, t))), "")
+    hook.skip = hook.skip or _calls_back(ctx, hook) or _no_gain(ctx, hook)
+
+
+def _effect(ctx: Context, hook: Hook) -> str:
+    """What the body does besides computing: "" if nothing."""
+    body, file = hook.body, hook.file
+    for kind, what in _EFFECTS.items():
+        if syntax.captures(f"({kind}) @x", body):
+            return what
+    lines = range(hook.func.start_point[0] + 1, hook.func.end_point[0] + 2)
+    for item in ctx.registrations:
+        if item.path == str(file.path) and item.line in lines:
+            return f"registers into {item.into}, which {startup.MUST_RUN}"
+    for caps in syntax.matches(_WRITES, body):
+        node, root = caps["w"][0], _root(caps["w"][0])
+        if "builtin" in caps and syntax.text(caps["builtin"][0]) not in _MUTATING_BUILTINS:
+            continue
+        if (
+            root.type == "identifier"
+            and root != node
+            and not _is_call(node)
+            and calls.import_of(file, syntax.text(root))
+            and refers_to_package(file, root, ctx.scope)
+        ):
+            return f"writes {syntax.text(node)}, a variable of another package"
+    why = _impurity(ctx, hook, body)
+    if why:
+        return why
+    for caps in syntax.matches("(call_expression function: (func_literal) @f)", body):
+        why = _impurity(ctx, hook, caps["f"][0])
+        if why:
+            return why
+    return ""
+
+
+def _impurity(ctx: Context, hook: Hook, node: syntax.Node) -> str:
+    """Why running `node` later could change what it computes or does (func literals that
+    are not called run later anyway): reading the vars it fills, or vars whose contents
+    nothing changes (a table it indexes), is no impurity."""
+    stable = {d.name for d in _written(ctx, hook)}
+    for name, decl in ctx.scope.decls.items():
+        if (
+            decl.kind is Kind.VAR
+            and name not in stable
+            and _package_idents(ctx, hook.file, node, {name})
+            and ctx.purity.contents_unchanged(decl)
+        ):
+            stable.add(name)
+    return ctx.purity.impurity(hook.file, node, stable, None, True)[0]
+
+
+def _is_call(node: syntax.Node) -> bool:
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type == "call_expression"
+        and parent.child_by_field_name("function") == node
+    )
+
+
+def _root(node: syntax.Node) -> syntax.Node:
+    """The variable an operand expression starts from: `t[k].f[i]` -> `t`."""
+    node = calls.unparen(node)
+    while node.type in _OPERANDS:
+        inner = node.child_by_field_name("operand")
+        if inner is None:
+            break
+        node = calls.unparen(inner)
+    return node
+
+
+def _written(ctx: Context, hook: Hook) -> list[Decl]:
+    """The package vars the body writes, in order: assigned, `++`/`--`, an element or
+    field of them written, passed to `delete`/`clear`/`copy`, or a method called on them
+    (without types, a method may fill its receiver). Func literals count: they write the
+    var's local once the body moves."""
+    out: dict[str, Decl] = {}
+    for caps in syntax.matches(_WRITES, hook.body):
+        if "builtin" in caps and syntax.text(caps["builtin"][0]) not in _MUTATING_BUILTINS:
+            continue
+        root = _root(caps["w"][0])
+        if root.type != "identifier":
+            continue
+        decl = ctx.scope.decls.get(syntax.text(root))
+        if decl is None or decl.kind is not Kind.VAR:
+            continue
+        if refers_to_package(hook.file, root, ctx.scope):
+            out.setdefault(decl.name, decl)
+    return list(out.values())
+
+
+def _target_problem(ctx: Context, hook: Hook, target: Target) -> str:
+    """Why `target` cannot move into the hook ("" if it can); fills in its type, initial
+    value and the references to rewrite."""
+    decl, name = target.decl, target.name
+    if decl.file.is_test:
+        return f"{name} is declared in a test file"
+    if name[:1].isupper() and ctx.package.name != "main":
+        return f"{name} is exported: other packages may read it (the unsafe tier: a lazyinit hook)"
+    spec = decl.spec
+    assert spec is not None
+    if len(spec.children_by_field_name("name")) != 1:
+        return f"{name} is declared with other names in one spec"
+    refs = uses.find(ctx.package, decl, ctx.scope).inside
+    outside = [r for r in refs if not hook.holds(r) and r.use is not Use.DECLARE]
+    inside = [r for r in refs if hook.holds(r)]
+    blocked = uses.blocking(outside) or uses.blocking(r for r in inside if r.use is Use.ADDRESS)
+    if blocked:
+        return f"{name}: {blocked}"
+    target.refs, target.inside = outside, inside
+    return _type_problem(ctx, hook, target)
+
+
+def _type_problem(ctx: Context, hook: Hook, target: Target) -> str:
+    decl, name = target.decl, target.name
+    spec = decl.spec
+    assert spec is not None
+    declared = spec.child_by_field_name("type")
+    values = spec.child_by_field_name("value")
+    value = values.named_children[0] if values is not None and values.named_children else None
+    if value is not None:
+        if decl.file is not hook.file:
+            return f"{name} has an initial value in {decl.file.path.name}, but init() is in {hook.file.path.name}"
+        why, _ = ctx.purity.impurity(decl.file, value, {name}, decl.node, True)
+        if why:
+            return f"the initial value of {name} {why}"
+        target.value = syntax.text(value)
+    text = syntax.text(declared) if declared is not None else _value_type(value)
+    if not text:
+        return f"cannot tell the type of {name}; declare it: var {name} T"
+    spelled = typeexpr.respell(text, decl.file.root, hook.file.root)
+    if decl.file is not hook.file and not spelled:
+        return f"the type of {name} cannot be written in {hook.file.path.name} with its imports"
+    target.result_type = spelled or text
+    if _array(text):
+        return _array_problem(hook, target, value)
+    if text not in typeexpr.BASIC and not ctx.scope.reference_like(text):
+        return f"{name} is a value of type {text}: uses may need an addressable variable"
+    return ""
+
+
+def _element_use(node: syntax.Node) -> bool:
+    """`x[i]` (read or written), `len(x)`, `cap(x)`, `range x`: the same through a pointer."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "index_expression":
+        return parent.child_by_field_name("operand") == node
+    if parent.type == "argument_list" and parent.named_child_count == 1:
+        fn = parent.parent.child_by_field_name("function") if parent.parent else None
+        return fn is not None and syntax.text(fn) in {"len", "cap"}
+    return parent.type == "range_clause" and parent.child_by_field_name("right") == node
+
+
+def _array(type_text: str) -> bool:
+    return type_text.startswith("[") and not type_text.startswith("[]")
+
+
+def _array_problem(hook: Hook, target: Target, value: syntax.Node | None) -> str:
+    """An array is built behind a pointer (`*[256]uint32`: indexing, `len` and `range`
+    read through it, and no use copies the whole array), so every use must be one of
+    those; in the body, writes of elements too."""
+    name = target.name
+    if value is not None and calls.unparen(value).type != "composite_literal":
+        return f"{name} is an array with an initial value that is not a literal"
+    for ref in target.refs:
+        if not _element_use(ref.node):
+            return f"{name} is an array used whole at {ref.file.path.name}:{ref.line}: a pointer to it would share what a copy did not"
+    for ref in target.inside:
+        if ref.use is not Use.DECLARE and not _element_use(ref.node):
+            return f"{name} is an array used whole at {ref.file.path.name}:{ref.line}: it is built behind a pointer"
+    target.value = f"&{target.value}" if target.value else f"new({target.result_type})"
+    target.result_type = "*" + target.result_type
+    return ""
+
+
+def _value_type(value: syntax.Node | None) -> str:
+    """The type a value's literal or `make` spells ("" if it spells none)."""
+    if value is None:
+        return ""
+    node = calls.unparen(value)
+    if node.type == "composite_literal":
+        t = node.child_by_field_name("type")
+        return syntax.text(t) if t is not None and t.type != "implicit_length_array_type" else ""
+    fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+    args = node.child_by_field_name("arguments") if fn is not None else None
+    if fn is not None and syntax.text(fn) == "make" and args is not None and args.named_children:
+        return syntax.text(args.named_children[0])
+    return ""
+
+
+def _calls_back(ctx: Context, hook: Hook) -> str:
+    """A package function or method the body calls that uses a var it fills: after the
+    move it would call the lazy value while that value is being built."""
+    wanted = {t.name for t in hook.targets}
+    for name, (file, node) in _reachable_code(ctx, hook).items():
+        for var in _package_idents(ctx, file, node, wanted):
+            return f"calls {name}, which uses {var}: it would ask for {var} while it is being built"
+    return ""
+
+
+def _reachable_code(ctx: Context, hook: Hook) -> dict[str, tuple[GoFile, syntax.Node]]:
+    """The package's functions the body calls, transitively, and every method whose name
+    it calls (without types, `x.m()` may be any method m)."""
+    methods: dict[str, list[tuple[GoFile, syntax.Node]]] = {}
+    for file in ctx.package.non_test_files():
+        for m in syntax.top_level(file.root, "method_declaration"):
+            name = m.child_by_field_name("name")
+            if name is not None:
+                methods.setdefault(syntax.text(name), []).append((file, m))
+    out: dict[str, tuple[GoFile, syntax.Node]] = {}
+    todo = [(hook.file, hook.body)]
+    while todo:
+        file, node = todo.pop()
+        for caps in syntax.matches("(call_expression function: (_) @f)", node):
+            fn = calls.unparen(caps["f"][0])
+            if fn.type == "identifier":
+                decl = ctx.scope.decls.get(syntax.text(fn))
+                found = (
+                    [(decl.file, decl.node.parent)]
+                    if decl is not None and decl.kind is Kind.FUNC and decl.node.parent
+                    else []
+                )
+                if not refers_to_package(file, fn, ctx.scope):
+                    found = []
+                label = syntax.text(fn)
+            elif fn.type == "selector_expression" and fn.child_by_field_name("field") is not None:
+                label = syntax.text(fn.child_by_field_name("field") or fn)
+                found = methods.get(label, [])
+            else:
+                continue
+            for i, (f, n) in enumerate(found):
+                key = label if i == 0 else f"{label}#{i}"
+                if n is not None and key not in out:
+                    out[key] = (f, n)
+                    todo.append((f, n))
+    return out
+
+
+def _package_idents(
+    ctx: Context, file: GoFile, node: syntax.Node, wanted: set[str]
+) -> dict[str, list[syntax.Node]]:
+    out: dict[str, list[syntax.Node]] = {}
+    for ident in syntax.captures("(identifier) @id", node).get("id", []):
+        name = syntax.text(ident)
+        if name in wanted and refers_to_package(file, ident, ctx.scope):
+            out.setdefault(name, []).append(ident)
+    return out
+
+
+def _no_gain(ctx: Context, hook: Hook) -> str:
+    read = startup.read_at_startup_besides(
+        ctx.package, ctx.scope, [t.name for t in hook.targets], [hook.where]
+    )
+    for name, where in read.items():
+        return f"no gain: {name} is read at start-up by {where}"
+    return ""
+
+
+# ---------------------------------------------------------------------------- the fix
+
+
+def _report(ctx: Context, hooks: list[Hook]) -> None:
+    reported = [h for h in hooks if h.skip or h.targets]  # the rest keeps nothing: no gain
+    live = [h for h in reported if not h.skip]
+    _name_values(ctx, live)
+    helpers = _helpers(ctx, live)
+    tests = _force_tests(ctx)
+    places: dict[int, Path] = {}
+    for hook in [h for h in live if not h.skip]:
+        sync = "" if helpers else names.import_name(hook.file, "sync", ctx.scope.decls)
+        path = tests.place(hook.file)
+        if sync is None:
+            hook.skip = f"{names.listed('sync')} are all taken in {hook.file.path.name}"
+        elif isinstance(path, str):
+            hook.skip = path
+        else:
+            hook.sync, places[id(hook)] = sync, path
+    removed = {t.name for h in live if not h.skip for t in h.targets}
+    for hook in reported:
+        node = hook.func.child_by_field_name("name") or hook.func
+        if hook.skip:
+            what = f"fills {hook.filled}" if hook.targets else "runs"
+            message = f"{hook.where} {what} at every start; not made lazy: {hook.skip}"
+            ctx.pass_.report(hook.file, node, message)
+            continue
+        helper = helpers.name(hook.shared) if helpers else f"{hook.sync}.OnceValue"
+        shared = tests.shared() + ([helpers.file_fix(hook.shared)] if helpers else [])
+        fix = _fix(hook, helper, tests.template(places[id(hook)]), shared, removed)
+        count = sum(len(t.refs) for t in hook.targets)
+        message = (
+            f"{hook.where} fills {hook.filled} at every start; build "
+            f"{'it' if len(hook.targets) == 1 else 'them'} on first use ({helper}), "
+            f"{count} reference{'' if count == 1 else 's'} in the package"
+        )
+        ctx.pass_.report(hook.file, node, message, fix)
+
+
+def _force_tests(ctx: Context) -> generated.ForceTests:
+    def declared(name: str) -> bool:
+        decl = ctx.scope.decls.get(name)
+        return decl is not None and decl.kind in {Kind.VAR, Kind.FUNC} and not decl.file.is_test
+
+    return generated.ForceTests(ctx.package, declared, "init-hooks", "inithooks", "InitHooks")
+
+
+def _struct_type(hook: Hook) -> str:
+    fields = "".join(f"\t{t.name} {t.result_type}\n" for t in hook.targets)
+    return f"struct {{\n{fields}}}"
+
+
+def _name_values(ctx: Context, live: list[Hook]) -> None:
+    """The var holding each hook's lazy value: its target's own name, or for several a
+    fresh name (`initValues`, `initValues2`...)."""
+    used = set(ctx.scope.decls) | names.imported_names(ctx.package)
+    for hook in live:
+        one = len(hook.targets) == 1
+        hook.shared = hook.targets[0].name if one else names.fresh("initValues", used)
+
+
+def _helpers(ctx: Context, live: list[Hook]) -> oncevalue.Helpers | None:
+    """Before Go 1.21, the generated functions that stand in for sync.OnceValue."""
+    if not oncevalue.needed(ctx.package):
+        return None
+    values = [
+        oncevalue.Value(
+            h.shared,
+            h.targets[0].result_type if len(h.targets) == 1 else _struct_type(h),
+            h.file,
+        )
+        for h in live
+    ]
+    helpers = oncevalue.Helpers.plan(ctx.package, ctx.scope, values, "init-hooks")
+    for h in live:
+        h.skip = helpers if isinstance(helpers, str) else helpers.skipped.get(h.shared, "")
+    return None if isinstance(helpers, str) else helpers
+
+
+def _fix(hook: Hook, helper: str, test: FileFix, shared: list[FileFix], removed: set[str]) -> Fix:
+    """The fix of one init(): it becomes the lazy value of what it fills (`helper`
+    builds it), the vars' declarations go (a `var (...)` block whose every var goes
+    goes whole: each fix deletes it the same way), every read becomes a call, and
+    `test` forces the value. `removed`: every var some fix of the package moves."""
+    rewrite = Rewrite()
+    for target in hook.targets:
+        _remove_declaration(rewrite, target.decl, removed)
+        rewrite.reads_to_calls(target.refs)
+    text = "".join(_doc(t.decl) for t in hook.targets) + _declaration(hook, helper)
+    rewrite.add(hook.file, TextEdit(hook.func.start_byte, hook.func.end_byte, text))
+    add_sync = ImportChange(ImportAction.ADD, "sync", None if hook.sync == "sync" else hook.sync)
+    files = rewrite.file_fixes({hook.file: (add_sync,)} if hook.sync else {})
+    lines = tuple(f"\t_ = {t.name}()\n" for t in hook.targets)
+    files.append(FileFix(test.path, create=test.create, lines=lines))
+    files += [g for g in shared if g.path != test.path]
+    return Fix(
+        description=f"run {hook.where} on first use of {hook.filled}, with {helper}",
+        safety=Safety.SAFE,
+        files=tuple(files),
+    )
+
+
+def _body_text(hook: Hook) -> tuple[str, str, int]:
+    """The body between its braces: what follows `{` on its line (a comment, or ""), the
+    lines after it without the last line break, and the byte offset where they start."""
+    body = hook.body
+    inner = hook.file.source[body.start_byte + 1 : body.end_byte - 1]
+    head, _, rest = inner.partition(b"\n") if b"\n" in inner else (b"", b"", inner)
+    lead = len(rest) - len(rest.lstrip(b"\n"))
+    offset = body.start_byte + 1 + len(head) + 1 + lead
+    return head.rstrip().decode(), rest.strip(b"\n").decode(), offset
+
+
+def _terminates(hook: Hook) -> bool:
+    """Whether the body's last statement ends it (then no `return` may follow: vet)."""
+    statements = [c for c in _statements(hook.body) if c.type != "comment"]
+    if not statements:
+        return False
+    last = statements[-1]
+    if last.type == "return_statement":
+        return True
+    call = last.named_children[0] if last.type == "expression_statement" else None
+    fn = (
+        call.child_by_field_name("function")
+        if call is not None and call.type == "call_expression"
+        else None
+    )
+    return fn is not None and syntax.text(fn) == "panic"
+
+
+def _statements(block: syntax.Node) -> list[syntax.Node]:
+    lists = [c for c in block.named_children if c.type == "statement_list"]
+    return lists[0].named_children if lists else block.named_children
+
+
+def _indent(text: str, raw: list[tuple[int, int]]) -> str:
+    """Each line one tab deeper, except lines that start inside a raw string literal."""
+    out, offset = [], 0
+    for line in text.split("\n"):
+        inside = any(start < offset < end for start, end in raw)
+        out.append(line if inside or not line else "\t" + line)
+        offset += len(line.encode()) + 1
+    return "\n".join(out)
+
+
+def _declaration(hook: Hook, helper: str) -> str:
+    """The lazy value that replaces the init(): its body, run by `helper` on first use."""
+    head, body, offset = _body_text(hook)
+    start = "".join(f"\t{t.name} = {t.value}\n" for t in hook.targets if t.value)
+    tail = "" if _terminates(hook) else "\treturn\n"
+    inner = start + (body + "\n" if body.strip() else "") + tail
+    if len(hook.targets) == 1:
+        t = hook.targets[0]
+        return f"var {t.name} = {helper}(func() ({t.name} {t.result_type}) {{{head}\n{inner}}})"
+    raw = [
+        (n.start_byte - offset + len(start), n.end_byte - offset + len(start))
+        for n in syntax.captures("(raw_string_literal) @r", hook.body).get("r", [])
+    ]
+    results = ", ".join(f"{t.name} {t.result_type}" for t in hook.targets)
+    fields = ", ".join(f"v.{t.name}" for t in hook.targets)
+    text = (
+        f"var {hook.shared} = {helper}(func() (v {_struct_type(hook)}) {{{head}\n"
+        f"\t{fields} = func() ({results}) {{\n{_indent(inner, raw)}\t}}()\n\treturn\n}})"
+    )
+    for t in hook.targets:
+        text += f"\n\nfunc {t.name}() {t.result_type} {{ return {hook.shared}().{t.name} }}"
+    return text
+
+
+def _comments_above(node: syntax.Node) -> list[syntax.Node]:
+    """The comment lines just above `node`, with no blank line between: its doc."""
+    out: list[syntax.Node] = []
+    prev, row = node.prev_sibling, node.start_point[0]
+    while prev is not None and prev.type == "comment" and prev.end_point[0] == row - 1:
+        out.insert(0, prev)
+        row = prev.start_point[0]
+        prev = prev.prev_sibling
+    return out
+
+
+def _declaration_node(decl: Decl) -> syntax.Node:
+    """What declares the var alone: its `var` declaration, or its spec in a block."""
+    assert decl.decl is not None and decl.spec is not None
+    return decl.decl if len(list(specs(decl.decl, "var_spec"))) == 1 else decl.spec
+
+
+def _doc(decl: Decl) -> str:
+    """The var's doc comment: it moves with the declaration."""
+    return "".join(syntax.text(c) + "\n" for c in _comments_above(_declaration_node(decl)))
+
+
+def _remove_declaration(rewrite: Rewrite, decl: Decl, removed: set[str]) -> None:
+    """Delete the var's declaration (its spec, in a block with others) with its doc
+    comment and, for a declaration alone between blank lines, one of them. A block
+    whose every var is `removed` loses its `var (` and `)` lines too."""
+    node = _declaration_node(decl)
+    source = decl.file.source
+    doc = _comments_above(node)
+    start = syntax.line_start(source, (doc[0] if doc else node).start_byte)
+    end = syntax.line_end(source, node.end_byte)
+    assert decl.decl is not None
+    block = decl.decl
+    if node is decl.spec and all(
+        syntax.text(n) in removed
+        for spec in specs(block, "var_spec")
+        for n in spec.children_by_field_name("name")
+    ):
+        lists = [c for c in block.named_children if c.type == "var_spec_list"]
+        inner = lists[0] if lists else block
+        opening = syntax.line_end(source, inner.start_byte)
+        closing = syntax.line_start(source, inner.end_byte - 1)
+        rewrite.add(decl.file, TextEdit(syntax.line_start(source, block.start_byte), opening, ""))
+        rewrite.add(
+            decl.file,
+            TextEdit(closing, _after_blank(source, closing, syntax.line_end(source, closing)), ""),
+        )
+    elif node is decl.decl:
+        end = _after_blank(source, start, end)
+    rewrite.add(decl.file, TextEdit(start, end, ""))
+
+
+def _after_blank(source: bytes, start: int, end: int) -> int:
+    """`end`, past the blank line that follows when a blank line also precedes `start`."""
+    blank_before = start == 0 or source[start - 2 : start] == b"\n\n"
+    return end + 1 if blank_before and source[end : end + 1] == b"\n" else end
+
+
+RULE = Rule(
+    id="init-hooks",
+    summary="init() functions that only build the package's own tables: run them on first use.",
+    docs=__doc__ or "",
+    safety=Safety.SAFE,
+    safety_reason="Only unexported vars filled from local work: only when the work happens changes.",
+    run=run,
+    examples=(
+        Example(
+            "A table an init() fills becomes a sync.OnceValue, the body its constructor",
+            """package p
+
+import "strconv"
+
+// squares maps "n" to n*n.
+var squares map[string]int
+
+func init() {
+	squares = make(map[string]int, 1000)
+	for i := 0; i < 1000; i++ {
+		squares[strconv.Itoa(i)] = i * i
+	}
+}
+
+func Square(s string) int { return squares[s] }
+""",
+            """package p
+
+import (
+	"strconv"
+	"sync"
+)
+
+// squares maps "n" to n*n.
+var squares = sync.OnceValue(func() (squares map[string]int) {
+	squares = make(map[string]int, 1000)
+	for i := 0; i < 1000; i++ {
+		squares[strconv.Itoa(i)] = i * i
+	}
+	return
+})
+
+func Square(s string) int { return squares()[s] }
+""",
+        ),
+        Example(
+            "An init() that registers stays: it must run before main",
+            """package p
+
+import "net/http"
+
+var routes = map[string]string{}
+
+func init() {
+	for _, r := range []string{"/a", "/b"} {
+		routes[r] = r
+		http.HandleFunc(r, nil)
+	}
+}
+""",
+        ),
+    ),
+)
