@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from codemod import calls, generated, names, oncevalue, startup, syntax, typeexpr, uses
+from codemod import calls, generated, imports, names, oncevalue, startup, syntax, typeexpr, uses
 from codemod.edits import TextEdit
 from codemod.model import GoFile, Package
 from codemod.purity import Purity
@@ -199,7 +199,7 @@ def _analyse(ctx: Context, hook: Hook) -> None:
     if hook.effect:
         hook.skip = hook.effect
         return
-    written = _written(ctx, hook)
+    written = sorted(_written(ctx, hook), key=lambda d: (str(d.file.path), d.node.start_byte))
     hook.targets = [Target(d) for d in written]
     if not hook.targets:
         return
@@ -551,10 +551,13 @@ def _fix(hook: Hook, helper: str, test: FileFix, shared: list[FileFix], removed:
     for target in hook.targets:
         _remove_declaration(rewrite, target.decl, removed)
         rewrite.reads_to_calls(target.refs)
-    text = "".join(_doc(t.decl) for t in hook.targets) + _declaration(hook, helper)
+    text = _declaration(hook, helper)
     rewrite.add(hook.file, TextEdit(hook.func.start_byte, hook.func.end_byte, text))
-    add_sync = ImportChange(ImportAction.ADD, "sync", None if hook.sync == "sync" else hook.sync)
-    files = rewrite.file_fixes({hook.file: (add_sync,)} if hook.sync else {})
+    changes = {t.decl.file: _unused_imports(t.decl) for t in hook.targets}
+    if hook.sync:
+        name = None if hook.sync == "sync" else hook.sync
+        changes[hook.file] = (ImportChange(ImportAction.ADD, "sync", name),)
+    files = rewrite.file_fixes(changes)
     lines = tuple(f"\t_ = {t.name}()\n" for t in hook.targets)
     files.append(FileFix(test.path, create=test.create, lines=lines))
     files += [g for g in shared if g.path != test.path]
@@ -563,6 +566,18 @@ def _fix(hook: Hook, helper: str, test: FileFix, shared: list[FileFix], removed:
         safety=Safety.SAFE,
         files=tuple(files),
     )
+
+
+def _unused_imports(decl: Decl) -> tuple[ImportChange, ...]:
+    """The imports a removed declaration's type named in its file: each goes if nothing
+    else there uses it (the import editor checks)."""
+    node = _declaration_node(decl)
+    named = {
+        syntax.text(q)
+        for q in syntax.captures("(qualified_type package: (_) @p) @q", node).get("p", [])
+    }
+    paths = imports.paths_by_name(decl.file.root)
+    return tuple(ImportChange(ImportAction.REMOVE, paths[n]) for n in sorted(named) if n in paths)
 
 
 def _body_text(hook: Hook) -> tuple[str, str, int]:
@@ -616,7 +631,7 @@ def _declaration(hook: Hook, helper: str) -> str:
     inner = start + (body + "\n" if body.strip() else "") + tail
     if len(hook.targets) == 1:
         t = hook.targets[0]
-        return f"var {t.name} = {helper}(func() ({t.name} {t.result_type}) {{{head}\n{inner}}})"
+        return f"{_doc(t.decl)}var {t.name} = {helper}(func() ({t.name} {t.result_type}) {{{head}\n{inner}}})"
     raw = [
         (n.start_byte - offset + len(start), n.end_byte - offset + len(start))
         for n in syntax.captures("(raw_string_literal) @r", hook.body).get("r", [])
@@ -628,7 +643,7 @@ def _declaration(hook: Hook, helper: str) -> str:
         f"\t{fields} = func() ({results}) {{\n{_indent(inner, raw)}\t}}()\n\treturn\n}})"
     )
     for t in hook.targets:
-        text += f"\n\nfunc {t.name}() {t.result_type} {{ return {hook.shared}().{t.name} }}"
+        text += f"\n\n{_doc(t.decl)}func {t.name}() {t.result_type} {{ return {hook.shared}().{t.name} }}"
     return text
 
 
@@ -650,8 +665,17 @@ def _declaration_node(decl: Decl) -> syntax.Node:
 
 
 def _doc(decl: Decl) -> str:
-    """The var's doc comment: it moves with the declaration."""
-    return "".join(syntax.text(c) + "\n" for c in _comments_above(_declaration_node(decl)))
+    """The var's doc comment, and a comment after it on its line: they move with it."""
+    node = _declaration_node(decl)
+    after = node.next_sibling
+    trailing = (
+        [after]
+        if after is not None
+        and after.type == "comment"
+        and after.start_point[0] == node.end_point[0]
+        else []
+    )
+    return "".join(syntax.text(c) + "\n" for c in [*_comments_above(node), *trailing])
 
 
 def _remove_declaration(rewrite: Rewrite, decl: Decl, removed: set[str]) -> None:
