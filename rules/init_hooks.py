@@ -313,8 +313,36 @@ def _target_problem(ctx: Context, hook: Hook, target: Target) -> str:
     blocked = uses.blocking(outside) or uses.blocking(r for r in inside if r.use is Use.ADDRESS)
     if blocked:
         return f"{name}: {blocked}"
+    for ref in inside:
+        if not _runs_in_body(ctx, hook, ref.node):
+            where = f"{ref.file.path.name}:{ref.line}"
+            return f"{name} is used at {where} in a func literal that may run later, when it would see the constructor's local"
     target.refs, target.inside = outside, inside
     return _type_problem(ctx, hook, target)
+
+
+def _runs_in_body(ctx: Context, hook: Hook, node: syntax.Node) -> bool:
+    """Whether every func literal around `node` runs while the body runs: called where it
+    stands (or deferred), or passed to a pure standard function (`sort.Slice`)."""
+    for literal in syntax.ancestors(node):
+        if literal == hook.body:
+            return True
+        if literal.type != "func_literal":
+            continue
+        parent = literal.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            parent = parent.parent
+        if parent is None:
+            return False
+        if parent.type == "call_expression":
+            if parent.parent is not None and parent.parent.type == "go_statement":
+                return False
+            continue
+        call = parent.parent if parent.type == "argument_list" else None
+        target = calls.call_target(hook.file, call) if call is not None else None
+        if target is None or ctx.purity.target_impurity(target):
+            return False
+    return True
 
 
 def _type_problem(ctx: Context, hook: Hook, target: Target) -> str:
@@ -637,9 +665,11 @@ def _declaration(hook: Hook, helper: str) -> str:
         for n in syntax.captures("(raw_string_literal) @r", hook.body).get("r", [])
     ]
     results = ", ".join(f"{t.name} {t.result_type}" for t in hook.targets)
-    fields = ", ".join(f"v.{t.name}" for t in hook.targets)
+    seen = {syntax.text(i) for i in syntax.captures("(identifier) @i", hook.body).get("i", [])}
+    v = names.fresh("v", seen | {t.name for t in hook.targets})
+    fields = ", ".join(f"{v}.{t.name}" for t in hook.targets)
     text = (
-        f"var {hook.shared} = {helper}(func() (v {_struct_type(hook)}) {{{head}\n"
+        f"var {hook.shared} = {helper}(func() ({v} {_struct_type(hook)}) {{{head}\n"
         f"\t{fields} = func() ({results}) {{\n{_indent(inner, raw)}\t}}()\n\treturn\n}})"
     )
     for t in hook.targets:

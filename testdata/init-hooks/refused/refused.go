@@ -146,3 +146,14 @@ func init() { // want "fills origin at every start; not made lazy: origin is a v
 
 // Origin returns the origin.
 func Origin() point { return origin }
+
+var counter int
+
+var next func() int
+
+func init() { // want "fills counter and next at every start; not made lazy: counter is used at refused.go:158 in a func literal that may run later"
+	for i := 0; i < 3; i++ {
+		counter += i
+	}
+	next = func() int { counter++; return counter }
+}
