@@ -11,6 +11,7 @@ of the package has goes to the package's default file.
 from __future__ import annotations
 
 import re
+from importlib import resources
 from collections.abc import Callable
 from pathlib import Path
 
@@ -161,3 +162,11 @@ class ForceTests:
     def shared(self) -> list[FileFix]:
         """The files every fix rewrites: those an earlier run generated."""
         return [self.template(p) for p in dict.fromkeys(self.regenerate)]
+
+
+def support_package(name: str) -> dict[str, str]:
+    """The Go support package `name` that codemod ships (codemod/gosupport/<name>), as
+    file name -> content: what a rule vendors into a module. Its files carry the
+    generated header, so a later run may write them again."""
+    folder = resources.files("codemod").joinpath("gosupport", name)
+    return {f.name: f.read_text() for f in sorted(folder.iterdir(), key=lambda f: f.name)}
