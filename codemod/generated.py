@@ -11,8 +11,8 @@ of the package has goes to the package's default file.
 from __future__ import annotations
 
 import re
-from importlib import resources
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 from codemod import buildtags, imports

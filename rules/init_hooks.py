@@ -41,12 +41,24 @@ could not be parsed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from codemod import calls, generated, imports, names, oncevalue, startup, syntax, typeexpr, uses
-from codemod.edits import TextEdit
+from codemod import (
+    buildtags,
+    calls,
+    generated,
+    imports,
+    names,
+    oncevalue,
+    startup,
+    syntax,
+    typeexpr,
+    uses,
+)
+from codemod.edits import TextEdit, apply_edits
 from codemod.model import GoFile, Package
 from codemod.purity import Purity
 from codemod.rewrite import Rewrite
@@ -56,11 +68,21 @@ from codemod.rule import (
     Fix,
     ImportAction,
     ImportChange,
+    Option,
     Pass,
     Rule,
     Safety,
 )
-from codemod.scope import Decl, Kind, PackageScope, Ref, Use, refers_to_package, specs
+from codemod.scope import (
+    Decl,
+    Kind,
+    PackageScope,
+    Ref,
+    Use,
+    qualified_references,
+    refers_to_package,
+    specs,
+)
 
 _BUILTIN_CHEAP = frozenset({"make", "new", "len", "cap"})
 _WRITES = """
@@ -108,6 +130,8 @@ class Hook:
     skip: str = ""
     shared: str = ""  # the var holding the lazy value
     sync: str = ""  # the file's name for package sync ("" with generated helpers)
+    registration: Registration | None = None  # the unsafe tier's plan, when it has one
+    unregistered: str = ""  # why the unsafe tier has none
 
     @property
     def body(self) -> syntax.Node:
@@ -141,6 +165,17 @@ class Context:
         return Purity(self.package, self.scope)
 
     @cached_property
+    def methods(self) -> dict[str, list[tuple[GoFile, syntax.Node]]]:
+        """The package's methods by name (non-test files)."""
+        out: dict[str, list[tuple[GoFile, syntax.Node]]] = {}
+        for file in self.package.non_test_files():
+            for m in syntax.top_level(file.root, "method_declaration"):
+                name = m.child_by_field_name("name")
+                if name is not None:
+                    out.setdefault(syntax.text(name), []).append((file, m))
+        return out
+
+    @cached_property
     def registrations(self) -> list[startup.InitItem]:
         return [i for i in startup.init_items(self.package) if i.kind == "registration"]
 
@@ -151,19 +186,29 @@ def _within(node: syntax.Node, outer: syntax.Node) -> bool:
 
 def run(pass_: Pass) -> None:
     package = pass_.package
+    if pass_.options["warm"] and package.name == "main" and not package.is_external_test:
+        _warm(Context(pass_, package))
     if package.is_external_test or not any(
         b"func init()" in f.source for f in package.non_test_files()
     ):
         return
     ctx = Context(pass_, package)
-    hooks = [h for h in _hooks(ctx) if _costly(h)]
+    hooks = [h for h in _hooks(ctx) if not _registered(ctx, h) and _costly(h)]
     broken = [f.path.name for f in package.broken_files]
     for hook in hooks:
         if broken:
             hook.skip = f"{', '.join(broken)} could not be parsed, so references are unknown"
         else:
             _analyse(ctx, hook)
-    _report(ctx, hooks)
+    run_test = _run_test(ctx) if package.module is not None else ""
+    for hook in hooks:
+        if hook.skip and hook.targets and not hook.effect and not broken:
+            plan = _register_problem(ctx, hook) if not isinstance(run_test, str) else run_test
+            if isinstance(plan, str):
+                hook.unregistered = plan
+            else:
+                hook.registration = plan
+    _report(ctx, hooks, run_test if not isinstance(run_test, str) else None)
 
 
 def _hooks(ctx: Context) -> list[Hook]:
@@ -434,38 +479,41 @@ def _calls_back(ctx: Context, hook: Hook) -> str:
 
 
 def _reachable_code(ctx: Context, hook: Hook) -> dict[str, tuple[GoFile, syntax.Node]]:
-    """The package's functions the body calls, transitively, and every method whose name
-    it calls (without types, `x.m()` may be any method m)."""
-    methods: dict[str, list[tuple[GoFile, syntax.Node]]] = {}
-    for file in ctx.package.non_test_files():
-        for m in syntax.top_level(file.root, "method_declaration"):
-            name = m.child_by_field_name("name")
-            if name is not None:
-                methods.setdefault(syntax.text(name), []).append((file, m))
+    return _reachable_from(ctx, hook.file, hook.body)
+
+
+def _reachable_from(
+    ctx: Context, file: GoFile, start: syntax.Node
+) -> dict[str, tuple[GoFile, syntax.Node]]:
+    """The package's functions `start` calls, transitively, and every method whose name
+    it calls (without types, `x.m()` may be any method m), by name ("m#1" for the
+    second method m)."""
     out: dict[str, tuple[GoFile, syntax.Node]] = {}
-    todo = [(hook.file, hook.body)]
+    todo = [(file, start)]
     while todo:
         file, node = todo.pop()
         for caps in syntax.matches("(call_expression function: (_) @f)", node):
             fn = calls.unparen(caps["f"][0])
+            found: list[tuple[GoFile, syntax.Node]] = []
             if fn.type == "identifier":
                 decl = ctx.scope.decls.get(syntax.text(fn))
-                found = (
-                    [(decl.file, decl.node.parent)]
-                    if decl is not None and decl.kind is Kind.FUNC and decl.node.parent
-                    else []
-                )
-                if not refers_to_package(file, fn, ctx.scope):
-                    found = []
+                parent = decl.node.parent if decl is not None else None
+                if (
+                    decl is not None
+                    and decl.kind is Kind.FUNC
+                    and parent is not None
+                    and refers_to_package(file, fn, ctx.scope)
+                ):
+                    found = [(decl.file, parent)]
                 label = syntax.text(fn)
             elif fn.type == "selector_expression" and fn.child_by_field_name("field") is not None:
                 label = syntax.text(fn.child_by_field_name("field") or fn)
-                found = methods.get(label, [])
+                found = ctx.methods.get(label, [])
             else:
                 continue
             for i, (f, n) in enumerate(found):
                 key = label if i == 0 else f"{label}#{i}"
-                if n is not None and key not in out:
+                if key not in out:
                     out[key] = (f, n)
                     todo.append((f, n))
     return out
@@ -494,7 +542,7 @@ def _no_gain(ctx: Context, hook: Hook) -> str:
 # ---------------------------------------------------------------------------- the fix
 
 
-def _report(ctx: Context, hooks: list[Hook]) -> None:
+def _report(ctx: Context, hooks: list[Hook], run_test: FileFix | None) -> None:
     reported = [h for h in hooks if h.skip or h.targets]  # the rest keeps nothing: no gain
     live = [h for h in reported if not h.skip]
     _name_values(ctx, live)
@@ -516,6 +564,18 @@ def _report(ctx: Context, hooks: list[Hook]) -> None:
         if hook.skip:
             what = f"fills {hook.filled}" if hook.targets else "runs"
             message = f"{hook.where} {what} at every start; not made lazy: {hook.skip}"
+            if hook.registration is not None:
+                reg = hook.registration
+                entries = ", ".join(
+                    syntax.text(n.child_by_field_name("name") or n) for _, n in reg.entries
+                )
+                message += (
+                    f"; as a lazyinit hook it runs at the first call of {entries or 'none of them'}"
+                )
+                ctx.pass_.report(hook.file, node, message, _hook_fix(ctx, reg, run_test))
+                continue
+            if hook.unregistered:
+                message += f"; nor as a lazyinit hook: {hook.unregistered}"
             ctx.pass_.report(hook.file, node, message)
             continue
         helper = helpers.name(hook.shared) if helpers else f"{hook.sync}.OnceValue"
@@ -744,6 +804,279 @@ def _after_blank(source: bytes, start: int, end: int) -> int:
     return end + 1 if blank_before and source[end : end + 1] == b"\n" else end
 
 
+# ---------------------------------------------------------------------------- the unsafe tier
+
+SUPPORT = "lazyinit"  # the support package's name (codemod/gosupport/lazyinit)
+RUN_TEST = "codemod_inithooks_run_test.go"
+
+
+@dataclass
+class Registration:
+    """An init() made a named lazyinit hook, and the functions that must run it first."""
+
+    hook: Hook
+    name: str  # the hook's name: "<import path> <file>:<line>"
+    entries: list[tuple[GoFile, syntax.Node]]  # exported funcs and methods (and main)
+
+
+def _support_path(ctx: Context) -> str:
+    module = ctx.package.module
+    assert module is not None
+    return f"{module.path}/{ctx.pass_.options['lazyinit_dir'].strip('/')}"
+
+
+def _registered(ctx: Context, hook: Hook) -> bool:
+    """Whether the init() is one this tier wrote: its body registers a lazyinit hook."""
+    statements = [c for c in _statements(hook.body) if c.type != "comment"]
+    if len(statements) != 1 or statements[0].type != "expression_statement":
+        return False
+    target = calls.call_target(hook.file, statements[0].named_children[0])
+    module = ctx.package.module
+    return (
+        target is not None and module is not None and target.key == (_support_path(ctx), "Register")
+    )
+
+
+def _register_problem(ctx: Context, hook: Hook) -> Registration | str:
+    """The registration of an init() that only prepares its package's state, or why it
+    cannot wait for the package's exported functions: other packages read the state
+    directly, start-up code still uses it, or the body calls a function that would
+    wait for the hook it runs in."""
+    module = ctx.package.module
+    if module is None:
+        return "the package is in no module: the lazyinit package cannot be vendored"
+    wanted = {t.name for t in hook.targets}
+    used = startup.read_at_startup_besides(ctx.package, ctx.scope, wanted, [hook.where])
+    for name, where in used.items():
+        return f"{name} is used at start-up by {where}"
+    exported = [t.name for t in hook.targets if t.name[:1].isupper()]
+    read = _read_by_importers(ctx, exported) if exported and ctx.package.name != "main" else ""
+    if read:
+        return read
+    entries, covered = _entries(ctx, wanted)
+    reached = _reachable_code(ctx, hook)
+    for label, (_, node) in reached.items():
+        if any(node == e for _, e in entries):
+            return f"the body calls {label}, which would wait for the hook it runs in"
+    for t in hook.targets:
+        for ref in references_outside(ctx, hook, t.decl):
+            if not ref.file.is_test and _enclosing(ref.node) not in covered:
+                where = f"{ref.file.path.name}:{ref.line}"
+                return f"{t.name} is used at {where}, which no exported function reaches"
+    if not entries:
+        return (
+            f"no exported function of the package reads {hook.filled}: nothing would run the hook"
+        )
+    name = f"{ctx.package.import_path} {hook.file.path.name}:{hook.func.start_point[0] + 1}"
+    return Registration(hook, name, entries)
+
+
+def _read_by_importers(ctx: Context, exported: list[str]) -> str:
+    """Where an importing package of the module uses one of the `exported` vars directly
+    ("" if none does): it would not run the hook first."""
+    for importer in ctx.pass_.importers():
+        for file in importer.files:
+            if file.problem:
+                return f"{importer.locate(file.path)} imports the package but could not be parsed"
+            for name in exported:
+                refs = qualified_references(file, ctx.package.import_path, name)
+                if refs is None:
+                    return f"{importer.locate(file.path)} dot-imports the package"
+                if refs:
+                    return f"other packages read {name} directly ({file.path.name}:{refs[0].line})"
+    return ""
+
+
+def references_outside(ctx: Context, hook: Hook, decl: Decl) -> list[Ref]:
+    refs = uses.find(ctx.package, decl, ctx.scope).inside
+    return [r for r in refs if not hook.holds(r) and r.use is not Use.DECLARE]
+
+
+def _enclosing(node: syntax.Node) -> syntax.Node | None:
+    """The top-level declaration holding `node`."""
+    for parent in syntax.ancestors(node):
+        if parent.parent is not None and parent.parent.type == "source_file":
+            return parent
+    return None
+
+
+def _entries(
+    ctx: Context, wanted: set[str]
+) -> tuple[list[tuple[GoFile, syntax.Node]], set[syntax.Node]]:
+    """The entry points that reach `wanted` through the package's code (exported
+    functions, methods with exported names, and main in package main), and every
+    function or method some entry point reaches (entry points included)."""
+    entries: list[tuple[GoFile, syntax.Node]] = []
+    covered: set[syntax.Node] = set()
+    for file in ctx.package.non_test_files():
+        if file.never_built:
+            continue
+        for func in syntax.top_level(file.root, "function_declaration", "method_declaration"):
+            name = syntax.text(func.child_by_field_name("name") or func)
+            main = ctx.package.name == "main" and name == "main"
+            if not (name[:1].isupper() or main) or func.child_by_field_name("body") is None:
+                continue
+            reached = [(file, func), *_reachable_from(ctx, file, func).values()]
+            covered |= {n for _, n in reached}
+            if any(_package_idents(ctx, f, n, wanted) for f, n in reached):
+                entries.append((file, func))
+    return entries, covered
+
+
+def _hook_fix(ctx: Context, reg: Registration, run_test: FileFix | None) -> Fix:
+    """Register the body as a lazyinit hook; each entry point runs it first."""
+    hook, path = reg.hook, _support_path(ctx)
+    rewrite = Rewrite()
+    alias = {}
+    for file in dict.fromkeys([hook.file, *(f for f, _ in reg.entries)]):
+        alias[file] = names.import_name(file, path, ctx.scope.decls, names.alternatives(SUPPORT))
+    for file, func in reg.entries:
+        body = func.child_by_field_name("body")
+        assert body is not None
+        rest = file.source[body.start_byte + 1 : syntax.line_end(file.source, body.start_byte)]
+        inline = bool(rest.strip()) and not rest.strip().startswith(b"//")
+        call = f"\n\t{alias[file]}.Do({_quote(reg.name)})" + ("\n" if inline else "")
+        rewrite.add(file, TextEdit(body.start_byte + 1, body.start_byte + 1, call))
+    text = _registration_body(hook, alias[hook.file] or SUPPORT, reg.name)
+    rewrite.add(hook.file, TextEdit(hook.body.start_byte + 1, hook.body.end_byte - 1, text))
+    changes = {
+        f: (ImportChange(ImportAction.ADD, path, None if a == imports.default_name(path) else a),)
+        for f, a in alias.items()
+    }
+    files = rewrite.file_fixes(changes) + _vendored(ctx)
+    if run_test is not None:
+        files.append(run_test)
+    names_ = ", ".join(t.name for t in hook.targets)
+    entries = ", ".join(syntax.text(n.child_by_field_name("name") or n) for _, n in reg.entries)
+    return Fix(
+        description=f"register {hook.where} as lazyinit hook {reg.name!r}, run by {entries or 'nothing'}",
+        safety=Safety.UNSAFE,
+        reason=(
+            f"{hook.where} runs at the first call of {entries or 'no function'} instead of before "
+            f"main: code that reads {names_} directly first (importers outside this module, "
+            "func values, goroutines) sees it unprepared"
+        ),
+        files=tuple(files),
+    )
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _registration_body(hook: Hook, support: str, name: str) -> str:
+    """The init() body as a registered func: bare returns return nil."""
+    head, body, offset = _body_text(hook)
+    deferred = syntax.func_literal_ranges(hook.body)
+    edits = [
+        TextEdit(r.end_byte - offset, r.end_byte - offset, " nil")
+        for r in syntax.captures("(return_statement) @r", hook.body).get("r", [])
+        if not syntax.inside(r, deferred) and r.start_byte >= offset
+    ]
+    body = apply_edits(body.encode(), edits).decode()
+    raw = [
+        (n.start_byte - offset, n.end_byte - offset)
+        for n in syntax.captures("(raw_string_literal) @r", hook.body).get("r", [])
+    ]
+    tail = "" if _terminates(hook) else "\t\treturn nil\n"
+    return (
+        f"{head}\n\t{support}.Register({_quote(name)}, func() error {{\n"
+        f"{_indent(body, raw)}\n{tail}\t}})\n"
+    )
+
+
+def _vendored(ctx: Context) -> list[FileFix]:
+    """The support package, written into the module (the same files from every fix)."""
+    module = ctx.package.module
+    assert module is not None
+    folder = module.root / ctx.pass_.options["lazyinit_dir"].strip("/")
+    return [FileFix(folder / n, create=t) for n, t in generated.support_package(SUPPORT).items()]
+
+
+def _run_test(ctx: Context) -> FileFix | str:
+    """The package's tests may read what its hooks prepare, as they could when init()
+    did: a generated test file runs every hook first (and a hook that panics fails them)."""
+    taken = set(ctx.scope.decls)
+    context = names.free(names.alternatives("context"), taken)
+    support = names.free(names.alternatives(SUPPORT), taken | {context or ""})
+    if context is None or support is None:
+        return (
+            f"{RUN_TEST} cannot import context and {SUPPORT}: their names are package-level names"
+        )
+    path = _support_path(ctx)
+    specs_ = [
+        generated.import_spec("context", context),
+        (path, None if support == imports.default_name(path) else support),
+    ]
+    return FileFix(
+        ctx.package.dir / RUN_TEST,
+        create=(
+            "// Code generated by codemod init-hooks; DO NOT EDIT.\n\n"
+            f"{buildtags.go_build_line(ctx.package.build_expr)}"
+            f"package {ctx.package.name}\n\n{generated.import_block(specs_)}\n"
+            "// The package's tests may read what its init() hooks prepare, as they could\n"
+            "// before codemod made the hooks lazy: run every hook first.\n"
+            "func init() {\n"
+            f"\tif err := {support}.RunAll({context}.Background()); err != nil {{\n"
+            "\t\tpanic(err)\n\t}\n}\n"
+        ),
+    )
+
+
+_PARSE = frozenset({("flag", "Parse"), ("github.com/spf13/pflag", "Parse")})
+
+
+def _warm(ctx: Context) -> None:
+    """Option warm: main starts every lazyinit hook in the background, after parsing
+    its flags (a hook may read them), so first uses rarely wait."""
+    if ctx.package.module is None:
+        return
+    for file in ctx.package.non_test_files():
+        for func in syntax.top_level(file.root, "function_declaration"):
+            body = func.child_by_field_name("body")
+            name = func.child_by_field_name("name")
+            if name is None or body is None or syntax.text(name) != "main" or file.never_built:
+                continue
+            if b".RunAll(" in file.source[body.start_byte : body.end_byte]:
+                return  # warmed already
+            ctx.pass_.report(
+                file,
+                name,
+                "main: start the lazyinit hooks in the background after flag parsing (option warm)",
+                _warm_fix(ctx, file, body),
+            )
+
+
+def _warm_fix(ctx: Context, file: GoFile, body: syntax.Node) -> Fix | None:
+    path = _support_path(ctx)
+    support = names.import_name(file, path, ctx.scope.decls, names.alternatives(SUPPORT))
+    context = names.import_name(file, "context", ctx.scope.decls)
+    if support is None or context is None:
+        return None
+    at, after = body.start_byte + 1, "the start of main"
+    for statement in _statements(body):
+        call = statement.named_children[0] if statement.type == "expression_statement" else None
+        target = calls.call_target(file, call) if call is not None else None
+        if target is not None and target.key in _PARSE:
+            at, after = statement.end_byte, f"{target.shown}()"
+            break
+    text = f"\n\tgo {support}.RunAll({context}.Background())"
+    add = [
+        ImportChange(ImportAction.ADD, "context", None if context == "context" else context),
+        ImportChange(
+            ImportAction.ADD, path, None if support == imports.default_name(path) else support
+        ),
+    ]
+    files = [FileFix(file.path, (TextEdit(at, at, text),), tuple(add)), *_vendored(ctx)]
+    return Fix(
+        description=f"start the lazyinit hooks in the background after {after}",
+        safety=Safety.UNSAFE,
+        reason="every lazyinit hook runs on another goroutine while main goes on: a hook's "
+        "work must not race with what main does without calling its package first",
+        files=tuple(files),
+    )
+
+
 RULE = Rule(
     id="init-hooks",
     summary="init() functions that only build the package's own tables: run them on first use.",
@@ -751,6 +1084,23 @@ RULE = Rule(
     safety=Safety.SAFE,
     safety_reason="Only unexported vars filled from local work: only when the work happens changes.",
     run=run,
+    options=(
+        Option(
+            "lazyinit_dir",
+            "internal/lazyinit",
+            "Where, from the module root, the unsafe tier vendors the lazyinit package.",
+            validate=lambda v: (
+                None
+                if re.fullmatch(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*", v.strip("/"))
+                else "must be a relative directory, like internal/lazyinit"
+            ),
+        ),
+        Option(
+            "warm",
+            False,
+            "Start `go lazyinit.RunAll(...)` in main after flag parsing (unsafe tier).",
+        ),
+    ),
     examples=(
         Example(
             "A table an init() fills becomes a sync.OnceValue, the body its constructor",

@@ -197,7 +197,11 @@ def test_broken_entry_points_are_skipped_and_every_command_works(tmp_path: Path)
 
     listed = codemod("rules", "--format", "json")
     assert listed.returncode == 0
-    assert {r["id"] for r in json.loads(listed.stdout)} == {"debug-imports", "lazy-init"}
+    assert {r["id"] for r in json.loads(listed.stdout)} == {
+        "debug-imports",
+        "init-hooks",
+        "lazy-init",
+    }
     assert sorted(listed.stderr.splitlines()) == expected  # nothing else
     scanned = codemod("scan", "--rule", "all")
     assert scanned.returncode == 1 and "debug-imports" in scanned.stdout
@@ -210,7 +214,7 @@ def test_broken_entry_points_are_skipped_and_every_command_works(tmp_path: Path)
     assert "expvar" not in (tree / "main.go").read_text()
     unknown = codemod("scan", "--rule", "wrong-id")
     assert unknown.returncode == 2
-    assert "unknown rule 'wrong-id' (known: debug-imports, lazy-init)" in unknown.stderr
+    assert "unknown rule 'wrong-id' (known: debug-imports, init-hooks, lazy-init)" in unknown.stderr
 
 
 # ------------------------------------------------------------------- codemod.testing

@@ -10,39 +10,6 @@ import (
 	"time"
 )
 
-var assigned map[int]string
-
-func init() { // want "fills assigned at every start; not made lazy: assigned: assigned at refused.go:24"
-	assigned = make(map[int]string)
-	for i := 0; i < 100; i++ {
-		assigned[i] = strconv.Itoa(i)
-	}
-}
-
-// Reset empties the table.
-func Reset() {
-	assigned = nil
-}
-
-// Exported is filled at start-up; other packages may read it.
-var Exported []int
-
-func init() { // want "fills Exported at every start; not made lazy: Exported is exported: other packages may read it \\(the unsafe tier"
-	for i := 0; i < 100; i++ {
-		Exported = append(Exported, i*i)
-	}
-}
-
-var pointed []int
-
-func init() { // want "not made lazy: pointed: its address is taken at refused.go:44"
-	for i := 0; i < 100; i++ {
-		pointed = append(pointed, i)
-	}
-}
-
-func grow() { p := &pointed; *p = append(*p, 1) }
-
 var printed []string
 
 func init() { // want "runs at every start; not made lazy: calls fmt.Println, whose result may differ at first use"
@@ -100,7 +67,7 @@ func init() { // want "runs at every start; not made lazy: registers into flag.C
 
 var memo map[int]int
 
-func init() { // want "fills memo at every start; not made lazy: calls fib, which uses memo: it would ask for memo while it is being built"
+func init() { // want "fills memo at every start; not made lazy: calls fib, which uses memo: it would ask for memo while it is being built; nor as a lazyinit hook: memo is used at refused.go:78, which no exported function reaches"
 	memo = map[int]int{0: 0, 1: 1}
 	for i := 2; i < 50; i++ {
 		fib(i)
@@ -117,7 +84,7 @@ func fib(n int) int {
 
 var index map[string]int
 
-func init() { // want "fills index at every start; not made lazy: no gain: index is read at start-up by init\\(\\) at refused.go:129"
+func init() { // want "fills index at every start; not made lazy: no gain: index is read at start-up by init\\(\\) at refused.go:96; nor as a lazyinit hook: index is used at start-up by init\\(\\) at refused.go:96"
 	index = map[string]int{}
 	for i, w := range []string{"a", "b", "c"} {
 		index[w] = i
@@ -134,24 +101,11 @@ func init() { // want "runs at every start; not made lazy: reads package variabl
 	}
 }
 
-type point struct{ x, y int }
-
-var origin point
-
-func init() { // want "fills origin at every start; not made lazy: origin is a value of type point: uses may need an addressable variable"
-	for i := 0; i < 2; i++ {
-		origin.x += i
-	}
-}
-
-// Origin returns the origin.
-func Origin() point { return origin }
-
 var counter int
 
 var next func() int
 
-func init() { // want "fills counter and next at every start; not made lazy: counter is used at refused.go:158 in a func literal that may run later"
+func init() { // want "fills counter and next at every start; not made lazy: counter is used at refused.go:112 in a func literal that may run later.*; nor as a lazyinit hook: no exported function of the package reads counter and next"
 	for i := 0; i < 3; i++ {
 		counter += i
 	}
