@@ -566,9 +566,7 @@ def _report(ctx: Context, hooks: list[Hook], run_test: FileFix | None) -> None:
             message = f"{hook.where} {what} at every start; not made lazy: {hook.skip}"
             if hook.registration is not None:
                 reg = hook.registration
-                entries = ", ".join(
-                    syntax.text(n.child_by_field_name("name") or n) for _, n in reg.entries
-                )
+                entries = _entry_names(reg)
                 message += (
                     f"; as a lazyinit hook it runs at the first call of {entries or 'none of them'}"
                 )
@@ -729,6 +727,7 @@ def _declaration(hook: Hook, helper: str) -> str:
     v = names.fresh("v", seen | {t.name for t in hook.targets})
     fields = ", ".join(f"{v}.{t.name}" for t in hook.targets)
     text = (
+        f"// {hook.shared} holds what {hook.where} filled, built on first use.\n"
         f"var {hook.shared} = {helper}(func() ({v} {_struct_type(hook)}) {{{head}\n"
         f"\t{fields} = func() ({results}) {{\n{_indent(inner, raw)}\t}}()\n\treturn\n}})"
     )
@@ -947,7 +946,7 @@ def _hook_fix(ctx: Context, reg: Registration, run_test: FileFix | None) -> Fix:
     if run_test is not None:
         files.append(run_test)
     names_ = ", ".join(t.name for t in hook.targets)
-    entries = ", ".join(syntax.text(n.child_by_field_name("name") or n) for _, n in reg.entries)
+    entries = _entry_names(reg)
     return Fix(
         description=f"register {hook.where} as lazyinit hook {reg.name!r}, run by {entries or 'nothing'}",
         safety=Safety.UNSAFE,
@@ -958,6 +957,19 @@ def _hook_fix(ctx: Context, reg: Registration, run_test: FileFix | None) -> Fix:
         ),
         files=tuple(files),
     )
+
+
+def _entry_names(reg: Registration) -> str:
+    """The entry points, once each: "Lookup, Size, Point.Corner"."""
+    shown = []
+    for _, node in reg.entries:
+        name = syntax.text(node.child_by_field_name("name") or node)
+        receiver = node.child_by_field_name("receiver")
+        if receiver is not None:
+            types = syntax.captures("(type_identifier) @t", receiver).get("t", [])
+            name = f"{syntax.text(types[0])}.{name}" if types else name
+        shown.append(name)
+    return ", ".join(dict.fromkeys(shown))
 
 
 def _quote(text: str) -> str:
@@ -1021,6 +1033,11 @@ def _run_test(ctx: Context) -> FileFix | str:
             "\t\tpanic(err)\n\t}\n}\n"
         ),
     )
+
+
+def _validate_dir(value: object) -> str | None:
+    ok = isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_.-]+)*", value)
+    return None if ok else "must be a directory below the module root, like internal/lazyinit"
 
 
 _PARSE = frozenset({("flag", "Parse"), ("github.com/spf13/pflag", "Parse")})
@@ -1089,11 +1106,7 @@ RULE = Rule(
             "lazyinit_dir",
             "internal/lazyinit",
             "Where, from the module root, the unsafe tier vendors the lazyinit package.",
-            validate=lambda v: (
-                None
-                if re.fullmatch(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*", v.strip("/"))
-                else "must be a relative directory, like internal/lazyinit"
-            ),
+            validate=_validate_dir,
         ),
         Option(
             "warm",

@@ -28,7 +28,7 @@ type Point struct{ X, Y int }
 
 var corner Point
 
-func init() { // want "fills corner at every start; not made lazy: corner is a value of type Point.*; as a lazyinit hook it runs at the first call of Corner"
+func init() { // want "fills corner at every start; not made lazy: corner is a value of type Point.*; as a lazyinit hook it runs at the first call of Point.Corner"
 	for i := 0; i < 3; i++ {
 		if i == 2 {
 			return
