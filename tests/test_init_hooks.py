@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from codemod import gotool, inittrace, registry, workflow
@@ -55,3 +56,104 @@ def test_a_map_and_a_sieve_cost_nothing_at_start_up_after_apply(tmp_path: Path) 
 
 def test_examples() -> None:
     check_examples(RULE)
+
+
+_TABLE = """// Package t keeps a table.
+package t
+
+import "strconv"
+
+// Names maps spellings to numbers.
+var Names = map[string]int{}
+
+func init() {
+	for i := 0; i < 100; i++ {
+		Names[strconv.Itoa(i)] = i
+	}
+}
+
+// Lookup returns the number spelled s.
+func Lookup(s string) int { return Names[s] }
+"""
+
+_MAIN = """package main
+
+import (
+	"flag"
+	"fmt"
+
+	"example.com/m/t"
+)
+
+func main() {
+	flag.Parse()
+	fmt.Println(t.Lookup(flag.Arg(0)))
+}
+"""
+
+
+def _module(root: Path, toml: str = "") -> Path:
+    (root / "t").mkdir(parents=True)
+    (root / "cmd").mkdir()
+    (root / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    (root / "t" / "t.go").write_text(_TABLE)
+    (root / "cmd" / "main.go").write_text(_MAIN)
+    if toml:
+        (root / ".codemod.toml").write_text(toml)
+    return root
+
+
+def test_lazyinit_dir_names_where_the_package_goes(tmp_path: Path) -> None:
+    """Option lazyinit_dir: the support package goes there, imported as lazyinit
+    whatever the directory is called."""
+    work = _module(tmp_path / "m", '[rules.init-hooks]\nlazyinit_dir = "internal/startup"\n')
+    plan = workflow.plan(
+        workflow.scan([work], ["init-hooks"], workers=1), unsafe_fixes=True, verify_build=True
+    )
+    assert len(plan.changes.applied) == 1 and not plan.changes.rejected
+    workflow.write(plan.changes)
+    assert (work / "internal" / "startup" / "lazyinit.go").is_file()
+    assert not (work / "internal" / "lazyinit").exists()
+    source = (work / "t" / "t.go").read_text()
+    assert 'lazyinit "example.com/m/internal/startup"' in source
+    assert '\tlazyinit.Do("example.com/m/t t.go:9")\n\treturn Names[s]' in source
+    run = gotool.run(["run", "./cmd", "42"], cwd=work)
+    assert run.ok and run.stdout == "42\n", run.stderr
+    assert gotool.run(["test", "-count=1", "./..."], cwd=work).ok
+
+
+def test_a_lazyinit_dir_outside_the_module_is_an_error(tmp_path: Path) -> None:
+    work = _module(tmp_path / "m", '[rules.init-hooks]\nlazyinit_dir = "../elsewhere"\n')
+    res = subprocess.run(
+        [str(Path(sys.executable).parent / "codemod"), "scan", "--rule", "init-hooks"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 2
+    assert "option 'lazyinit_dir': must be a directory below the module root" in res.stderr
+
+
+def test_warm_starts_the_hooks_after_flag_parsing(tmp_path: Path) -> None:
+    """apply --warm (the option warm, from the command line): main starts every hook in
+    the background right after flag.Parse; without it main is left alone."""
+    work = _module(tmp_path / "m")
+    codemod = str(Path(sys.executable).parent / "codemod")
+    plain = subprocess.run(
+        [codemod, "apply", "--rule", "init-hooks", "--unsafe-fixes", "--dry-run"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert plain.returncode == 0 and "cmd/main.go" not in plain.stdout
+    res = subprocess.run(
+        [codemod, "apply", "--rule", "init-hooks", "--unsafe-fixes", "--warm", "--allow-dirty"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stderr
+    main = (work / "cmd" / "main.go").read_text()
+    assert "\tflag.Parse()\n\tgo lazyinit.RunAll(context.Background())\n" in main
+    run = gotool.run(["run", "./cmd", "7"], cwd=work)
+    assert run.ok and run.stdout == "7\n", run.stderr
