@@ -27,12 +27,42 @@ get the same shape from generated helpers (`codemod_oncevalue.go`, as `lazy-init
 writes them). A generated test (`codemod_inithooks_test.go`) builds every such value,
 so a body that panics still fails `go test`.
 
+## The unsafe tier: lazyinit hooks
+
+An `init()` that only prepares its package's own state, but whose state cannot become a
+value (an exported var, a struct, a var other code assigns), becomes a named hook of
+the small support package `lazyinit`, which `apply` vendors into the module
+(`internal/lazyinit` by default, option `lazyinit_dir`; it has its own tests):
+
+    func init() {
+        lazyinit.Register("example.com/m/tables tables.go:9", func() error {
+                <the init body>
+                return nil
+        })
+    }
+
+and every exported function and method of the package that reads that state (directly
+or through the package's own code), and `main` in a command, calls
+`lazyinit.Do("example.com/m/tables tables.go:9")` first. `Do` runs the hook once,
+concurrently safe, and gives every caller the same error or panic; `RunAll(ctx)` runs the
+hooks nobody has asked for, `Pending()` names them, `Timings()` says how long each took.
+A generated test file (`codemod_inithooks_run_test.go`) runs every hook before the
+package's own tests, which may read the state directly. Option `warm` (or `apply
+--warm`) inserts `go lazyinit.RunAll(context.Background())` in `main` after flag
+parsing, so the work is done in the background once the program has started.
+
+It is unsafe: code that reads the state directly before calling the package (an
+importer outside the module, a func value, a goroutine) sees it unprepared. It is
+refused when importers in the module read the state directly, when other start-up code
+uses it, when the body calls an exported function that would wait for the hook it runs
+in, or when no exported function reaches the state (nothing would run the hook).
+
 ## What it leaves alone, and says why
 
-A var also assigned elsewhere (another `init()` included) or whose address is taken; a
-var of a struct or array type (uses may need an addressable variable); a var another
-`init()` or an eager initializer reads (no gain); exported vars (other packages may
-read them: that is the unsafe tier, `lazyinit` hooks); a body with any other effect:
+For the safe tier: a var also assigned elsewhere (another `init()` included) or whose
+address is taken; a var of a struct type, or an array used whole (an array is built
+behind a pointer: `*[256]uint32`); a var another `init()` or an eager initializer reads
+(no gain); exported vars (other packages may read them: the unsafe tier). For both: a body with any other effect:
 I/O, writes to other packages' variables, registrations (`http.Handle*`, `flag.*`,
 `sql.Register`, ...), goroutines, channel operations, `os.Getenv`, calls whose result
 may change, or package functions that use the var themselves; packages where a file
@@ -1150,6 +1180,51 @@ var squares = sync.OnceValue(func() (squares map[string]int) {
 })
 
 func Square(s string) int { return squares()[s] }
+""",
+        ),
+        Example(
+            "An exported table (unsafe tier): the init() becomes a lazyinit hook, run by the functions that read it",
+            """package p
+
+import "strings"
+
+// Words holds the words of the text, upper-cased.
+var Words []string
+
+func init() {
+	for _, w := range strings.Fields("a b c") {
+		Words = append(Words, strings.ToUpper(w))
+	}
+}
+
+// Count is the number of words.
+func Count() int { return len(Words) }
+""",
+            """package p
+
+import (
+	"strings"
+
+	"example.com/p/internal/lazyinit"
+)
+
+// Words holds the words of the text, upper-cased.
+var Words []string
+
+func init() {
+	lazyinit.Register("example.com/p p.go:8", func() error {
+		for _, w := range strings.Fields("a b c") {
+			Words = append(Words, strings.ToUpper(w))
+		}
+		return nil
+	})
+}
+
+// Count is the number of words.
+func Count() int {
+	lazyinit.Do("example.com/p p.go:8")
+	return len(Words)
+}
 """,
         ),
         Example(
