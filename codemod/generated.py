@@ -151,8 +151,8 @@ class ForceTests:
                 f"{buildtags.go_build_line(expr)}"
                 f"package {self.package.name}\n\n"
                 'import "testing"\n\n'
-                f"// {function} builds every value that codemod made lazy{built}, so that\n"
-                "// one that panics fails `go test` instead of its first use in production.\n"
+                f"// {function} builds every value that codemod made lazy{built},\n"
+                "// so that one that panics fails `go test` instead of its first use in production.\n"
                 f"func {function}(t *testing.T) {{\n"
                 + "".join(f"\t_ = {n}()\n" for n in self.kept.get(path, []))
                 + f"{LINES_MARKER}}}\n"

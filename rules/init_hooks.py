@@ -24,8 +24,11 @@ first statement), and every other reference in the package becomes a call, `tabl
 When one `init()` fills several vars, they are built together: one `sync.OnceValue` of
 a small struct, and per var a function returning its field. Modules older than Go 1.21
 get the same shape from generated helpers (`codemod_oncevalue.go`, as `lazy-init`
-writes them). A generated test (`codemod_inithooks_test.go`) builds every such value,
-so a body that panics still fails `go test`.
+writes them). A var with a costly initializer that only the moved `init()` read at
+start-up (a big map literal it indexes) would then be built for nothing: it is built on
+first use in the same fix (`sync.OnceValue(func() T { return <its value> })`), or the
+`init()` stays, saying why. A generated test (`codemod_inithooks_test.go`) builds every
+such value, so a body that panics still fails `go test`.
 
 ## The unsafe tier: lazyinit hooks
 
@@ -72,6 +75,7 @@ could not be parsed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -143,6 +147,8 @@ class Target:
     value: str = ""  # its initial value, "" for the zero value
     refs: list[Ref] = field(default_factory=list)  # outside the init body: to rewrite
     inside: list[Ref] = field(default_factory=list)  # in the body: they use the local
+    sync: str | None = ""  # a fed var's file's name for package sync ("" with helpers)
+    helper: str = ""  # what builds a fed var lazily
 
     @property
     def name(self) -> str:
@@ -161,6 +167,7 @@ class Hook:
     shared: str = ""  # the var holding the lazy value
     sync: str = ""  # the file's name for package sync ("" with generated helpers)
     registration: Registration | None = None  # the unsafe tier's plan, when it has one
+    fed: list[Target] = field(default_factory=list)  # vars built at start-up only for it
     unregistered: str = ""  # why the unsafe tier has none
 
     @property
@@ -230,6 +237,7 @@ def run(pass_: Pass) -> None:
             hook.skip = f"{', '.join(broken)} could not be parsed, so references are unknown"
         else:
             _analyse(ctx, hook)
+    _feed(ctx, [h for h in hooks if not h.skip and h.targets])
     run_test = _run_test(ctx) if package.module is not None else ""
     for hook in hooks:
         if hook.skip and hook.targets and not hook.effect and not broken:
@@ -560,6 +568,64 @@ def _package_idents(
     return out
 
 
+def _feed(ctx: Context, live: list[Hook]) -> None:
+    """The package vars with costly initializers that only these init()s read at start-up
+    (directly or through the package's code): once the init()s move, the vars are built
+    for nothing, so each moves to first use in its reader's fix too (`var x = T{...}`
+    becomes `sync.OnceValue(func() T { return T{...} })`). Otherwise lazy-init would make
+    them lazy on a second run, and a run after a run would change the tree. A reader
+    whose var cannot follow it stays."""
+    costly = {
+        name.strip()
+        for w in startup.init_work(ctx.package)
+        if w.what != "init()"
+        for name in w.what.split(",")
+    } - {t.name for h in live for t in h.targets}
+    if not live or not costly:
+        return
+    before = startup.read_at_startup_besides(ctx.package, ctx.scope, costly, [])
+    moved = [h.where for h in live]
+    after = startup.read_at_startup_besides(ctx.package, ctx.scope, costly, moved)
+    for name in sorted(set(before) - set(after)):
+        reader = next(h for h in live if before[name].startswith(h.where))
+        fed = _fed(ctx, reader, ctx.scope.decls[name])
+        if isinstance(fed, str):
+            reader.skip = reader.skip or (
+                f"it reads {name}, built at start-up only for it, and {name} cannot be "
+                f"built on first use too: {fed}"
+            )
+        else:
+            reader.fed.append(fed)
+
+
+def _fed(ctx: Context, hook: Hook, decl: Decl) -> Target | str:
+    """A var the init() alone reads at start-up, made lazy with it; or why it cannot be."""
+    name = decl.name
+    if name[:1].isupper() and ctx.package.name != "main":
+        return "it is exported"
+    spec = decl.spec
+    values = spec.child_by_field_name("value") if spec is not None else None
+    if spec is None or values is None or len(values.named_children) != 1:
+        return "it is not declared alone with one value"
+    if len(spec.children_by_field_name("name")) != 1:
+        return "it is declared with other names in one spec"
+    found = uses.find(ctx.package, decl, ctx.scope)
+    if found.blocked:
+        return found.blocked
+    value = values.named_children[0]
+    declared = spec.child_by_field_name("type")
+    text = syntax.text(declared) if declared is not None else _value_type(value)
+    if not text:
+        return f"cannot tell its type; declare it: var {name} T = ..."
+    if text not in typeexpr.BASIC and not ctx.scope.reference_like(text):
+        return f"a value of type {text}: uses may need an addressable variable"
+    why, _ = ctx.purity.impurity(decl.file, value, {name}, decl.node, True)
+    if why:
+        return f"its initializer {why}"
+    refs = [r for r in found.inside if r.use is not Use.DECLARE]
+    return Target(decl, text, syntax.text(value), refs)
+
+
 def _no_gain(ctx: Context, hook: Hook) -> str:
     read = startup.read_at_startup_besides(
         ctx.package, ctx.scope, [t.name for t in hook.targets], [hook.where]
@@ -588,6 +654,11 @@ def _report(ctx: Context, hooks: list[Hook], run_test: FileFix | None) -> None:
             hook.skip = path
         else:
             hook.sync, places[id(hook)] = sync, path
+        for t in hook.fed if not hook.skip else []:
+            t.sync = "" if helpers else names.import_name(t.decl.file, "sync", ctx.scope.decls)
+            t.helper = helpers.name(t.name) if helpers else f"{t.sync}.OnceValue"
+            if t.sync is None or tests.place(t.decl.file) != path:
+                hook.skip = f"{t.name}, built at start-up only for it, cannot be built on first use too in {t.decl.file.path.name}"
     removed = {t.name for h in live if not h.skip for t in h.targets}
     for hook in reported:
         node = hook.func.child_by_field_name("name") or hook.func
@@ -607,13 +678,19 @@ def _report(ctx: Context, hooks: list[Hook], run_test: FileFix | None) -> None:
             ctx.pass_.report(hook.file, node, message)
             continue
         helper = helpers.name(hook.shared) if helpers else f"{hook.sync}.OnceValue"
-        shared = tests.shared() + ([helpers.file_fix(hook.shared)] if helpers else [])
+        shared = tests.shared() + (
+            [helpers.file_fix(n) for n in [hook.shared, *(t.name for t in hook.fed)]]
+            if helpers
+            else []
+        )
         fix = _fix(hook, helper, tests.template(places[id(hook)]), shared, removed)
         count = sum(len(t.refs) for t in hook.targets)
+        fed = " and ".join(t.name for t in hook.fed)
         message = (
             f"{hook.where} fills {hook.filled} at every start; build "
             f"{'it' if len(hook.targets) == 1 else 'them'} on first use ({helper}), "
             f"{count} reference{'' if count == 1 else 's'} in the package"
+            + (f"; {fed} too, which only it read at start-up" if fed else "")
         )
         ctx.pass_.report(hook.file, node, message, fix)
 
@@ -651,10 +728,12 @@ def _helpers(ctx: Context, live: list[Hook]) -> oncevalue.Helpers | None:
             h.file,
         )
         for h in live
-    ]
+    ] + [oncevalue.Value(t.name, t.result_type, t.decl.file) for h in live for t in h.fed]
     helpers = oncevalue.Helpers.plan(ctx.package, ctx.scope, values, "init-hooks")
     for h in live:
-        h.skip = helpers if isinstance(helpers, str) else helpers.skipped.get(h.shared, "")
+        skipped = {} if isinstance(helpers, str) else helpers.skipped
+        why = next((skipped[n] for n in [h.shared, *(t.name for t in h.fed)] if n in skipped), "")
+        h.skip = helpers if isinstance(helpers, str) else why
     return None if isinstance(helpers, str) else helpers
 
 
@@ -670,11 +749,22 @@ def _fix(hook: Hook, helper: str, test: FileFix, shared: list[FileFix], removed:
     text = _declaration(hook, helper)
     rewrite.add(hook.file, TextEdit(hook.func.start_byte, hook.func.end_byte, text))
     changes = {t.decl.file: _unused_imports(t.decl) for t in hook.targets}
-    if hook.sync:
-        name = None if hook.sync == "sync" else hook.sync
-        changes[hook.file] = (ImportChange(ImportAction.ADD, "sync", name),)
+    add_sync = (
+        (ImportChange(ImportAction.ADD, "sync", None if hook.sync == "sync" else hook.sync),)
+        if hook.sync
+        else ()
+    )
+    for t in hook.fed:
+        _make_lazy(rewrite, hook, t)
+        if t.sync:
+            name = None if t.sync == "sync" else t.sync
+            changes[t.decl.file] = (
+                *changes.get(t.decl.file, ()),
+                ImportChange(ImportAction.ADD, "sync", name),
+            )
+    changes[hook.file] = changes.get(hook.file, ()) + add_sync
     files = rewrite.file_fixes(changes)
-    lines = tuple(f"\t_ = {t.name}()\n" for t in hook.targets)
+    lines = tuple(f"\t_ = {t.name}()\n" for t in [*hook.targets, *hook.fed])
     files.append(FileFix(test.path, create=test.create, lines=lines))
     files += [g for g in shared if g.path != test.path]
     return Fix(
@@ -682,6 +772,27 @@ def _fix(hook: Hook, helper: str, test: FileFix, shared: list[FileFix], removed:
         safety=Safety.SAFE,
         files=tuple(files),
     )
+
+
+def _make_lazy(rewrite: Rewrite, hook: Hook, target: Target) -> None:
+    """A var the moved init() fed on: its value is built on first use too, with the same
+    helper, and every read outside the body becomes a call (in the body, `_body_text`)."""
+    decl = target.decl
+    spec = decl.spec
+    assert spec is not None
+    values = spec.child_by_field_name("value")
+    assert values is not None
+    value = values.named_children[0]
+    multiline = "\n" in target.value
+    prefix = f"{target.helper}(func() {target.result_type} {{" + (
+        "\n\treturn " if multiline else " return "
+    )
+    suffix = "\n})" if multiline else " })"
+    if spec.child_by_field_name("type") is not None:  # `var x T = v`: the type moves inside
+        rewrite.wrap(decl.file, value, " = " + prefix, suffix, decl.node.end_byte)
+    else:
+        rewrite.wrap(decl.file, value, prefix, suffix)
+    rewrite.reads_to_calls(r for r in target.refs if not hook.holds(r))
 
 
 def _unused_imports(decl: Decl) -> tuple[ImportChange, ...]:
@@ -696,15 +807,22 @@ def _unused_imports(decl: Decl) -> tuple[ImportChange, ...]:
     return tuple(ImportChange(ImportAction.REMOVE, paths[n]) for n in sorted(named) if n in paths)
 
 
-def _body_text(hook: Hook) -> tuple[str, str, int]:
+def _body_text(hook: Hook, calls: Sequence[int] = ()) -> tuple[str, str, int]:
     """The body between its braces: what follows `{` on its line (a comment, or ""), the
-    lines after it without the last line break, and the byte offset where they start."""
+    lines after it without the last line break, and the byte offset where they start
+    in the file. `calls`: offsets in the file after which `()` goes (reads of vars the
+    fix makes lazy too)."""
     body = hook.body
     inner = hook.file.source[body.start_byte + 1 : body.end_byte - 1]
-    head, _, rest = inner.partition(b"\n") if b"\n" in inner else (b"", b"", inner)
+    newline = b"\n" in inner
+    head, _, rest = inner.partition(b"\n") if newline else (b"", b"", inner)
     lead = len(rest) - len(rest.lstrip(b"\n"))
-    offset = body.start_byte + 1 + len(head) + 1 + lead
-    return head.rstrip().decode(), rest.strip(b"\n").decode(), offset
+    offset = body.start_byte + 1 + (len(head) + 1 if newline else 0) + lead
+    text = rest.strip(b"\n")
+    inserts = [
+        TextEdit(c - offset, c - offset, "()") for c in calls if offset <= c <= offset + len(text)
+    ]
+    return head.rstrip().decode(), apply_edits(text, inserts).decode(), offset
 
 
 def _terminates(hook: Hook) -> bool:
@@ -741,16 +859,19 @@ def _indent(text: str, raw: list[tuple[int, int]]) -> str:
 
 def _declaration(hook: Hook, helper: str) -> str:
     """The lazy value that replaces the init(): its body, run by `helper` on first use."""
-    head, body, offset = _body_text(hook)
+    calls = sorted(r.node.end_byte for t in hook.fed for r in t.refs if hook.holds(r))
+    head, body, offset = _body_text(hook, calls)
     start = "".join(f"\t{t.name} = {t.value}\n" for t in hook.targets if t.value)
     tail = "" if _terminates(hook) else "\treturn\n"
     inner = start + (body + "\n" if body.strip() else "") + tail
     if len(hook.targets) == 1:
         t = hook.targets[0]
         return f"{_doc(t.decl)}var {t.name} = {helper}(func() ({t.name} {t.result_type}) {{{head}\n{inner}}})"
+    shift = len(start.encode())
     raw = [
-        (n.start_byte - offset + len(start), n.end_byte - offset + len(start))
+        (a + shift + 2 * sum(c <= n.start_byte for c in calls) - offset, b + shift - offset)
         for n in syntax.captures("(raw_string_literal) @r", hook.body).get("r", [])
+        for a, b in [(n.start_byte, n.end_byte + 2 * sum(c <= n.start_byte for c in calls))]
     ]
     results = ", ".join(f"{t.name} {t.result_type}" for t in hook.targets)
     seen = {syntax.text(i) for i in syntax.captures("(identifier) @i", hook.body).get("i", [])}

@@ -204,3 +204,14 @@ def test_filled_by_init_is_what_an_init_loop_writes_or_calls_methods_of() -> Non
         "counts": f"{at} writes into counts in a loop",
         "grid": f"{at} writes into grid in a loop",
     }
+
+
+def test_read_at_startup_besides_leaves_out_the_code_a_rewrite_moves() -> None:
+    """init-hooks moves an init() to first use: what that init() reads no longer counts,
+    what other start-up code reads still does."""
+    pkg = package({"p.go": SOURCE})
+    scope = PackageScope.of(pkg)
+    init = f"init() at p.go:{line('func init() {')}"
+    read = startup.read_at_startup_besides(pkg, scope, set("abcdefgh"), [init])
+    assert set(read) == {"c"}  # g was read only by h, which only the init() kept eager
+    assert startup.read_at_startup_besides(pkg, scope, set("bh"), []) == {"b": init, "h": init}

@@ -111,3 +111,22 @@ func init() { // want "fills counter and next at every start; not made lazy: cou
 	}
 	next = func() int { counter++; return counter }
 }
+
+var quads = makeQuads()
+
+func makeQuads() map[int]int {
+	m := map[int]int{}
+	for i := 0; i < 10; i++ {
+		m[i] = i * i
+	}
+	return m
+}
+
+var cubes map[int]int
+
+func init() { // want "fills cubes at every start; not made lazy: it reads quads, built at start-up only for it, and quads cannot be built on first use too: cannot tell its type"
+	cubes = map[int]int{}
+	for k, v := range quads {
+		cubes[k] = v * k
+	}
+}
