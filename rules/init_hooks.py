@@ -1250,7 +1250,7 @@ RULE = Rule(
     summary="init() functions that only build the package's own tables: run them on first use.",
     docs=__doc__ or "",
     safety=Safety.SAFE,
-    safety_reason="Only unexported vars filled from local work: only when the work happens changes.",
+    safety_reason="Unexported vars filled from local work: only when the work happens changes. lazyinit hooks (exported state) are unsafe.",
     run=run,
     options=(
         Option(
