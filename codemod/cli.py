@@ -210,6 +210,11 @@ def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
 @click.option(
     "--pr-body", type=click.Path(dir_okay=False), help="Write a pull-request description to FILE."
 )
+@click.option(
+    "--warm",
+    is_flag=True,
+    help="init-hooks: start `go lazyinit.RunAll(...)` in main after flag parsing (unsafe).",
+)
 def apply(
     paths: tuple[str, ...],
     rules: tuple[str, ...],
@@ -230,6 +235,7 @@ def apply(
     do_commit: bool,
     push_remote: str | None,
     pr_body: str | None,
+    warm: bool,
 ) -> None:
     """Rewrite PATHS (default: .) with the fixes of the chosen rules."""
     try:
@@ -257,6 +263,7 @@ def apply(
         push=push_remote,
         bench=measure,
         pr_body=Path(pr_body) if pr_body else None,
+        options={"init-hooks": {"warm": True}} if warm else {},
         command="codemod " + shlex.join(sys.argv[1:]),
     )
     problem = request.problem()

@@ -9,6 +9,7 @@ runs with GOTOOLCHAIN=local, so a `toolchain` line in go.mod never triggers a do
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import re
@@ -232,8 +233,11 @@ class Overlay:
 
     def __init__(self, contents: Mapping[Path, bytes | None]) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix=_OVERLAID)
+        self._made: list[Path] = []  # empty directories of new packages (see _directories)
         replace: dict[str, str] = {}
         for path, data in sorted(contents.items()):
+            if data is not None:
+                self._directories(path.absolute().parent)
             # go matches overlay paths as it sees them, symlinks resolved: give both.
             keys = {str(path), str(path.resolve())}
             if data is None:
@@ -247,8 +251,23 @@ class Overlay:
         self.file = Path(self._dir.name) / "overlay.json"
         self.file.write_text(json.dumps({"Replace": replace}))
 
+    def _directories(self, directory: Path) -> None:
+        """A new package's directory, made empty for the check: go vet runs in each
+        package's directory, and an overlay cannot make one. Removed by `close`."""
+        missing = []
+        while not directory.exists():
+            missing.append(directory)
+            directory = directory.parent
+        for made in reversed(missing):
+            made.mkdir()
+            self._made.append(made)
+
     def close(self) -> None:
         self._dir.cleanup()
+        for made in reversed(self._made):
+            with contextlib.suppress(OSError):  # no longer empty: someone wrote there
+                made.rmdir()
+        self._made = []
 
     def __enter__(self) -> Overlay:
         return self

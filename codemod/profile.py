@@ -715,7 +715,10 @@ COSTS = ("costly", "unknown", "cheap")  # an init_work item's cost, costliest fi
 
 
 def _cost(item: InitItem, here: Sequence[Mapping[str, Any]]) -> str:
-    if here or item.loop:
+    """A finding on a registration (init-hooks refusing to move it) says nothing of its
+    cost; one on other work means a rule recognised a cost there."""
+    registers = item.kind == "registration" or item.only_registers
+    if item.loop or any(f["fix"] != "none" for f in here) or (here and not registers):
         return "costly"
     return "cheap" if item.cheap else "unknown"
 

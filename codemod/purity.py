@@ -16,7 +16,7 @@ from collections.abc import Collection
 
 from codemod import calls, imports, syntax, typeexpr, uses
 from codemod.model import GoFile, Package
-from codemod.scope import Decl, Kind, PackageScope, refers_to_package
+from codemod.scope import Decl, Kind, PackageScope, Use, classify, references, refers_to_package
 
 # Packages whose functions only compute from their arguments.
 PURE_PACKAGES = frozenset(
@@ -372,3 +372,48 @@ class Purity:
                     return result is not None and syntax.text(result) in typeexpr.BASIC
                 return syntax.text(fn) in typeexpr.BASIC  # a conversion such as string(b)
         return False
+
+    def contents_unchanged(self, decl: Decl) -> bool:
+        """A package var (unexported, or in package main) whose value and contents stay
+        as its initializer made them: every use is a read of an element (`x[k]`, not
+        written to), `len`/`cap` of it or a `range` over it. A map or slice nothing
+        writes reads the same later; a use that passes it on could change it."""
+        exported = decl.name[:1].isupper() and self.package.name != "main"
+        if exported or decl.kind is not Kind.VAR:
+            return False
+        for ref in references(self.package, decl, self.scope):
+            if ref.use is not Use.DECLARE and not _element_read(ref.node):
+                return False
+        return True
+
+
+def _element_read(node: syntax.Node) -> bool:
+    """`x[k]` read (not written, not its address), `len(x)`, `cap(x)`, `range x`."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "index_expression" and parent.child_by_field_name("operand") == node:
+        return classify(parent) is Use.READ and not _written_element(parent)
+    if parent.type == "argument_list" and parent.named_child_count == 1:
+        call = parent.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        return fn is not None and syntax.text(fn) in {"len", "cap"}
+    if parent.type == "range_clause":
+        return parent.child_by_field_name("right") == node
+    return False
+
+
+def _written_element(index: syntax.Node) -> bool:
+    """Whether the element `x[k]` is assigned, incremented or has a method called on
+    it (a pointer element's contents may change through it)."""
+    parent = index.parent
+    if parent is not None and parent.type in {"inc_statement", "dec_statement"}:
+        return True
+    if parent is not None and parent.type == "expression_list":
+        stmt = parent.parent
+        return (
+            stmt is not None
+            and stmt.type == "assignment_statement"
+            and stmt.child_by_field_name("left") == parent
+        )
+    return parent is not None and parent.type == "selector_expression"

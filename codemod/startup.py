@@ -41,9 +41,18 @@ def read_at_startup(
     of a var not deferred, directly or through package functions it calls
     ("init() at a.go:3 (through load)"). A var read there stays eager, so what its own
     initializer reads is read at start-up too."""
+    return read_at_startup_besides(package, scope, deferred, ())
+
+
+def read_at_startup_besides(
+    package: Package, scope: PackageScope, deferred: Collection[str], moved: Collection[str]
+) -> dict[str, str]:
+    """`read_at_startup`, but the start-up code in `moved` (named as the result names it:
+    "init() at a.go:3") no longer runs at start-up: a rewrite moves it to first use, so
+    its reads do not count."""
     lazy = set(deferred)
     funcs = {n for n, d in scope.decls.items() if d.kind is Kind.FUNC and n != "init"}
-    found = _uses_by_owner(package, scope, lazy | funcs)
+    found = [u for u in _uses_by_owner(package, scope, lazy | funcs) if u.owner.where not in moved]
     func_reads: dict[str, set[str]] = {}
     func_calls: dict[str, set[str]] = {}
     for use in found:

@@ -131,6 +131,7 @@ def update_goldens(case: Path, work: Path) -> None:
         golden = case / f"{rel}.golden"
         original = case / rel
         if not original.exists() or original.read_bytes() != out.read_bytes():
+            golden.parent.mkdir(parents=True, exist_ok=True)  # a package the fix creates
             golden.write_bytes(out.read_bytes())
         elif golden.exists():
             golden.unlink()

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from codemod import (
     bench,
@@ -46,19 +47,24 @@ def scan(
     fix_unlinked: bool = False,
     known: Mapping[str, Rule] | None = None,
     protected: Mapping[Path, str] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ScanResult:
     """Find problems under `paths`. Raises model.InputError for bad input.
 
     `rules` are ids of `known` rules (by default the installed ones; none, or `all`,
     for all of them) or Rule values, which need not be installed. Packages no program
     links keep their findings but lose their fixes, unless `fix_unlinked`. No fix edits
-    a file of a `protected` module root (resolved), whose reason a refused fix gives."""
+    a file of a `protected` module root (resolved), whose reason a refused fix gives.
+    `options` (rule id -> option -> value) win over `.codemod.toml`, as flags do."""
     resolved = [Path(p) for p in (paths or ["."])]
     known = dict(registry.all_rules() if known is None else known)
     selected = select(rules, known)
     known.update((rule.id, rule) for rule in selected)
     config = cfg.load(cfg.find(resolved[0].absolute()), known)
-    selection = tuple((rule, config.options_for(rule)) for rule in selected)
+    given = options or {}
+    selection = tuple(
+        (rule, {**config.options_for(rule), **given.get(rule.id, {})}) for rule in selected
+    )
     jobs = model.discover(resolved)
     workspace = find_workspace({job.module for job in jobs if job.module is not None})
     reach = engine.Reach(
@@ -298,6 +304,7 @@ class ApplyRequest:
     push: str | None = None  # remote
     bench: BenchRequest | None = None
     pr_body: Path | None = None
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # flags' rule options
     command: str = "codemod apply"  # what the commit message and PR body say was run
 
     @property
@@ -437,7 +444,11 @@ def _plan_apply(request: ApplyRequest, ui: ApplyUI, journal: Journal) -> ApplyOu
     """Scan and plan, and refuse what may not be written, before anything is."""
     with ui.scanning() as progress:
         result = scan(
-            list(request.paths), request.rules, progress, fix_unlinked=request.fix_unlinked
+            list(request.paths),
+            request.rules,
+            progress,
+            fix_unlinked=request.fix_unlinked,
+            options=request.options,
         )
     ui.scanned(result)
     planned = plan(

@@ -14,6 +14,7 @@ A dangling link is refused, never replaced by a regular file.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -44,16 +45,35 @@ def write_all(changes: Iterable[FileChange]) -> None:
     """Write every change or none; raises WriteError naming the first file that stops it."""
     targets = check_all(changes)
     staged: list[tuple[str, _Target]] = []
+    made: list[Path] = []  # directories of new packages, removed again if nothing is written
     try:
         for target in targets:
+            made += _make_directories(target)
             staged.append((_stage(target), target))
         for target in targets:  # again: staging is where the time goes
             _check_unchanged(target)
         _replace_all(staged)
-        staged = []
+        staged, made = [], []
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
+        for directory in reversed(made):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+
+
+def _make_directories(target: _Target) -> list[Path]:
+    """The missing directories of a new file (a vendored package), made; those made."""
+    missing, directory = [], target.real.parent
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir()
+        except OSError as exc:
+            raise WriteError(f"{target.change.path}: cannot write: {exc.strerror or exc}") from None
+    return list(reversed(missing))
 
 
 def check_all(changes: Iterable[FileChange]) -> list[_Target]:
@@ -106,6 +126,8 @@ def _check(target: _Target) -> None:
                 "with the old text"
             )
     directory = real.parent
+    while not directory.exists() and directory != directory.parent:
+        directory = directory.parent  # a new package: its directories are made on writing
     if not _writable(directory, _stat(path, directory), os.W_OK | os.X_OK):
         raise WriteError(f"{path}: its directory {directory} is read-only; nothing written")
 

@@ -199,6 +199,7 @@ def test_broken_entry_points_are_skipped_and_every_command_works(tmp_path: Path)
     assert listed.returncode == 0
     assert {r["id"] for r in json.loads(listed.stdout)} == {
         "debug-imports",
+        "init-hooks",
         "lazy-init",
         "linkname",
     }
@@ -214,7 +215,10 @@ def test_broken_entry_points_are_skipped_and_every_command_works(tmp_path: Path)
     assert "expvar" not in (tree / "main.go").read_text()
     unknown = codemod("scan", "--rule", "wrong-id")
     assert unknown.returncode == 2
-    assert "unknown rule 'wrong-id' (known: debug-imports, lazy-init, linkname)" in unknown.stderr
+    assert (
+        "unknown rule 'wrong-id' (known: debug-imports, init-hooks, lazy-init, linkname)"
+        in unknown.stderr
+    )
 
 
 # ------------------------------------------------------------------- codemod.testing

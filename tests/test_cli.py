@@ -139,7 +139,7 @@ def test_github_and_sarif_formats(demo: Path) -> None:
     assert "::warning file=cmd/shortlinkd/main.go,line=5,col=2," in gh.stdout
     sarif = json.loads(run("scan", "--format", "sarif", cwd=demo).stdout)
     results = sarif["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {"debug-imports", "lazy-init"}
+    assert {r["ruleId"] for r in results} == {"debug-imports", "init-hooks", "lazy-init"}
     assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] > 0 for r in results)
 
 

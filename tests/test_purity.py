@@ -276,3 +276,40 @@ def test_a_func_valued_var_is_known_by_its_target() -> None:
 def test_lazy_values_read_by_the_functions_called_are_returned() -> None:
     facts, value = own("sentence()")
     assert facts.impurity(facts.package.files[0], value, {"word"}) == ("", {"word"})
+
+
+UNCHANGED = """package p
+
+var (
+	table   = map[string]int{"a": 1}
+	listed  = []string{"a", "b"}
+	written = map[string]int{}
+	handed  = []int{1}
+	method  = []*T{}
+	Shown   = []int{1}
+)
+
+type T struct{ n int }
+
+func (t *T) Set() { t.n = 1 }
+
+func use() int {
+	for range listed {
+	}
+	written["x"] = table["a"] + len(listed) + cap(handed)
+	sink(handed)
+	method[0].Set()
+	return Shown[0]
+}
+
+func sink([]int) {}
+"""
+
+
+def test_contents_unchanged_is_a_var_only_indexed_measured_or_ranged() -> None:
+    pkg = package({"p.go": UNCHANGED})
+    scope = PackageScope.of(pkg)
+    purity = Purity(pkg, scope)
+    unchanged = {n for n in scope.decls if purity.contents_unchanged(scope.decls[n])}
+    assert unchanged == {"table", "listed"}  # written: an element set; handed: passed on;
+    # method: a method of an element may change it; Shown: exported; T, Set...: not vars

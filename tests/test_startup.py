@@ -246,3 +246,14 @@ def test_a_function_a_registration_stores_is_not_run_at_startup() -> None:
     pkg = package({"p.go": HANDLERS})
     read = startup.read_at_startup(pkg, PackageScope.of(pkg), set("abcde"))
     assert sorted(read) == ["d", "e"]
+
+
+def test_read_at_startup_besides_leaves_out_the_code_a_rewrite_moves() -> None:
+    """init-hooks moves an init() to first use: what that init() reads no longer counts,
+    what other start-up code reads still does."""
+    pkg = package({"p.go": SOURCE})
+    scope = PackageScope.of(pkg)
+    init = f"init() at p.go:{line('func init() {')}"
+    read = startup.read_at_startup_besides(pkg, scope, set("abcdefgh"), [init])
+    assert set(read) == {"c"}  # g was read only by h, which only the init() kept eager
+    assert startup.read_at_startup_besides(pkg, scope, set("bh"), []) == {"b": init, "h": init}

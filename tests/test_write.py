@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod import changeset, model, verify, workflow, writer
+from codemod import changeset, gotool, model, verify, workflow, writer
 from codemod.rule import Finding
 from tests.test_cli import CODEMOD, git, go, init_repo, run, tree_digest
 
@@ -429,3 +429,37 @@ def test_crlf_file_that_is_otherwise_gofmt_clean_is_formatted(tmp_path: Path) ->
     assert one.index(b"// one") == digits.index(b"// digits")  # gofmt re-aligned them
     assert crlf_after.replace(b"\r\n", b"\n") == lf_after
     assert crlf_after.count(b"\n") == crlf_after.count(b"\r\n")
+
+
+def test_a_new_package_gets_its_directories_and_a_failed_write_takes_them_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fix may create a package (init-hooks vendors internal/lazyinit): its missing
+    directories are made; if the write fails, the ones made are removed again."""
+    new = tmp_path / "internal" / "lazyinit" / "lazyinit.go"
+    change = changeset.FileChange(new, None, b"package lazyinit\n")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(writer.os, "fsync", full)
+        with pytest.raises(writer.WriteError, match="No space left on device"):
+            writer.write_all([change])
+    assert list(tmp_path.iterdir()) == []
+    writer.write_all([change])
+    assert new.read_bytes() == b"package lazyinit\n"
+
+
+def test_a_new_package_is_vetted_through_the_overlay_and_leaves_no_directory(
+    tmp_path: Path,
+) -> None:
+    """go vet runs in each package's directory, which an overlay cannot create: the check
+    makes it, empty, and removes it again."""
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    new = tmp_path / "internal" / "x" / "x.go"
+    with gotool.Overlay({new: b"package x\n\n// F does nothing.\nfunc F() {}\n"}) as overlay:
+        for step in ("build", "vet"):
+            res = gotool.check(step, tmp_path, ["./internal/x"], overlay)  # type: ignore[arg-type]
+            assert res.ok, res.stderr
+    assert not (tmp_path / "internal").exists()

@@ -1,0 +1,2 @@
+// Package constrained fills a table only on Linux.
+package constrained

@@ -1,0 +1,3 @@
+module example.com/otherfile
+
+go 1.22

@@ -1,0 +1,6 @@
+package otherfile
+
+import "regexp"
+
+// patterns are compiled from the rules by init() in load.go.
+var patterns []*regexp.Regexp
