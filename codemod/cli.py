@@ -11,6 +11,7 @@ line on stderr; 130 on Ctrl-C, with a line saying whether anything was written.
 from __future__ import annotations
 
 import contextlib
+import math
 import shlex
 import signal
 import sys
@@ -23,7 +24,7 @@ import click
 from codemod import __version__
 
 if TYPE_CHECKING:
-    from codemod import bench, vendoring, workflow
+    from codemod import bench, stats, vendoring, workflow
     from codemod.progress import Progress
     from codemod.rule import Finding
 
@@ -492,9 +493,27 @@ def _run_options(runs: int, least: int, runs_help: str) -> Callable[[F], F]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 @click.option(
     "--fail-if-slower",
+    multiple=True,
+    metavar="[wall:|init:]PCT",
+    help="Exit 1 if wall time (wall:, the default) or package init (init:) is "
+    "significantly slower by more than PCT%; repeatable.",
+)
+@click.option(
+    "--min-effect-ms",
     type=float,
-    metavar="PCT",
-    help="Exit 1 if start-up is significantly slower by more than PCT%.",
+    show_default="0.05",
+    help="A change smaller than this (ms) is not reported as significant.",
+)
+@click.option(
+    "--min-effect-pct",
+    type=float,
+    show_default="5",
+    help="A change smaller than this (%) is not reported as significant.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    help="Seed of the order of base and head within each pair (default: a fresh one, shown).",
 )
 @click.option(
     "--max-init-ms",
@@ -527,7 +546,10 @@ def _bench(
     base_env: tuple[str, ...],
     head_env: tuple[str, ...],
     fmt: str,
-    fail_if_slower: float | None,
+    fail_if_slower: tuple[str, ...],
+    min_effect_ms: float | None,
+    min_effect_pct: float | None,
+    seed: int | None,
     max_init_ms: float | None,
     max_binary_bytes: int | None,
 ) -> int:
@@ -535,6 +557,10 @@ def _bench(
 
     head = head or bench.WORKTREE
     try:
+        gates = bench.Gates(
+            _slower_gates(fail_if_slower), _finite(max_init_ms, "--max-init-ms"), max_binary_bytes
+        )
+        effect = _min_effect(min_effect_ms, min_effect_pct)
         ready_spec = bench.Ready.parse(ready)
         common_flags = shlex.split(build_flags)
         specs = [
@@ -549,7 +575,9 @@ def _bench(
                 ("head", head, head_build_flags, head_env),
             )
         ]
-        settings = bench.Settings(pkg, tuple(shlex.split(args)), runs, warmup, ready_spec, timeout)
+        settings = bench.Settings(
+            pkg, tuple(shlex.split(args)), runs, warmup, ready_spec, timeout, seed, effect
+        )
     except ValueError as exc:
         raise InputFailure(str(exc)) from None
     result = _measure(directory, specs[0], specs[1], settings)
@@ -557,10 +585,46 @@ def _bench(
     {"json": render_bench.as_json, "markdown": render_bench.markdown}.get(fmt, render_bench.text)(
         result, notes
     )
-    failed = bench.violations(result, bench.Gates(fail_if_slower, max_init_ms, max_binary_bytes))
+    failed = bench.violations(result, gates)
     for line in failed:
         render.err.print(f"codemod: bench gate failed: {line}", markup=False)
     return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _slower_gates(values: tuple[str, ...]) -> tuple[bench.SlowerGate, ...]:
+    """--fail-if-slower, at most once per measure; raises ValueError."""
+    from codemod import bench
+
+    gates = tuple(bench.SlowerGate.parse(value) for value in values)
+    measures = [gate.measure for gate in gates]
+    for measure in set(measures):
+        if measures.count(measure) > 1:
+            raise ValueError(f"--fail-if-slower {measure}: given more than once")
+    return gates
+
+
+def _finite(
+    value: float | None, option: str, least: float = 0.0, most: float = math.inf
+) -> float | None:
+    """`value` if it is a number in [least, most]; raises ValueError naming `option`."""
+    if value is not None and not (least <= value <= most and math.isfinite(value)):
+        bounds = f"at least {least:g}" if math.isinf(most) else f"from {least:g} to {most:g}"
+        raise ValueError(f"{option} {value:g}: expected a number {bounds}")
+    return value
+
+
+def _min_effect(ms: float | None, pct: float | None) -> stats.MinEffect:
+    """The minimum effect: the options given, bench's defaults for the rest; the absolute
+    one is at least inittrace's resolution. Raises ValueError."""
+    from codemod import bench, inittrace, stats
+
+    default = bench.DEFAULT_MIN_EFFECT
+    absolute = _finite(ms, "--min-effect-ms", least=inittrace.RESOLUTION_MS)
+    relative = _finite(pct, "--min-effect-pct", most=100.0)
+    return stats.MinEffect(
+        default.absolute if absolute is None else absolute,
+        default.relative_pct if relative is None else relative,
+    )
 
 
 def _measure(

@@ -36,6 +36,11 @@ def test_constant_samples() -> None:
     assert stats.compare([5, 5, 5], [5, 5, 5]).p_value == 1.0
     moved = stats.compare([5, 5, 5], [7, 7, 7])
     assert moved.significant and moved.delta_pct == 40.0
+    # Three runs each are evidence, not certainty (this was p = 0):
+    # mannwhitneyu([5, 5, 5], [7, 7, 7], method="asymptotic").pvalue
+    assert moved.p_value == pytest.approx(0.04685417760387376, rel=1e-12)
+    # mannwhitneyu([0.001] * 5, [0.3] * 5, method="asymptotic").pvalue
+    assert stats.compare([0.001] * 5, [0.3] * 5).p_value == pytest.approx(0.003976751709788651)
     assert math.isinf(stats.compare([0, 0], [1, 1]).delta_pct)
 
 
