@@ -224,6 +224,9 @@ def build(source: Path, spec: VariantSpec, pkg: str, binary: Path) -> None:
         raise BenchError(f"{spec.label} ({spec.ref}): go build {pkg} failed: {tail}")
 
 
+CGO_PSEUDO_PACKAGE = "C"  # in a cgo package's imports, never listed as a package
+
+
 def package_code(source: Path, spec: VariantSpec, pkg: str) -> dict[str, Code]:
     """Each linked package's code, keyed as inittrace names it (the main package "main")."""
     code = {}
@@ -235,7 +238,8 @@ def package_code(source: Path, spec: VariantSpec, pkg: str) -> dict[str, Code]:
             if listed.dir is not None:
                 digest.update((listed.dir / name).read_bytes())
         key = "main" if listed.name == "main" else listed.import_path
-        code[key] = Code(digest.hexdigest(), listed.imports)
+        imports = tuple(path for path in listed.imports if path != CGO_PSEUDO_PACKAGE)
+        code[key] = Code(digest.hexdigest(), imports)
     return code
 
 
