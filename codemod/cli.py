@@ -11,34 +11,25 @@ line on stderr; 130 on Ctrl-C, with a line saying whether anything was written.
 from __future__ import annotations
 
 import contextlib
+import math
 import shlex
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
-from codemod import (
-    __version__,
-    bench,
-    deps,
-    gitops,
-    gotool,
-    model,
-    profile,
-    registry,
-    render,
-    render_bench,
-    render_html,
-    render_profile,
-    vendoring,
-    workflow,
-)
-from codemod import changeset as cs
-from codemod.progress import Progress
-from codemod.rule import Finding
+from codemod import __version__
+
+if TYPE_CHECKING:
+    from codemod import bench, stats, vendoring, workflow
+    from codemod.progress import Progress
+    from codemod.rule import Finding
+
+# Each command imports what it uses when it runs: `--version`, `--help` and `rules` must
+# not pay for git, the toolchain's helpers or the statistics (tests/test_startup_time.py).
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -49,6 +40,8 @@ class InputFailure(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: object = None) -> None:
+        from codemod import render
+
         render.err.print(f"codemod: {self.message}", markup=False)
 
 
@@ -58,6 +51,8 @@ class Interrupted(InputFailure):
 
 def _written(journal: workflow.Journal) -> str:
     """What the run has written, in words, as Ctrl-C reports it."""
+    from codemod import render
+
     files = [render.rel(path) for path in journal.written_files()]
     done = list(journal.other)
     if files:
@@ -67,6 +62,8 @@ def _written(journal: workflow.Journal) -> str:
 
 
 def _journal(ctx: click.Context | None = None) -> workflow.Journal:
+    from codemod import workflow
+
     meta = (ctx or click.get_current_context()).find_root().meta
     journal: workflow.Journal = meta.setdefault("codemod.journal", workflow.Journal())
     return journal
@@ -82,19 +79,43 @@ class _Group(click.Group):
     system, Ctrl-C) ends as one line on stderr and exit 2 (130), never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
+        # A command's --help must not load the rules just to warn about a broken one.
+        ctx.meta[_HELP] = any(arg in ctx.help_option_names for arg in ctx.args)
         try:
             return super().invoke(ctx)
         except (KeyboardInterrupt, click.Abort):  # click.prompt turns Ctrl-C into Abort
             raise Interrupted(f"interrupted: {_written(_journal(ctx))}") from None
-        except (gotool.GoToolError, gitops.GitError, bench.BenchError, model.InputError) as exc:
+        except _environment_errors() as exc:
             raise InputFailure(" ".join(str(exc).split())) from None
         except OSError as exc:
             raise InputFailure(_one_line(exc)) from None
 
 
+_HELP = "codemod.help"
+
+_ENVIRONMENT_ERRORS = {
+    "codemod.gotool": "GoToolError",
+    "codemod.gitops": "GitError",
+    "codemod.bench": "BenchError",
+    "codemod.model": "InputError",
+}
+
+
+def _environment_errors() -> tuple[type[Exception], ...]:
+    """The environment's error classes of the modules this run loaded: a module the
+    command never imported raised nothing, and importing it here would cost its start."""
+    return tuple(
+        getattr(sys.modules[name], error)
+        for name, error in _ENVIRONMENT_ERRORS.items()
+        if name in sys.modules
+    )
+
+
 def _scan(
     paths: tuple[str, ...], rules: tuple[str, ...], fix_unlinked: bool = False
 ) -> workflow.ScanResult:
+    from codemod import workflow
+
     with _scanning() as progress:
         return workflow.scan(
             list(paths) or ["."], rules, progress=progress, fix_unlinked=fix_unlinked
@@ -102,13 +123,20 @@ def _scan(
 
 
 def _scanning() -> contextlib.AbstractContextManager[Progress]:
+    from codemod import render
+
     return render.progress_bar("scanning", min_total=200)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codemod")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Find and rewrite Go code that slows down program start-up."""
+    if ctx.meta.get(_HELP):
+        return
+    from codemod import registry, render
+
     render.skipped_rules(registry.installed().skipped)
 
 
@@ -117,6 +145,8 @@ def cli() -> None:
 @click.option("--explain", "explain", metavar="ID", help="Print one rule's documentation.")
 def rules_cmd(fmt: str, explain: str | None) -> None:
     """List the installed rules."""
+    from codemod import registry, render
+
     if explain:
         try:
             render.explain(registry.get(explain))
@@ -137,6 +167,8 @@ def rules_cmd(fmt: str, explain: str | None) -> None:
 )
 def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
     """Report what slows start-up under PATHS (default: .)."""
+    from codemod import render
+
     result = _scan(paths, rules)
     report = result.report
     if fmt == "json":
@@ -238,6 +270,8 @@ def apply(
     warm: bool,
 ) -> None:
     """Rewrite PATHS (default: .) with the fixes of the chosen rules."""
+    from codemod import workflow
+
     try:
         measure = (
             workflow.BenchRequest(bench_pkg, tuple(shlex.split(bench_args)), bench_runs)
@@ -273,7 +307,7 @@ def apply(
         raise InputFailure("-w/--ignore-space changes a printed diff: use it with --dry-run or -i")
     if interactive and not sys.stdin.isatty():
         raise InputFailure("--interactive needs a terminal on standard input")
-    outcome = workflow.apply(request, _ApplyUI(ignore_space), _journal())
+    outcome = workflow.apply(request, _apply_ui(ignore_space), _journal())
     if outcome.result.report.errors:
         sys.exit(EXIT_ERROR)
     if outcome.plan.unverifiable:  # a preview exits as apply would: it refuses to write this
@@ -284,49 +318,53 @@ def apply(
     sys.exit(EXIT_FINDINGS if check and outcome.pending else EXIT_CLEAN)
 
 
-class _ApplyUI(workflow.ApplyUI):
+def _apply_ui(ignore_space: bool) -> workflow.ApplyUI:
     """`apply` on a terminal: progress bars, diffs and summaries on stderr (the diff of
-    --dry-run on stdout), and questions for --interactive."""
+    --dry-run on stdout), and questions for --interactive. The class is made here so
+    that workflow is imported only when `apply` runs."""
+    from codemod import render, render_bench, workflow
 
-    def __init__(self, ignore_space: bool) -> None:
-        self.ignore_space = ignore_space
+    class TerminalUI(workflow.ApplyUI):
+        def scanning(self) -> contextlib.AbstractContextManager[Progress | None]:
+            return _scanning()
 
-    def scanning(self) -> contextlib.AbstractContextManager[Progress | None]:
-        return _scanning()
+        def scanned(self, result: workflow.ScanResult) -> None:
+            render.errors(result.report.errors)
 
-    def scanned(self, result: workflow.ScanResult) -> None:
-        render.errors(result.report.errors)
+        def choose(self, findings: list[Finding]) -> list[Finding]:
+            return _ask(findings, ignore_space)
 
-    def choose(self, findings: list[Finding]) -> list[Finding]:
-        return _ask(findings, self.ignore_space)
+        def planned(
+            self, plan: workflow.Plan, request: workflow.ApplyRequest, diff_base: Path | None
+        ) -> None:
+            changes = plan.changes
+            render.rejected(changes.rejected)
+            if request.dry_run:
+                render.diff_view(changes.changes.values(), ignore_space, diff_base)
+            if not request.writes:
+                render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
 
-    def planned(
-        self, plan: workflow.Plan, request: workflow.ApplyRequest, diff_base: Path | None
-    ) -> None:
-        changes = plan.changes
-        render.rejected(changes.rejected)
-        if request.dry_run:
-            render.diff_view(changes.changes.values(), self.ignore_space, diff_base)
-        if not request.writes:
-            render.unsafe_fixes(changes.applied, plan.unsafe_skipped)
+        def applied(self, plan: workflow.Plan, wrote: bool) -> None:
+            _apply_summary(plan, wrote)
 
-    def applied(self, plan: workflow.Plan, wrote: bool) -> None:
-        _apply_summary(plan, wrote)
+        def committed(self, sha: str, branch: str) -> None:
+            render.err.print(f"committed {sha[:12]} on branch {branch}", markup=False)
 
-    def committed(self, sha: str, branch: str) -> None:
-        render.err.print(f"committed {sha[:12]} on branch {branch}", markup=False)
+        def pushed(self, branch: str, remote: str) -> None:
+            render.err.print(f"pushed {branch} to {remote}", markup=False)
 
-    def pushed(self, branch: str, remote: str) -> None:
-        render.err.print(f"pushed {branch} to {remote}", markup=False)
+        def measuring(self) -> contextlib.AbstractContextManager[Progress | None]:
+            return _measuring()
 
-    def measuring(self) -> contextlib.AbstractContextManager[Progress | None]:
-        return _measuring()
+        def measured(self, result: bench.Result, notes: list[str]) -> None:
+            render_bench.text(result, notes)
 
-    def measured(self, result: bench.Result, notes: list[str]) -> None:
-        render_bench.text(result, notes)
+    return TerminalUI()
 
 
 def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:
+    from codemod import render
+
     changes, report = plan.changes, plan.verification
     if report:
         render.err.print(f"verified with {report.go}: {report.scope}", markup=False)
@@ -351,6 +389,9 @@ def _apply_summary(plan: workflow.Plan, wrote: bool) -> None:
 
 def _ask(findings: list[Finding], ignore_space: bool = False) -> list[Finding]:
     """Show each fix as its own diff and ask; [a]ll takes the rest, [q]uit drops the rest."""
+    from codemod import changeset as cs
+    from codemod import render
+
     chosen: list[Finding] = []
     formatter = cs.default_formatter()
     for i, finding in enumerate(findings):
@@ -439,7 +480,9 @@ def _run_options(runs: int, least: int, runs_help: str) -> Callable[[F], F]:
     help="Git ref of the base variant (WORKTREE: the work tree).",
 )
 @click.option(
-    "--head", default=bench.WORKTREE, show_default=True, help="Git ref of the head variant."
+    "--head",
+    show_default="WORKTREE",
+    help="Git ref of the head variant.",
 )
 @_run_options(runs=30, least=2, runs_help="Measured runs per variant.")
 @click.option("--build-flags", default="", help="go build flags for both variants.")
@@ -457,9 +500,27 @@ def _run_options(runs: int, least: int, runs_help: str) -> Callable[[F], F]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 @click.option(
     "--fail-if-slower",
+    multiple=True,
+    metavar="[wall:|init:]PCT",
+    help="Exit 1 if wall time (wall:, the default) or package init (init:) is "
+    "significantly slower by more than PCT%; repeatable.",
+)
+@click.option(
+    "--min-effect-ms",
     type=float,
-    metavar="PCT",
-    help="Exit 1 if start-up is significantly slower by more than PCT%.",
+    show_default="0.05",
+    help="A change smaller than this (ms) is not reported as significant.",
+)
+@click.option(
+    "--min-effect-pct",
+    type=float,
+    show_default="5",
+    help="A change smaller than this (%) is not reported as significant.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    help="Seed of the order of base and head within each pair (default: a fresh one, shown).",
 )
 @click.option(
     "--max-init-ms",
@@ -478,7 +539,7 @@ def bench_cmd(**opts: object) -> None:
 def _bench(
     directory: Path,
     base: str,
-    head: str,
+    head: str | None,
     pkg: str,
     args: str,
     runs: int,
@@ -492,11 +553,21 @@ def _bench(
     base_env: tuple[str, ...],
     head_env: tuple[str, ...],
     fmt: str,
-    fail_if_slower: float | None,
+    fail_if_slower: tuple[str, ...],
+    min_effect_ms: float | None,
+    min_effect_pct: float | None,
+    seed: int | None,
     max_init_ms: float | None,
     max_binary_bytes: int | None,
 ) -> int:
+    from codemod import bench, render, render_bench
+
+    head = head or bench.WORKTREE
     try:
+        gates = bench.Gates(
+            _slower_gates(fail_if_slower), _finite(max_init_ms, "--max-init-ms"), max_binary_bytes
+        )
+        effect = _min_effect(min_effect_ms, min_effect_pct)
         ready_spec = bench.Ready.parse(ready)
         common_flags = shlex.split(build_flags)
         specs = [
@@ -511,7 +582,9 @@ def _bench(
                 ("head", head, head_build_flags, head_env),
             )
         ]
-        settings = bench.Settings(pkg, tuple(shlex.split(args)), runs, warmup, ready_spec, timeout)
+        settings = bench.Settings(
+            pkg, tuple(shlex.split(args)), runs, warmup, ready_spec, timeout, seed, effect
+        )
     except ValueError as exc:
         raise InputFailure(str(exc)) from None
     result = _measure(directory, specs[0], specs[1], settings)
@@ -519,21 +592,61 @@ def _bench(
     {"json": render_bench.as_json, "markdown": render_bench.markdown}.get(fmt, render_bench.text)(
         result, notes
     )
-    failed = bench.violations(result, bench.Gates(fail_if_slower, max_init_ms, max_binary_bytes))
+    failed = bench.violations(result, gates)
     for line in failed:
         render.err.print(f"codemod: bench gate failed: {line}", markup=False)
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
+def _slower_gates(values: tuple[str, ...]) -> tuple[bench.SlowerGate, ...]:
+    """--fail-if-slower, at most once per measure; raises ValueError."""
+    from codemod import bench
+
+    gates = tuple(bench.SlowerGate.parse(value) for value in values)
+    measures = [gate.measure for gate in gates]
+    for measure in set(measures):
+        if measures.count(measure) > 1:
+            raise ValueError(f"--fail-if-slower {measure}: given more than once")
+    return gates
+
+
+def _finite(
+    value: float | None, option: str, least: float = 0.0, most: float = math.inf
+) -> float | None:
+    """`value` if it is a number in [least, most]; raises ValueError naming `option`."""
+    if value is not None and not (least <= value <= most and math.isfinite(value)):
+        bounds = f"at least {least:g}" if math.isinf(most) else f"from {least:g} to {most:g}"
+        raise ValueError(f"{option} {value:g}: expected a number {bounds}")
+    return value
+
+
+def _min_effect(ms: float | None, pct: float | None) -> stats.MinEffect:
+    """The minimum effect: the options given, bench's defaults for the rest; the absolute
+    one is at least inittrace's resolution. Raises ValueError."""
+    from codemod import bench, inittrace, stats
+
+    default = bench.DEFAULT_MIN_EFFECT
+    absolute = _finite(ms, "--min-effect-ms", least=inittrace.RESOLUTION_MS)
+    relative = _finite(pct, "--min-effect-pct", most=100.0)
+    return stats.MinEffect(
+        default.absolute if absolute is None else absolute,
+        default.relative_pct if relative is None else relative,
+    )
+
+
 def _measure(
     directory: Path, base: bench.VariantSpec, head: bench.VariantSpec, settings: bench.Settings
 ) -> bench.Result:
+    from codemod import bench
+
     with _measuring() as progress:
         return bench.run(directory, base, head, settings, progress)
 
 
 @contextlib.contextmanager
 def _measuring() -> Iterator[Progress]:
+    from codemod import render
+
     signal.signal(signal.SIGTERM, _interrupt)  # worktrees are removed on SIGTERM too
     with render.progress_bar("benchmarking") as progress:
         yield progress
@@ -577,6 +690,8 @@ def profile_cmd(
     compare: str | None,
 ) -> None:
     """Where start-up time goes: per package, per module, and the init graph."""
+    from codemod import bench, profile, render, render_html, render_profile, workflow
+
     if compare is not None and fmt != "html":
         raise InputFailure(f"--compare {compare}: only --format html draws a comparison")
     try:
@@ -622,8 +737,7 @@ def profile_cmd(
     "--dir",
     "target",
     type=click.Path(file_okay=False),
-    default=str(deps.DEFAULT_DIR),
-    show_default=True,
+    show_default=".codemod/deps",
     help="Where the copies and go.work go (relative to the module root).",
 )
 @click.option("--dry-run", is_flag=True, help="Print each module's diff; write nothing.")
@@ -660,7 +774,7 @@ def deps_cmd(
     pkg: str | None,
     rules: tuple[str, ...],
     modules: tuple[str, ...],
-    target: str,
+    target: str | None,
     dry_run: bool,
     patches: str | None,
     measure: bool,
@@ -673,8 +787,11 @@ def deps_cmd(
 ) -> None:
     """Patch copies of the program's dependencies; build them in through a go.work
     (with --vendor: patch vendor/ itself)."""
+    from codemod import bench, deps, render, render_bench, vendoring
+
+    directory = deps.DEFAULT_DIR if target is None else Path(target)
     if reapply:
-        _deps_reapply(pkg, rules, modules, Path(target), dry_run)
+        _deps_reapply(pkg, rules, modules, directory, dry_run)
     if not pkg or not rules:
         raise click.UsageError(f"Missing option '{'--rule' if pkg else '--pkg'}'.")
     if vendor and (patches or measure or unsafe_fixes):
@@ -693,7 +810,7 @@ def deps_cmd(
         pkg,
         rules,
         modules,
-        Path(target),
+        directory,
         dry_run,
         unsafe_fixes=unsafe_fixes,
         patches=Path(patches) if patches is not None else None,
@@ -734,6 +851,8 @@ def deps_cmd(
 
 
 def _say(line: str) -> None:
+    from codemod import render
+
     render.err.print(line, markup=False)
 
 
@@ -741,6 +860,8 @@ def _deps_reapply(
     pkg: str | None, rules: tuple[str, ...], modules: tuple[str, ...], target: Path, dry_run: bool
 ) -> NoReturn:
     """`deps --reapply`: the rules and modules are the manifest's."""
+    from codemod import vendoring
+
     if rules or modules:
         raise click.UsageError(
             "--reapply re-applies what DIR/vendor.json records: not with --rule or --module"
@@ -750,6 +871,8 @@ def _deps_reapply(
 
 def _deps_vendor(outcome: vendoring.VendorOutcome, dry_run: bool) -> NoReturn:
     """What `deps --vendor` or `--reapply` did to vendor/ and kept in DIR."""
+    from codemod import render, vendoring
+
     for key in outcome.unchanged:
         _say(f"{key}: already patched in vendor/ as {vendoring.MANIFEST} records")
     if dry_run:

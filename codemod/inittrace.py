@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+RESOLUTION_MS = 0.001  # the finest step fmtNSAsMS prints
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?"
 _LINE = re.compile(
     rf"init (?P<pkg>\S+) @(?P<at>{_NUMBER}) ms, (?P<clock>{_NUMBER}) ms clock, "

@@ -12,18 +12,20 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from codemod import __version__, diffs, registry
-from codemod.changeset import FileChange, Rejected
-from codemod.engine import FileError, Report
+from codemod import __version__, registry
 from codemod.progress import Progress as ProgressReport
 from codemod.rule import Example, Finding, Rule, Safety
+
+if TYPE_CHECKING:  # `codemod rules` starts without them (tests/test_start_time.py)
+    from rich.progress import Progress
+
+    from codemod.changeset import FileChange, Rejected
+    from codemod.engine import FileError, Report
 
 out = Console(highlight=False, soft_wrap=True, emoji=False)  # user text ("tcp:x:") is no emoji code
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
@@ -229,6 +231,8 @@ def diff_view(
 ) -> None:
     """The diff to read: exact, or with -w without the lines that only change indentation
     (then stderr says how many were left out and where the exact patch is)."""
+    from codemod import diffs
+
     changes = list(changes)
     diff(diffs.unified(changes, base, ignore_space=ignore_space))
     hidden = sum(diffs.reindented(c) for c in changes) if ignore_space else 0
@@ -304,6 +308,8 @@ def explain(rule: Rule) -> None:
     if options:
         text += f"\n## Options (`[rules.{rule.id}]` in .codemod.toml)\n\n{options}\n"
     if out.is_terminal:
+        from rich.markdown import Markdown
+
         out.print(Markdown(text))
     else:
         emit(text)
@@ -348,6 +354,14 @@ def progress_bar(label: str, min_total: int = 0) -> Iterator[ProgressReport]:
         if not err.is_terminal or total < min_total:
             return
         if bar is None:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             bar = Progress(
                 TextColumn(f"{label}: {{task.description}}"),
                 BarColumn(),

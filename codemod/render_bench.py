@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codemod import render, stats
-from codemod.bench import GroupDelta, ModulesResult, PackageDelta, Result, Variant
+from codemod.bench import TRIMPATH, GroupDelta, ModulesResult, PackageDelta, Result, Variant
 
 TOP = 15  # packages shown in the table and in Markdown
 
@@ -22,6 +23,8 @@ def _count(value: float | None) -> str:
 def _change(delta: PackageDelta, base: str = "in base", head: str = "in head") -> str:
     """The verdict; inittrace names only packages with init work, so a package missing
     from one variant's trace does none there (or is not linked at all)."""
+    if delta.layout_shift and delta.clock is not None:
+        return f"layout shift {delta.clock.verdict} (same code in both)"
     if delta.clock is not None:
         return delta.clock.verdict
     return f"no init work {head}" if delta.head_clock_ms is None else f"no init work {base}"
@@ -67,6 +70,17 @@ def _header(console: Console, result: Result) -> None:
         f"{result.pkg} {' '.join(result.args)} · ready: {result.ready} · "
         f"{len(result.base.runs)} interleaved runs each",
         markup=False,
+    )
+    console.print(_method(result), markup=False)
+
+
+def _method(result: Result) -> str:
+    """How the numbers were made, so that a reader can judge and repeat them."""
+    e = result.min_effect
+    return (
+        f"order within pairs seeded {result.seed} · built with {TRIMPATH} · significant: "
+        f"Mann-Whitney U, Benjamini-Hochberg q < {result.wall.alpha:g}, "
+        f"change >= {e.absolute:g} ms and >= {e.relative_pct:g}%"
     )
 
 
@@ -167,7 +181,8 @@ def markdown_text(result: Result, warnings: list[str]) -> str:
         f"- base: `{_label(result.base)}`",
         f"- head: `{_label(result.head)}`",
         f"- `{result.pkg} {' '.join(result.args)}`, ready: `{result.ready}`, "
-        f"{len(result.base.runs)} interleaved runs each; medians with 95% CI, Mann-Whitney U",
+        f"{len(result.base.runs)} interleaved runs each; medians with 95% CI",
+        f"- {_method(result)}",
         "",
         "| | base | head | change |",
         "|---|---:|---:|---|",
@@ -205,6 +220,9 @@ def _comparison_dict(c: stats.Comparison | None) -> dict[str, Any] | None:
         "p_value": c.p_value,
         "significant": c.significant,
         "spread_too_wide": c.too_wide,
+        "delta": c.delta,
+        "q_value": c.q_value,
+        "above_min_effect": c.large_enough,
     }
 
 
@@ -219,6 +237,7 @@ def _variant_dict(v: Variant) -> dict[str, Any]:
         "runs": [
             {
                 "wall_ms": r.wall_ms,
+                "first": r.first,
                 "init_total_ms": r.trace.total_clock_ms,
                 "init": [
                     {
@@ -241,6 +260,15 @@ def as_dict(result: Result, warnings: list[str]) -> dict[str, Any]:
         "pkg": result.pkg,
         "args": list(result.args),
         "ready": str(result.ready),
+        "seed": result.seed,
+        "statistics": {
+            "test": "mann-whitney-u",
+            "fdr": "benjamini-hochberg",
+            "alpha": result.wall.alpha,
+            "min_effect_ms": result.min_effect.absolute,
+            "min_effect_pct": result.min_effect.relative_pct,
+        },
+        "build": {"trimpath": True},
         "variants": [_variant_dict(result.base), _variant_dict(result.head)],
         "totals": {
             "wall_ms": _comparison_dict(result.wall),
@@ -254,6 +282,8 @@ def as_dict(result: Result, warnings: list[str]) -> dict[str, Any]:
                 "median_clock_ms": {"base": d.base_clock_ms, "head": d.head_clock_ms},
                 "median_bytes": {"base": d.base_bytes, "head": d.head_bytes},
                 "median_allocs": {"base": d.base_allocs, "head": d.head_allocs},
+                "same_code": d.same_code,
+                "layout_shift": d.layout_shift,
             }
             for d in result.packages
         ],
@@ -262,4 +292,19 @@ def as_dict(result: Result, warnings: list[str]) -> dict[str, Any]:
 
 
 def as_json(result: Result, warnings: list[str]) -> None:
-    render.emit(json.dumps(as_dict(result, warnings), indent=2) + "\n")
+    render.emit(json_text(result, warnings))
+
+
+def json_text(result: Result, warnings: list[str]) -> str:
+    """Strict JSON: an infinite or undefined number (a change from a median of 0) is null."""
+    return json.dumps(_finite(as_dict(result, warnings)), indent=2, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
