@@ -33,6 +33,7 @@ from codemod import (
     render_bench,
     render_html,
     render_profile,
+    scancache,
     vendoring,
     workflow,
 )
@@ -93,11 +94,20 @@ class _Group(click.Group):
 
 
 def _scan(
-    paths: tuple[str, ...], rules: tuple[str, ...], fix_unlinked: bool = False
+    paths: tuple[str, ...],
+    rules: tuple[str, ...],
+    fix_unlinked: bool = False,
+    workers: int | None = None,
+    cache: scancache.Cache | None = None,
 ) -> workflow.ScanResult:
     with _scanning() as progress:
         return workflow.scan(
-            list(paths) or ["."], rules, progress=progress, fix_unlinked=fix_unlinked
+            list(paths) or ["."],
+            rules,
+            progress=progress,
+            fix_unlinked=fix_unlinked,
+            workers=workers,
+            cache=cache,
         )
 
 
@@ -135,9 +145,25 @@ def rules_cmd(fmt: str, explain: str | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text"
 )
-def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Analyse with N processes (default: one per core).",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Analyse every package again: neither read nor write the results cache "
+    f"(${scancache.ENV}, else <user cache dir>/codemod/scan).",
+)
+def scan(
+    paths: tuple[str, ...], rules: tuple[str, ...], fmt: str, jobs: int | None, no_cache: bool
+) -> None:
     """Report what slows start-up under PATHS (default: .)."""
-    result = _scan(paths, rules)
+    cache = None if no_cache else scancache.Cache()
+    result = _scan(paths, rules, workers=jobs, cache=cache)
     report = result.report
     if fmt == "json":
         render.findings_json(report)

@@ -279,11 +279,14 @@ class GoFile:
 
     @classmethod
     def load(cls, path: Path, selected: bool = True) -> GoFile:
-        try:
-            source = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
-        return cls.parse(path, source, selected)
+        return cls.parse(path, read_source(path), selected)
+
+
+def read_source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
 # ---------------------------------------------------------------------------- packages
@@ -421,8 +424,14 @@ def _go_files(directory: Path) -> list[Path]:
     ]
 
 
-def load_job(job: DirectoryJob) -> list[Package]:
-    files = [GoFile.load(p, selected=p in job.selected) for p in job.files]
+def load_job(job: DirectoryJob, sources: Mapping[Path, bytes] | None = None) -> list[Package]:
+    """Parse the job's files (their text from `sources` when the caller has read it)."""
+    files = [
+        GoFile.parse(p, sources[p], p in job.selected)
+        if sources is not None
+        else GoFile.load(p, p in job.selected)
+        for p in job.files
+    ]
     boundary = job.module.root if job.module else job.dir
     for file in files:
         file.unwritable = link_problem(
