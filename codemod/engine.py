@@ -119,7 +119,9 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
     report = Report()
     try:
         sources = {path: read_source(path) for path in job.files}
-        if reach.program is None and not _wanted(sources, rules):
+        whole = reach.program is not None  # profile reports every package's init work
+        running = [(r, o) for r, o in rules if whole or _wants(r, o, sources)]
+        if not (whole or running or any(suppress.MARK in text for text in sources.values())):
             return _unparsed(sources)
         packages = load_job(job, sources)
     except InputError as exc:
@@ -138,7 +140,7 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
                 report.errors.append(FileError(file.path, mark.line, mark.column, suppress.BARE))
                 file.selected = False  # skipped like a file that does not parse: no fix edits it
         found: list[Finding] = []
-        for rule, options in rules:
+        for rule, options in running:
             pass_ = Pass(
                 rule,
                 package,
@@ -197,16 +199,16 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
     return report
 
 
-def _wanted(sources: Mapping[Path, bytes], rules: Selection) -> bool:
-    """Whether any rule may report in the directory (its prefilter finds the text it
-    needs, or it has none), or a `//codemod:ignore` there must be checked."""
-    if any(suppress.MARK in source for source in sources.values()):
-        return True
-    return any(rule.prefilter is None or rule.prefilter(o).wants(sources) for rule, o in rules)
+def _wants(rule: Rule, options: Mapping[str, Any], sources: Mapping[Path, bytes]) -> bool:
+    """Whether the rule may report in the directory: its prefilter finds the text it
+    needs there, or it has none. The others do not run there; a directory no rule
+    wants and without a `//codemod:ignore` to check is not even parsed."""
+    return rule.prefilter is None or rule.prefilter(options).wants(sources)
 
 
 def _unparsed(sources: Mapping[Path, bytes]) -> Report:
-    """A directory no rule wants: counted, not parsed (so its syntax is not checked)."""
+    """A directory no rule wants (and no ignore comment to check): counted, not parsed,
+    so a syntax error there goes unreported, as it would in a scan of other files."""
     names = {m.group(1) if m else b"?" for m in map(_PACKAGE_CLAUSE.search, sources.values())}
     return Report(files=len(sources), packages=len(names))
 
@@ -516,7 +518,9 @@ def run(
                 initializer=_start_worker,
                 initargs=(rules,),
             )
-            futures = {pool.submit(_analyze_in_worker, job, reach): job for job in jobs}
+            # The biggest first, so that no worker is left with one at the end.
+            biggest = sorted(jobs, key=lambda job: -len(job.files))
+            futures = {pool.submit(_analyze_in_worker, job, reach): job for job in biggest}
         try:
             for future in as_completed(futures):
                 finished(futures[future], future.result())
@@ -536,7 +540,7 @@ def _keys(jobs: list[DirectoryJob], rules: Selection, reach: Reach) -> dict[Dire
         sorted((str(root), why) for root, why in reach.protected.items()),
         reach.fix_unlinked,
     )
-    keys = scancache.Keys(rules, settings, reach.workspace)
+    keys = scancache.Keys(rules, settings, reach.workspace, jobs)
     found: dict[DirectoryJob, str] = {}
     for job in jobs:
         try:

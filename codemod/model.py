@@ -352,7 +352,7 @@ def group_packages(
 SKIPPED_DIRS = {"vendor", "testdata", "node_modules"}
 
 
-def _skip_dir(name: str) -> bool:
+def skip_dir(name: str) -> bool:
     """Directories the go command ignores for ./... (plus node_modules)."""
     return name in SKIPPED_DIRS or name.startswith((".", "_"))
 
@@ -408,7 +408,7 @@ def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list
 
 def _walk(top: Path) -> Iterator[Path]:
     for dirpath, dirnames, _ in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d))
+        dirnames[:] = sorted(d for d in dirnames if not skip_dir(d))
         yield Path(dirpath)
 
 
@@ -455,10 +455,10 @@ def link_problem(path: Path, boundary: Path, where: str, roots: Iterable[Path] =
     roots = list(roots)
     if roots and not any(real.is_relative_to(r) for r in roots):
         return f"a link to {real}, outside the PATHs given"
-    skipped = [d for d in real.relative_to(root).parts[:-1] if _skip_dir(d)]
+    skipped = [d for d in real.relative_to(root).parts[:-1] if skip_dir(d)]
     link, top = path.absolute(), boundary.absolute()
     # A link that is itself in a skipped directory was named by the user: allowed.
-    if link.is_relative_to(top) and any(_skip_dir(d) for d in link.relative_to(top).parts[:-1]):
+    if link.is_relative_to(top) and any(skip_dir(d) for d in link.relative_to(top).parts[:-1]):
         skipped = []
     if skipped:
         return f"a link into {skipped[0]}/, which codemod never rewrites"

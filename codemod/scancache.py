@@ -30,7 +30,7 @@ from typing import Any
 
 import codemod
 from codemod import gotool
-from codemod.model import DirectoryJob, InputError, Workspace, discover
+from codemod.model import DirectoryJob, InputError, Workspace, discover, skip_dir
 from codemod.rule import Rule
 
 ENV = "CODEMOD_SCAN_CACHE"  # where the cache lives (default: <user cache dir>/codemod/scan)
@@ -97,11 +97,16 @@ class Keys:
         rules: Iterable[tuple[Rule, Mapping[str, Any]]],
         settings: object,
         workspace: Workspace,
+        jobs: Iterable[DirectoryJob] = (),
     ) -> None:
         """`settings`: whatever else of the run decides its results, as plain values
-        (their repr is hashed)."""
+        (their repr is hashed). `jobs`: the run's, whose walk a module's tree reuses."""
         self._digests: dict[Path, bytes] = {}
         self._trees: dict[Path, bytes] = {}
+        self._jobs = list(jobs)
+        # The PATHs walked (resolved): the jobs spell them so when no link leads there.
+        real = all(os.path.realpath(job.dir) == str(job.dir) for job in self._jobs)
+        self._walked = {r for job in self._jobs for r in job.roots if r.is_dir()} if real else set()
         run = _hash()
         run.update(_tool_digest())
         for rule, options in rules:
@@ -118,8 +123,9 @@ class Keys:
         module = job.module
         h.update(_text(job.dir, sorted(job.selected), job.roots))
         h.update(_text(module.root, module.path, module.go_version) if module else b"-")
+        h.update(_text(os.path.realpath(job.dir)))  # where links lead decides what is written
         for path in job.files:
-            h.update(_text(path, os.path.realpath(path)))
+            h.update(_text(path.name, os.path.realpath(path) if os.path.islink(path) else ""))
             h.update(self._digest(path))
         if module is not None:
             for other in self._workspace.importers_of(module):
@@ -135,12 +141,21 @@ class Keys:
             self._digests[path] = hashlib.sha256(data).digest()
         return self._digests[path]
 
+    def _walk(self, root: Path) -> list[DirectoryJob]:
+        """`discover([root])`, taken from the run's own jobs when its walk covered it."""
+        for top in self._walked:
+            if root.is_relative_to(top) and not any(
+                skip_dir(part) for part in root.relative_to(top).parts
+            ):
+                return [job for job in self._jobs if job.dir.is_relative_to(root)]
+        return discover([root])
+
     def _tree(self, root: Path) -> bytes:
         """Every Go file of the module tree (nested modules too) and its module files."""
         if root not in self._trees:
             h = _hash()
             roots = {root}
-            for job in discover([root]):
+            for job in self._walk(root):
                 roots.add(job.module.root if job.module else root)
                 for path in job.files:
                     h.update(_text(path))
@@ -180,9 +195,15 @@ def _files(paths: Iterable[Path]) -> bytes:
     return h.digest()
 
 
-def _go() -> str:
-    """Which toolchain the rules would ask ("" without one)."""
-    return gotool.describe() if gotool.available() else ""
+def _go() -> tuple[object, ...]:
+    """Which toolchain the rules would ask (its binary, as it is on disk now; () without
+    one): cheaper than running it for its version, and a new Go is a new file."""
+    binary = gotool.go_binary()
+    if binary is None:
+        return ()
+    real = os.path.realpath(binary)
+    stat = os.stat(real)
+    return (real, stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 @cache

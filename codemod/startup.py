@@ -34,16 +34,25 @@ class _Use:
 
 
 def read_at_startup(
-    package: Package, scope: PackageScope, deferred: Collection[str]
+    package: Package,
+    scope: PackageScope,
+    deferred: Collection[str],
+    uses: list[_Use] | None = None,
 ) -> dict[str, str]:
     """Which of the `deferred` package vars (those whose initializers would no longer run
     at start-up) start-up still reads, each with where: an `init()` or the initializer
     of a var not deferred, directly or through package functions it calls
     ("init() at a.go:3 (through load)"). A var read there stays eager, so what its own
-    initializer reads is read at start-up too."""
+    initializer reads is read at start-up too. `uses`: `_uses_by_owner` of the package
+    for a superset of the deferred vars, when the caller has it (`settle` asks again)."""
     lazy = set(deferred)
-    funcs = {n for n, d in scope.decls.items() if d.kind is Kind.FUNC and n != "init"}
-    found = _uses_by_owner(package, scope, lazy | funcs)
+    funcs = _funcs(scope)
+    wanted = lazy | funcs
+    found = (
+        [use for use in uses if use.name in wanted]
+        if uses is not None
+        else _uses_by_owner(package, scope, wanted)
+    )
     func_reads: dict[str, set[str]] = {}
     func_calls: dict[str, set[str]] = {}
     for use in found:
@@ -85,6 +94,7 @@ def settle(
     start-up reads (`read_at_startup`: "no gain: ..."), to a fixed point."""
     out = dict(eager)
     root = {name: name for name in out}  # the var whose own reason keeps a chain eager
+    uses = _uses_by_owner(package, scope, set(deps) | _funcs(scope)) if deps else []  # costly
     changed = True
     while changed:
         changed = False
@@ -101,11 +111,16 @@ def settle(
             root[name] = origin
             changed = True
         live = {name for name in deps if name not in out}
-        for name, where in read_at_startup(package, scope, live).items():
+        found = read_at_startup(package, scope, live, uses) if live else {}  # none: none read
+        for name, where in found.items():
             out[name] = f"no gain: read at start-up by {where}"
             root[name] = name
             changed = True
     return out
+
+
+def _funcs(scope: PackageScope) -> set[str]:
+    return {n for n, d in scope.decls.items() if d.kind is Kind.FUNC and n != "init"}
 
 
 def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> list[_Use]:

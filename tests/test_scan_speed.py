@@ -110,7 +110,7 @@ def _tree(root: Path, seed: int) -> Path:
 def _scan_all(monkeypatch: pytest.MonkeyPatch, tree: Path) -> workflow.ScanResult:
     """The scan with every directory parsed, as before prefilters."""
     with monkeypatch.context() as m:
-        m.setattr(engine, "_wanted", lambda sources, rules: True)
+        m.setattr(engine, "_wants", lambda rule, options, sources: True)
         return workflow.scan([tree], workers=1)
 
 
