@@ -540,7 +540,7 @@ def qualified_references(file: GoFile, import_path: str, name: str) -> list[Ref]
         return None
     names = {n for n, path in imports.paths_by_name(file.root).items() if path == import_path}
     refs: list[Ref] = []
-    if not names:
+    if not names or name.encode() not in file.source:  # no use, so no query of the file
         return refs
     for caps in syntax.matches(_QUALIFIED, file.root):
         pkg, sel = caps["pkg"][0], caps["sel"][0]
