@@ -82,8 +82,8 @@ class Cache:
             except BaseException:
                 os.unlink(tmp)
                 raise
-        except OSError:
-            pass  # a read-only or full cache directory costs speed, not results
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            pass  # a read-only or full cache directory, an unpicklable result: not kept
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / key

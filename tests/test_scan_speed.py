@@ -341,3 +341,11 @@ def test_jobs_give_the_same_output(tmp_path: Path) -> None:
     assert len(json.loads(one.stdout)["findings"]) >= 70
     bad = _cli_scan(tree, "--jobs", "0")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_an_unwritable_cache_costs_speed_not_results(tmp_path: Path) -> None:
+    tree = _demo_copy(tmp_path)
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    result = workflow.scan([tree], workers=1, cache=scancache.Cache(blocked))
+    assert _fingerprint(result) == _fingerprint(workflow.scan([tree], workers=1))
