@@ -208,7 +208,7 @@ def _wants(rule: Rule, options: Mapping[str, Any], sources: Mapping[Path, bytes]
 
 def _unparsed(sources: Mapping[Path, bytes]) -> Report:
     """A directory no rule wants (and no ignore comment to check): counted, not parsed,
-    so a syntax error there goes unreported, as it would in a scan of other files."""
+    so a syntax error there goes unreported."""
     names = {m.group(1) if m else b"?" for m in map(_PACKAGE_CLAUSE.search, sources.values())}
     return Report(files=len(sources), packages=len(names))
 
