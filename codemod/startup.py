@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from codemod import calls, syntax
 from codemod.model import GoFile, Package
 from codemod.purity import REGISTRARS
-from codemod.scope import Kind, PackageScope, identifiers_in, package_vars, refers_to_package
+from codemod.scope import (
+    WORD,
+    Kind,
+    PackageScope,
+    identifiers_in,
+    package_vars,
+    refers_to_package,
+)
 
 
 @dataclass(frozen=True)
@@ -127,8 +134,9 @@ def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> li
     """Each package-level use of `names` outside func literals in non-test files, with
     the top-level declaration it sits in."""
     out = []
+    ranges = _may_run_at_startup(package)
     for file in package.non_test_files():
-        for name, idents in identifiers_in(file, names).items():
+        for name, idents in identifiers_in(file, names, ranges.get(file, [])).items():
             for ident in idents:
                 owner = _owner(ident)
                 if owner is None or not refers_to_package(file, ident, scope):
@@ -142,6 +150,35 @@ def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> li
                     )
                 out.append(_Use(name, _Owner(kind, owner_names, where)))
     return out
+
+
+def _may_run_at_startup(package: Package) -> dict[GoFile, list[tuple[int, int]]]:
+    """The byte ranges, by file, of the top-level declarations start-up may run: var
+    declarations, `init()`, and the package functions whose names their text spells,
+    transitively. A superset read from the text, so that uses are resolved (the costly
+    part) only there: uses in other functions cannot reach start-up."""
+    seeds: list[tuple[GoFile, syntax.Node]] = []
+    funcs: dict[bytes, list[tuple[GoFile, syntax.Node]]] = {}
+    for file in package.non_test_files():
+        for node in file.root.children:
+            name = node.child_by_field_name("name")
+            if node.type == "var_declaration" or (
+                node.type == "function_declaration" and name and name.text == b"init"
+            ):
+                seeds.append((file, node))
+            elif node.type == "function_declaration" and name and name.text:
+                funcs.setdefault(name.text, []).append((file, node))
+    kept, todo = list(seeds), list(seeds)
+    while todo:
+        file, node = todo.pop()
+        for word in WORD.findall(file.source, node.start_byte, node.end_byte):
+            reached = funcs.pop(word, [])
+            kept += reached
+            todo += reached
+    out: dict[GoFile, list[tuple[int, int]]] = {}
+    for file, node in kept:
+        out.setdefault(file, []).append((node.start_byte, node.end_byte))
+    return {file: sorted(ranges) for file, ranges in out.items()}
 
 
 def _owner(node: syntax.Node) -> tuple[str, tuple[str, ...], int] | None:
