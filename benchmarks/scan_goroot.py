@@ -4,6 +4,8 @@ side, and print codemod's time as a ratio of ast-grep's, cold and warm.
     python benchmarks/scan_goroot.py [--repeat 5] [--rule lazy-init] [--jobs N] [--src DIR]
                                      [--check-prefilter]
 
+Both tools run with the same -j: --jobs, else the CPUs this process may use.
+
 It copies `$(go env GOROOT)/src` into a temporary directory first (a tree nobody else
 writes to). Each repeat then runs, back to back so that the machine's load hits all
 three alike: ast-grep with one rule equivalent to lazy-init's core (a package-level
@@ -90,7 +92,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rule", default="lazy-init", help="codemod rule(s), comma-separated")
-    parser.add_argument("--jobs", type=int, default=None, help="codemod --jobs (default: cores)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="-j of both tools (default: the usable CPUs)"
+    )
     parser.add_argument("--src", type=Path, help="tree to scan (default: a copy of GOROOT/src)")
     parser.add_argument("--check-prefilter", action="store_true")
     args = parser.parse_args()
@@ -106,14 +110,15 @@ def main() -> int:
         else:
             src = args.src.absolute()
         ast_version = subprocess.run([ast_grep, "--version"], capture_output=True, text=True)
-        print(f"go: {gotool.version()}  {ast_version.stdout.strip()}  cores: {os.cpu_count()}")
+        print(f"go: {gotool.version()}  {ast_version.stdout.strip()}  cores: {engine.cores()}")
         rule_file = Path(tmp) / "rule.yml"
         rule_file.write_text(AST_GREP_RULE)
+        jobs = str(args.jobs or engine.cores())  # the same parallelism for both
         ast_cmd = [ast_grep, "scan", "-r", str(rule_file), "--json=compact", str(src)]
-        ast_cmd += ["--globs", "!**/testdata/**", "--globs", "!**/vendor/**"]
-        scan_cmd = [codemod, "scan", str(src), "--format", "json"]
+        ast_cmd += ["--globs", "!**/testdata/**", "--globs", "!**/vendor/**", "-j", jobs]
+        scan_cmd = [codemod, "scan", str(src), "--format", "json", "-j", jobs]
         scan_cmd += [item for rule in rules for item in ("--rule", rule)]
-        scan_cmd += ["--jobs", str(args.jobs)] if args.jobs else []
+        print(f"both tools with -j {jobs}")
         print(f"ast-grep: {' '.join(ast_cmd[1:])}")
         print(f"codemod:  {' '.join(scan_cmd[1:])}")
         times: dict[str, list[float]] = {"ast-grep": [], "cold": [], "warm": [], "version": []}

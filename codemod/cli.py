@@ -150,7 +150,7 @@ def rules_cmd(fmt: str, explain: str | None) -> None:
     "-j",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Analyse with N processes (default: one per core).",
+    help="Analyse with N processes (default: one per CPU this process may use).",
 )
 @click.option(
     "--no-cache",

@@ -506,7 +506,7 @@ def run(
                 finished(job, hit)
         jobs = [job for job in jobs if job in keys]
     left = sum(len(j.files) for j in jobs)
-    workers = workers or os.cpu_count() or 1
+    workers = workers or cores()
     if workers == 1 or left < _INLINE_FILES or len(jobs) <= 1:
         for job in jobs:
             finished(job, analyze(job, rules, reach))
@@ -530,6 +530,14 @@ def run(
         pool.shutdown()
     total.sort()
     return total
+
+
+def cores() -> int:
+    """The CPUs this process may run on (its affinity: a container's or taskset's share,
+    as ast-grep's default threads), else the machine's: the default number of workers."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _keys(jobs: list[DirectoryJob], rules: Selection, reach: Reach) -> dict[DirectoryJob, str]:

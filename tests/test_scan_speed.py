@@ -349,3 +349,21 @@ def test_an_unwritable_cache_costs_speed_not_results(tmp_path: Path) -> None:
     blocked.write_text("")
     result = workflow.scan([tree], workers=1, cache=scancache.Cache(blocked))
     assert _fingerprint(result) == _fingerprint(workflow.scan([tree], workers=1))
+
+
+def test_default_jobs_are_the_cores_this_process_may_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs defaults to the CPUs the process may run on (its affinity, as ast-grep's
+    threads do), not the machine's: pinned to one core, no pool is started."""
+    tree = _tree(tmp_path / "gen", seed=7)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(engine.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process pool on one core")
+
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(engine, "_INLINE_FILES", 1)  # a small tree would run inline anyway
+    assert len(model.discover([tree])) > 1
+    assert workflow.scan([tree]).report.files
