@@ -24,7 +24,7 @@ import click
 from codemod import __version__
 
 if TYPE_CHECKING:
-    from codemod import bench, stats, vendoring, workflow
+    from codemod import bench, scancache, stats, vendoring, workflow
     from codemod.progress import Progress
     from codemod.rule import Finding
 
@@ -112,13 +112,22 @@ def _environment_errors() -> tuple[type[Exception], ...]:
 
 
 def _scan(
-    paths: tuple[str, ...], rules: tuple[str, ...], fix_unlinked: bool = False
+    paths: tuple[str, ...],
+    rules: tuple[str, ...],
+    fix_unlinked: bool = False,
+    workers: int | None = None,
+    cache: scancache.Cache | None = None,
 ) -> workflow.ScanResult:
     from codemod import workflow
 
     with _scanning() as progress:
         return workflow.scan(
-            list(paths) or ["."], rules, progress=progress, fix_unlinked=fix_unlinked
+            list(paths) or ["."],
+            rules,
+            progress=progress,
+            fix_unlinked=fix_unlinked,
+            workers=workers,
+            cache=cache,
         )
 
 
@@ -165,11 +174,27 @@ def rules_cmd(fmt: str, explain: str | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text"
 )
-def scan(paths: tuple[str, ...], rules: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Analyse with N processes (default: one per CPU this process may use).",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Analyse every package again: neither read nor write the results cache "
+    "($CODEMOD_SCAN_CACHE, else <user cache dir>/codemod/scan).",
+)
+def scan(
+    paths: tuple[str, ...], rules: tuple[str, ...], fmt: str, jobs: int | None, no_cache: bool
+) -> None:
     """Report what slows start-up under PATHS (default: .)."""
-    from codemod import render
+    from codemod import render, scancache
 
-    result = _scan(paths, rules)
+    cache = None if no_cache else scancache.Cache()
+    result = _scan(paths, rules, workers=jobs, cache=cache)
     report = result.report
     if fmt == "json":
         render.findings_json(report)

@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from codemod import buildtags, gotool, imports, linknames, startup, suppress
+from codemod import buildtags, gotool, imports, linknames, scancache, startup, suppress
 from codemod.config import Config
 from codemod.model import (
     STD,
@@ -36,6 +36,7 @@ from codemod.model import (
     group_packages,
     link_problem,
     load_job,
+    read_source,
 )
 from codemod.progress import Progress
 from codemod.rule import Finding, Pass, Rule
@@ -65,6 +66,9 @@ class Report:
     init_work: dict[str, list[startup.InitWork]] = field(default_factory=dict)
     # ... and what runs at init, for a reader (startup.init_items), by its directory
     init_items: dict[str, list[startup.InitItem]] = field(default_factory=dict)
+    # A rule asked the toolchain (the import graph): the result depends on more than
+    # the files a cache key can name, so it is not cached (scancache).
+    toolchain: bool = False
 
     def merge(self, other: Report) -> None:
         self.findings += other.findings
@@ -74,6 +78,7 @@ class Report:
         self.init_items.update(other.init_items)
         self.files += other.files
         self.packages += other.packages
+        self.toolchain |= other.toolchain
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
@@ -113,7 +118,12 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
     """Analyse one directory with the selected rules."""
     report = Report()
     try:
-        packages = load_job(job)
+        sources = {path: read_source(path) for path in job.files}
+        whole = reach.program is not None  # profile reports every package's init work
+        running = [(r, o) for r, o in rules if whole or _wants(r, o, sources)]
+        if not (whole or running or any(suppress.MARK in text for text in sources.values())):
+            return _unparsed(sources)
+        packages = load_job(job, sources)
     except InputError as exc:
         report.errors.append(FileError(job.dir, 0, 0, str(exc)))
         return report
@@ -130,7 +140,7 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
                 report.errors.append(FileError(file.path, mark.line, mark.column, suppress.BARE))
                 file.selected = False  # skipped like a file that does not parse: no fix edits it
         found: list[Finding] = []
-        for rule, options in rules:
+        for rule, options in running:
             pass_ = Pass(
                 rule,
                 package,
@@ -154,6 +164,7 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
                     )
                 )
                 continue
+            report.toolchain |= pass_.import_graph_loaded
             by_path = {f.path: (f, p) for p in pass_.loaded_packages for f in p.files}
             report.digests.update(
                 (path, hashlib.sha256(f.source).digest()) for path, (f, _) in by_path.items()
@@ -187,6 +198,20 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
                 for m in unused
             ]
     return report
+
+
+def _wants(rule: Rule, options: Mapping[str, Any], sources: Mapping[Path, bytes]) -> bool:
+    """Whether the rule may report in the directory: its prefilter finds the text it
+    needs there, or it has none. The others do not run there; a directory no rule
+    wants and without a `//codemod:ignore` to check is not even parsed."""
+    return rule.prefilter is None or rule.prefilter(options).wants(sources)
+
+
+def _unparsed(sources: Mapping[Path, bytes]) -> Report:
+    """A directory no rule wants (and no ignore comment to check): counted, not parsed,
+    so a syntax error there goes unreported."""
+    names = {m.group(1) if m else b"?" for m in map(_PACKAGE_CLAUSE.search, sources.values())}
+    return Report(files=len(sources), packages=len(names))
 
 
 def _importer_loader(
@@ -463,24 +488,39 @@ def run(
     progress: Progress | None = None,
     workers: int | None = None,
     phase: str = "files",
+    cache: scancache.Cache | None = None,
 ) -> Report:
-    """Analyse all jobs; `progress(phase, files done, files in all)` follows the jobs."""
+    """Analyse all jobs; `progress(phase, files done, files in all)` follows the jobs.
+    With a `cache`, a job whose key it holds is not analysed again (not with `program`:
+    profile's init work is not cached)."""
     jobs = list(jobs)
     total = Report()
     n_files = sum(len(j.files) for j in jobs)
     done = 0
+    keys = _keys(jobs, rules, reach) if cache is not None and reach.program is None else {}
 
-    def finished(job: DirectoryJob) -> None:
+    def finished(job: DirectoryJob, report: Report) -> None:
         nonlocal done
+        total.merge(report)
+        key = keys.get(job)
+        if cache is not None and key and not report.toolchain:
+            cache.put(key, report)
         done += len(job.files)
         if progress:
             progress(phase, done, n_files)
 
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or n_files < _INLINE_FILES or len(jobs) == 1:
+    if cache is not None and keys:
+        hits = {job: cache.get(key) for job, key in keys.items() if key}
+        for job, hit in hits.items():
+            if isinstance(hit, Report):
+                keys.pop(job)  # stored already
+                finished(job, hit)
+        jobs = [job for job in jobs if job in keys]
+    left = sum(len(j.files) for j in jobs)
+    workers = workers or cores()
+    if workers == 1 or left < _INLINE_FILES or len(jobs) <= 1:
         for job in jobs:
-            total.merge(analyze(job, rules, reach))
-            finished(job)
+            finished(job, analyze(job, rules, reach))
     else:
         with _sigint_blocked():  # the workers, forked here, inherit the blocked mask
             pool = ProcessPoolExecutor(
@@ -489,17 +529,44 @@ def run(
                 initializer=_start_worker,
                 initargs=(rules,),
             )
-            futures = {pool.submit(_analyze_in_worker, job, reach): job for job in jobs}
+            # The biggest first, so that no worker is left with one at the end.
+            biggest = sorted(jobs, key=lambda job: -len(job.files))
+            futures = {pool.submit(_analyze_in_worker, job, reach): job for job in biggest}
         try:
             for future in as_completed(futures):
-                total.merge(future.result())
-                finished(futures[future])
+                finished(futures[future], future.result())
         except BaseException:  # Ctrl-C, or a toolchain that cannot run: drop what is queued
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
     total.sort()
     return total
+
+
+def cores() -> int:
+    """The CPUs this process may run on (its affinity: a container's or taskset's share,
+    as ast-grep's default threads), else the machine's: the default number of workers."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _keys(jobs: list[DirectoryJob], rules: Selection, reach: Reach) -> dict[DirectoryJob, str]:
+    """Each job's cache key; "" for a job with a file that cannot be read (its analysis
+    reports that)."""
+    settings = (
+        [(config.path, config.exclude, config.rules) for config in reach.configs],
+        sorted((str(root), why) for root, why in reach.protected.items()),
+        reach.fix_unlinked,
+    )
+    keys = scancache.Keys(rules, settings, reach.workspace, jobs)
+    found: dict[DirectoryJob, str] = {}
+    for job in jobs:
+        try:
+            found[job] = keys.key(job)
+        except InputError:
+            found[job] = ""
+    return found
 
 
 # A worker's rules, given once when it starts rather than with every job.

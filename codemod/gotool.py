@@ -183,7 +183,7 @@ def verification_cache() -> Path:
     override = os.environ.get("CODEMOD_GOCACHE")
     if override:
         return Path(override).absolute()
-    path = _user_cache_dir() / "codemod" / "go-build"
+    path = user_cache_dir() / "codemod" / "go-build"
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:  # a read-only home: a cache for this run only
@@ -191,7 +191,7 @@ def verification_cache() -> Path:
     return path
 
 
-def _user_cache_dir() -> Path:
+def user_cache_dir() -> Path:
     """Where the system keeps per-user caches (Go's os.UserCacheDir); a private temporary
     directory when there is none (no home)."""
     if os.name == "nt" and os.environ.get("LOCALAPPDATA"):

@@ -279,11 +279,14 @@ class GoFile:
 
     @classmethod
     def load(cls, path: Path, selected: bool = True) -> GoFile:
-        try:
-            source = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
-        return cls.parse(path, source, selected)
+        return cls.parse(path, read_source(path), selected)
+
+
+def read_source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
 # ---------------------------------------------------------------------------- packages
@@ -349,7 +352,7 @@ def group_packages(
 SKIPPED_DIRS = {"vendor", "testdata", "node_modules"}
 
 
-def _skip_dir(name: str) -> bool:
+def skip_dir(name: str) -> bool:
     """Directories the go command ignores for ./... (plus node_modules)."""
     return name in SKIPPED_DIRS or name.startswith((".", "_"))
 
@@ -405,7 +408,7 @@ def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list
 
 def _walk(top: Path) -> Iterator[Path]:
     for dirpath, dirnames, _ in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d))
+        dirnames[:] = sorted(d for d in dirnames if not skip_dir(d))
         yield Path(dirpath)
 
 
@@ -421,8 +424,14 @@ def _go_files(directory: Path) -> list[Path]:
     ]
 
 
-def load_job(job: DirectoryJob) -> list[Package]:
-    files = [GoFile.load(p, selected=p in job.selected) for p in job.files]
+def load_job(job: DirectoryJob, sources: Mapping[Path, bytes] | None = None) -> list[Package]:
+    """Parse the job's files (their text from `sources` when the caller has read it)."""
+    files = [
+        GoFile.parse(p, sources[p], p in job.selected)
+        if sources is not None
+        else GoFile.load(p, p in job.selected)
+        for p in job.files
+    ]
     boundary = job.module.root if job.module else job.dir
     for file in files:
         file.unwritable = link_problem(
@@ -446,10 +455,10 @@ def link_problem(path: Path, boundary: Path, where: str, roots: Iterable[Path] =
     roots = list(roots)
     if roots and not any(real.is_relative_to(r) for r in roots):
         return f"a link to {real}, outside the PATHs given"
-    skipped = [d for d in real.relative_to(root).parts[:-1] if _skip_dir(d)]
+    skipped = [d for d in real.relative_to(root).parts[:-1] if skip_dir(d)]
     link, top = path.absolute(), boundary.absolute()
     # A link that is itself in a skipped directory was named by the user: allowed.
-    if link.is_relative_to(top) and any(_skip_dir(d) for d in link.relative_to(top).parts[:-1]):
+    if link.is_relative_to(top) and any(skip_dir(d) for d in link.relative_to(top).parts[:-1]):
         skipped = []
     if skipped:
         return f"a link into {skipped[0]}/, which codemod never rewrites"

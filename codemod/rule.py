@@ -155,6 +155,10 @@ class Pass:
         return self._linknames[0]
 
     @property
+    def import_graph_loaded(self) -> bool:
+        return bool(self._import_graph)
+
+    @property
     def loaded_packages(self) -> list[Package]:
         """The package and any importers loaded so far: every package this pass's fixes
         may touch."""
@@ -190,6 +194,24 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Prefilter:
+    """The text a package must contain for a rule to report anything in it, so that a
+    package without it is not parsed at all: every group of `all_of` needs one of its
+    byte strings somewhere in the package's non-test files (in any file with `tests`).
+
+    It must over-approximate: a package the rule would report on but whose text misses
+    a group loses that finding. A rule without a prefilter sees every package.
+    """
+
+    all_of: tuple[tuple[bytes, ...], ...]
+    tests: bool = False
+
+    def wants(self, sources: Mapping[Path, bytes]) -> bool:
+        texts = [s for p, s in sources.items() if self.tests or not p.name.endswith("_test.go")]
+        return all(any(w in s for s in texts for w in group) for group in self.all_of)
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     summary: str  # one line
@@ -199,6 +221,9 @@ class Rule:
     run: Callable[[Pass], None]
     options: tuple[Option, ...] = ()
     examples: tuple[Example, ...] = ()
+    # The text a package needs for the rule to report there, given the rule's options
+    # (None: every package is parsed for the rule).
+    prefilter: Callable[[Mapping[str, Any]], Prefilter] | None = None
 
     def resolve_options(self, given: Mapping[str, Any], where: str) -> dict[str, Any]:
         known = {o.name: o for o in self.options}

@@ -174,7 +174,8 @@ def package_vars(file: GoFile) -> Iterator[VarSpec]:
 # ---------------------------------------------------------------------------- resolution
 
 
-_WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+# An identifier, as bytes (Go letters, and any non-ASCII byte: a superset).
+WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
 
 
 def identifiers_named(file: GoFile, name: str) -> list[syntax.Node]:
@@ -187,10 +188,19 @@ def identifiers_named(file: GoFile, name: str) -> list[syntax.Node]:
     return _nodes_at(file, (m.span() for m in re.finditer(pattern, file.source)))
 
 
-def identifiers_in(file: GoFile, names: set[str]) -> dict[str, list[syntax.Node]]:
-    """`identifiers_named` for many names in one pass over the text."""
+def identifiers_in(
+    file: GoFile, names: set[str], within: Iterable[tuple[int, int]] | None = None
+) -> dict[str, list[syntax.Node]]:
+    """`identifiers_named` for many names in one pass over the text, or over the byte
+    ranges `within` (in order)."""
     wanted = {n.encode() for n in names}
-    spans = [m.span() for m in _WORD.finditer(file.source) if m.group() in wanted]
+    ranges = [(0, len(file.source))] if within is None else within
+    spans = [
+        m.span()
+        for start, end in ranges
+        for m in WORD.finditer(file.source, start, end)
+        if m.group() in wanted
+    ]
     out: dict[str, list[syntax.Node]] = {}
     for node in _nodes_at(file, spans):
         out.setdefault(syntax.text(node), []).append(node)
@@ -540,7 +550,7 @@ def qualified_references(file: GoFile, import_path: str, name: str) -> list[Ref]
         return None
     names = {n for n, path in imports.paths_by_name(file.root).items() if path == import_path}
     refs: list[Ref] = []
-    if not names:
+    if not names or name.encode() not in file.source:  # no use, so no query of the file
         return refs
     for caps in syntax.matches(_QUALIFIED, file.root):
         pkg, sel = caps["pkg"][0], caps["sel"][0]

@@ -15,7 +15,15 @@ from dataclasses import dataclass, replace
 from codemod import calls, syntax, typeexpr
 from codemod.model import GoFile, Package
 from codemod.purity import REGISTRARS
-from codemod.scope import Decl, Kind, PackageScope, identifiers_in, package_vars, refers_to_package
+from codemod.scope import (
+    WORD,
+    Decl,
+    Kind,
+    PackageScope,
+    identifiers_in,
+    package_vars,
+    refers_to_package,
+)
 
 
 @dataclass(frozen=True)
@@ -34,25 +42,42 @@ class _Use:
 
 
 def read_at_startup(
-    package: Package, scope: PackageScope, deferred: Collection[str]
+    package: Package,
+    scope: PackageScope,
+    deferred: Collection[str],
+    uses: list[_Use] | None = None,
 ) -> dict[str, str]:
     """Which of the `deferred` package vars (those whose initializers would no longer run
     at start-up) start-up still reads, each with where: an `init()` or the initializer
     of a var not deferred, directly or through package functions it calls
     ("init() at a.go:3 (through load)"). A var read there stays eager, so what its own
-    initializer reads is read at start-up too."""
-    return read_at_startup_besides(package, scope, deferred, ())
+    initializer reads is read at start-up too. `uses`: `_uses_by_owner` of the package
+    for a superset of the deferred vars, when the caller has it (`settle` asks again)."""
+    return read_at_startup_besides(package, scope, deferred, (), uses)
 
 
 def read_at_startup_besides(
-    package: Package, scope: PackageScope, deferred: Collection[str], moved: Collection[str]
+    package: Package,
+    scope: PackageScope,
+    deferred: Collection[str],
+    moved: Collection[str],
+    uses: list[_Use] | None = None,
 ) -> dict[str, str]:
     """`read_at_startup`, but the start-up code in `moved` (named as the result names it:
     "init() at a.go:3") no longer runs at start-up: a rewrite moves it to first use, so
     its reads do not count."""
     lazy = set(deferred)
-    funcs = {n for n, d in scope.decls.items() if d.kind is Kind.FUNC and n != "init"}
-    found = [u for u in _uses_by_owner(package, scope, lazy | funcs) if u.owner.where not in moved]
+    funcs = _funcs(scope)
+    wanted = lazy | funcs
+    found = [
+        use
+        for use in (
+            [u for u in uses if u.name in wanted]
+            if uses is not None
+            else _uses_by_owner(package, scope, wanted)
+        )
+        if use.owner.where not in moved
+    ]
     func_reads: dict[str, set[str]] = {}
     func_calls: dict[str, set[str]] = {}
     for use in found:
@@ -94,6 +119,7 @@ def settle(
     start-up reads (`read_at_startup`: "no gain: ..."), to a fixed point."""
     out = dict(eager)
     root = {name: name for name in out}  # the var whose own reason keeps a chain eager
+    uses = _uses_by_owner(package, scope, set(deps) | _funcs(scope)) if deps else []  # costly
     changed = True
     while changed:
         changed = False
@@ -110,7 +136,8 @@ def settle(
             root[name] = origin
             changed = True
         live = {name for name in deps if name not in out}
-        for name, where in read_at_startup(package, scope, live).items():
+        found = read_at_startup(package, scope, live, uses) if live else {}  # none: none read
+        for name, where in found.items():
             out[name] = f"no gain: read at start-up by {where}"
             root[name] = name
             changed = True
@@ -202,12 +229,17 @@ def _reaches(
     return ""
 
 
+def _funcs(scope: PackageScope) -> set[str]:
+    return {n for n, d in scope.decls.items() if d.kind is Kind.FUNC and n != "init"}
+
+
 def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> list[_Use]:
     """Each package-level use of `names` outside func literals in non-test files, with
     the top-level declaration it sits in."""
     out = []
+    ranges = _may_run_at_startup(package)
     for file in package.non_test_files():
-        for name, idents in identifiers_in(file, names).items():
+        for name, idents in identifiers_in(file, names, ranges.get(file, [])).items():
             for ident in idents:
                 owner = _owner(ident)
                 if owner is None or not refers_to_package(file, ident, scope):
@@ -248,6 +280,35 @@ def _stored_by_registration(file: GoFile, ident: syntax.Node) -> bool:
             return bool(_into(*target.key))
         node = call
     return False
+
+
+def _may_run_at_startup(package: Package) -> dict[GoFile, list[tuple[int, int]]]:
+    """The byte ranges, by file, of the top-level declarations start-up may run: var
+    declarations, `init()`, and the package functions whose names their text spells,
+    transitively. A superset read from the text, so that uses are resolved (the costly
+    part) only there: uses in other functions cannot reach start-up."""
+    seeds: list[tuple[GoFile, syntax.Node]] = []
+    funcs: dict[bytes, list[tuple[GoFile, syntax.Node]]] = {}
+    for file in package.non_test_files():
+        for node in file.root.children:
+            name = node.child_by_field_name("name")
+            if node.type == "var_declaration" or (
+                node.type == "function_declaration" and name and name.text == b"init"
+            ):
+                seeds.append((file, node))
+            elif node.type == "function_declaration" and name and name.text:
+                funcs.setdefault(name.text, []).append((file, node))
+    kept, todo = list(seeds), list(seeds)
+    while todo:
+        file, node = todo.pop()
+        for word in WORD.findall(file.source, node.start_byte, node.end_byte):
+            reached = funcs.pop(word, [])
+            kept += reached
+            todo += reached
+    out: dict[GoFile, list[tuple[int, int]]] = {}
+    for file, node in kept:
+        out.setdefault(file, []).append((node.start_byte, node.end_byte))
+    return {file: sorted(ranges) for file, ranges in out.items()}
 
 
 def _owner(node: syntax.Node) -> tuple[str, tuple[str, ...], int] | None:

@@ -11,6 +11,7 @@ from codemod import syntax
 from codemod.model import GoFile
 from codemod.rule import Finding
 
+MARK = b"codemod:ignore"  # in the text of every file with a directive
 _DIRECTIVE = re.compile(r"//\s*codemod:ignore(?=\s|$)(.*)$")
 _REASON = re.compile(r"\s(?:--|//)")  # `-- why` or `// why` after the rule ids
 _COMMENTS = "(comment) @c"
@@ -28,7 +29,7 @@ class Ignore:
 
 def ignores(file: GoFile) -> list[Ignore]:
     out: list[Ignore] = []
-    if b"codemod:ignore" not in file.source:  # the common case: skip the comment query
+    if MARK not in file.source:  # the common case: skip the comment query
         return out
     for node in syntax.captures(_COMMENTS, file.root).get("c", []):
         m = _DIRECTIVE.match(syntax.text(node))

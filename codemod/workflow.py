@@ -20,6 +20,7 @@ from codemod import (
     model,
     registry,
     render_bench,
+    scancache,
     summary,
     verify,
     writer,
@@ -48,6 +49,7 @@ def scan(
     known: Mapping[str, Rule] | None = None,
     protected: Mapping[Path, str] | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    cache: scancache.Cache | None = None,
 ) -> ScanResult:
     """Find problems under `paths`. Raises model.InputError for bad input.
 
@@ -55,7 +57,9 @@ def scan(
     for all of them) or Rule values, which need not be installed. Packages no program
     links keep their findings but lose their fixes, unless `fix_unlinked`. No fix edits
     a file of a `protected` module root (resolved), whose reason a refused fix gives.
-    `options` (rule id -> option -> value) win over `.codemod.toml`, as flags do."""
+    `options` (rule id -> option -> value) win over `.codemod.toml`, as flags do.
+    With a `cache`, directories whose results it holds for the same inputs are not
+    analysed again."""
     resolved = [Path(p) for p in (paths or ["."])]
     known = dict(registry.all_rules() if known is None else known)
     selected = select(rules, known)
@@ -73,7 +77,7 @@ def scan(
         fix_unlinked,
         protected=dict(protected or {}),
     )
-    report = engine.run(jobs, selection, reach, progress=progress, workers=workers)
+    report = engine.run(jobs, selection, reach, progress=progress, workers=workers, cache=cache)
     return ScanResult(report, selected, config, resolved, workspace)
 
 

@@ -50,7 +50,9 @@ was not checked.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from codemod import buildtags, calls, imports, names, syntax
 from codemod.edits import TextEdit
@@ -63,6 +65,7 @@ from codemod.rule import (
     ImportChange,
     Option,
     Pass,
+    Prefilter,
     Rule,
     Safety,
 )
@@ -139,6 +142,12 @@ _NEW_MUX = """
   ] .))) @stmt
 """
 _STRINGS = "(interpreted_string_literal) @s (raw_string_literal) @s"
+
+
+def prefilter(options: Mapping[str, Any]) -> Prefilter:
+    """A blank import of a debug package spells its path in a non-test file (in quotes
+    or backquotes: the bare path covers both)."""
+    return Prefilter((tuple(path.encode() for path in DEBUG_PACKAGES),))
 
 
 def run(pass_: Pass) -> None:
@@ -427,6 +436,7 @@ RULE = Rule(
     safety=Safety.UNSAFE,
     safety_reason="Either fix changes which HTTP endpoints the program serves.",
     run=run,
+    prefilter=prefilter,
     options=(
         Option(
             "fix",

@@ -75,10 +75,11 @@ could not be parsed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from codemod import (
     buildtags,
@@ -104,6 +105,7 @@ from codemod.rule import (
     ImportChange,
     Option,
     Pass,
+    Prefilter,
     Rule,
     Safety,
 )
@@ -219,6 +221,13 @@ class Context:
 
 def _within(node: syntax.Node, outer: syntax.Node) -> bool:
     return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
+
+
+def prefilter(options: Mapping[str, Any]) -> Prefilter:
+    """An `init()` in a non-test file, as `run` itself tests; with `warm`, a `main` too
+    (the package whose main gets `go lazyinit.RunAll`)."""
+    wanted = (b"func init()", b"func main()") if options.get("warm") else (b"func init()",)
+    return Prefilter((wanted,))
 
 
 def run(pass_: Pass) -> None:
@@ -1252,6 +1261,7 @@ RULE = Rule(
     safety=Safety.SAFE,
     safety_reason="Unexported vars filled from local work: only when the work happens changes. lazyinit hooks (exported state) are unsafe.",
     run=run,
+    prefilter=prefilter,
     options=(
         Option(
             "lazyinit_dir",

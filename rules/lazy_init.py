@@ -81,10 +81,11 @@ wait for itself forever); packages where a file could not be parsed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from codemod import (
     buildtags,
@@ -111,6 +112,7 @@ from codemod.rule import (
     ImportChange,
     Option,
     Pass,
+    Prefilter,
     Rule,
     Safety,
 )
@@ -199,6 +201,17 @@ class Context:
     def constructor(self, file: GoFile, node: syntax.Node) -> calls.CallTarget | None:
         target = calls.call_target(file, node)
         return target if target and target.key in self.constructors else None
+
+
+def prefilter(options: Mapping[str, Any]) -> Prefilter:
+    """What a finding needs in the package's non-test files: `var`, and a constructor's
+    name (called, or bound to a func-valued var), `map` (a map literal), `for` (a loop
+    in a function an initializer calls) or `func init()` (a var an init() loop fills),
+    as `run` itself tests for `var` and `func init()`."""
+    names = {name for _, name in CONSTRUCTORS}
+    names |= {key.rpartition(".")[2] for key in options.get("constructors", {})}
+    wanted = (*sorted(n.encode() for n in names), b"map", b"for", b"func init()")
+    return Prefilter(((b"var",), wanted))
 
 
 def run(pass_: Pass) -> None:
@@ -712,6 +725,7 @@ RULE = Rule(
     safety=Safety.SAFE,
     safety_reason="Unexported vars: only when the work happens changes. Exported vars change the API and are unsafe.",
     run=run,
+    prefilter=prefilter,
     options=(
         Option(
             "min_map_entries", 32, "Map literals with at least this many entries are made lazy."

@@ -57,7 +57,9 @@ linker allows the sibling. Every fix is built before it is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from codemod import imports, names, syntax
 from codemod.edits import TextEdit
@@ -70,6 +72,7 @@ from codemod.rule import (
     ImportAction,
     ImportChange,
     Pass,
+    Prefilter,
     Rule,
     Safety,
 )
@@ -182,6 +185,11 @@ class Pull:
     local: str
     target: str
     decl: syntax.Node  # the body-less function_declaration, or the var_spec
+
+
+def prefilter(options: Mapping[str, Any]) -> Prefilter:
+    """A pull is a `//go:linkname` directive, in any of the package's files."""
+    return Prefilter(((b"go:linkname",),), tests=True)
 
 
 def run(pass_: Pass) -> None:
@@ -372,6 +380,7 @@ RULE = Rule(
     safety=Safety.UNSAFE,
     safety_reason="runtime.fastrand and fastrand64 -> math/rand/v2 are safe; the other replacements and stubs change values or still reach into the runtime.",
     run=run,
+    prefilter=prefilter,
     examples=(
         Example(
             "runtime.fastrand still links, for old code; math/rand/v2 reads the same generator",

@@ -29,3 +29,11 @@ def demo(tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(TESTDATA / "demo", target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _scan_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test has a results cache of its own: no test sees another's scans."""
+    path = tmp_path_factory.mktemp("scan-cache")
+    monkeypatch.setenv("CODEMOD_SCAN_CACHE", str(path))
+    return path

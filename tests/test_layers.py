@@ -62,6 +62,7 @@ SIDE = {
     "codemod.graphs",
     "codemod.inittrace",
     "codemod.stats",
+    "codemod.scancache",
 }
 ENGINE = [name for name, _ in LAYERS].index("engine")
 

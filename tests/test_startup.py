@@ -257,3 +257,21 @@ def test_read_at_startup_besides_leaves_out_the_code_a_rewrite_moves() -> None:
     read = startup.read_at_startup_besides(pkg, scope, set("abcdefgh"), [init])
     assert set(read) == {"c"}  # g was read only by h, which only the init() kept eager
     assert startup.read_at_startup_besides(pkg, scope, set("bh"), []) == {"b": init, "h": init}
+
+
+def test_only_code_start_up_may_run_is_resolved(monkeypatch) -> None:
+    """Uses are resolved (owner, scope) only in var declarations, init() and the package
+    functions their text names, transitively: a function start-up never calls costs no
+    resolution, and the answer is the same."""
+    source = SOURCE + "\nfunc never() int { return len(a) + unused() + helper() }\n"
+    pkg = package({"p.go": source})
+    resolved: list[int] = []
+    owner = startup._owner
+    monkeypatch.setattr(
+        startup, "_owner", lambda node: resolved.append(node.start_point[0] + 1) or owner(node)
+    )
+    read = startup.read_at_startup(pkg, PackageScope.of(pkg), set("abcdefgh"))
+    lines = source.splitlines()
+    unreached = {lines.index("func unused() int { return len(f) }") + 1, len(lines)}
+    assert resolved and not unreached & set(resolved)
+    assert read["c"].endswith("(through helper)") and "f" not in read and "a" not in read
