@@ -901,11 +901,22 @@ def _comments_above(node: syntax.Node) -> list[syntax.Node]:
     """The comment lines just above `node`, with no blank line between: its doc."""
     out: list[syntax.Node] = []
     prev, row = node.prev_sibling, node.start_point[0]
-    while prev is not None and prev.type == "comment" and prev.end_point[0] == row - 1:
+    while (
+        prev is not None
+        and prev.type == "comment"
+        and prev.end_point[0] == row - 1
+        and not _trails(prev)
+    ):
         out.insert(0, prev)
         row = prev.start_point[0]
         prev = prev.prev_sibling
     return out
+
+
+def _trails(comment: syntax.Node) -> bool:
+    """Whether the comment follows code on its line: it belongs to that code, not below."""
+    before = comment.prev_sibling
+    return before is not None and before.end_point[0] == comment.start_point[0]
 
 
 def _declaration_node(decl: Decl) -> syntax.Node:
