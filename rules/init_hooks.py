@@ -755,7 +755,7 @@ def _fix(hook: Hook, helper: str, test: FileFix, shared: list[FileFix], removed:
     for target in hook.targets:
         _remove_declaration(rewrite, target.decl, removed)
         rewrite.reads_to_calls(target.refs)
-    text = _declaration(hook, helper)
+    text = _declaration(hook, helper, removed)
     rewrite.add(hook.file, TextEdit(hook.func.start_byte, hook.func.end_byte, text))
     changes = {t.decl.file: _unused_imports(t.decl) for t in hook.targets}
     add_sync = (
@@ -866,8 +866,9 @@ def _indent(text: str, raw: list[tuple[int, int]]) -> str:
     return "\n".join(out)
 
 
-def _declaration(hook: Hook, helper: str) -> str:
-    """The lazy value that replaces the init(): its body, run by `helper` on first use."""
+def _declaration(hook: Hook, helper: str, removed: set[str]) -> str:
+    """The lazy value that replaces the init(): its body, run by `helper` on first use.
+    `removed`: every var some fix of the package moves (see `_doc`)."""
     calls = sorted(r.node.end_byte for t in hook.fed for r in t.refs if hook.holds(r))
     head, body, offset = _body_text(hook, calls)
     start = "".join(f"\t{t.name} = {t.value}\n" for t in hook.targets if t.value)
@@ -875,7 +876,7 @@ def _declaration(hook: Hook, helper: str) -> str:
     inner = start + (body + "\n" if body.strip() else "") + tail
     if len(hook.targets) == 1:
         t = hook.targets[0]
-        return f"{_doc(t.decl)}var {t.name} = {helper}(func() ({t.name} {t.result_type}) {{{head}\n{inner}}})"
+        return f"{_doc(t.decl, removed)}var {t.name} = {helper}(func() ({t.name} {t.result_type}) {{{head}\n{inner}}})"
     shift = len(start.encode())
     raw = [
         (a + shift + 2 * sum(c <= n.start_byte for c in calls) - offset, b + shift - offset)
@@ -892,7 +893,7 @@ def _declaration(hook: Hook, helper: str) -> str:
         f"\t{fields} = func() ({results}) {{\n{_indent(inner, raw)}\t}}()\n\treturn\n}})"
     )
     for t in hook.targets:
-        text += f"\n\n{_doc(t.decl)}func {t.name}() {t.result_type} {{ return {hook.shared}().{t.name} }}"
+        text += f"\n\n{_doc(t.decl, removed)}func {t.name}() {t.result_type} {{ return {hook.shared}().{t.name} }}"
     return text
 
 
@@ -900,11 +901,22 @@ def _comments_above(node: syntax.Node) -> list[syntax.Node]:
     """The comment lines just above `node`, with no blank line between: its doc."""
     out: list[syntax.Node] = []
     prev, row = node.prev_sibling, node.start_point[0]
-    while prev is not None and prev.type == "comment" and prev.end_point[0] == row - 1:
+    while (
+        prev is not None
+        and prev.type == "comment"
+        and prev.end_point[0] == row - 1
+        and not _trails(prev)
+    ):
         out.insert(0, prev)
         row = prev.start_point[0]
         prev = prev.prev_sibling
     return out
+
+
+def _trails(comment: syntax.Node) -> bool:
+    """Whether the comment follows code on its line: it belongs to that code, not below."""
+    before = comment.prev_sibling
+    return before is not None and before.end_point[0] == comment.start_point[0]
 
 
 def _declaration_node(decl: Decl) -> syntax.Node:
@@ -913,9 +925,15 @@ def _declaration_node(decl: Decl) -> syntax.Node:
     return decl.decl if len(list(specs(decl.decl, "var_spec"))) == 1 else decl.spec
 
 
-def _doc(decl: Decl) -> str:
-    """The var's doc comment, and a comment after it on its line: they move with it."""
+def _doc(decl: Decl, removed: set[str]) -> str:
+    """The var's doc comment, and a comment after it on its line: they move with it. The
+    first var of a `var (...)` block that goes whole takes the block's doc too, which
+    would otherwise be left above nothing."""
     node = _declaration_node(decl)
+    assert decl.decl is not None
+    first = next(iter(specs(decl.decl, "var_spec")))
+    whole = node.start_byte == first.start_byte and _goes_whole(decl, removed)
+    block = _comments_above(decl.decl) if whole else []
     after = node.next_sibling
     trailing = (
         [after]
@@ -924,13 +942,24 @@ def _doc(decl: Decl) -> str:
         and after.start_point[0] == node.end_point[0]
         else []
     )
-    return "".join(syntax.text(c) + "\n" for c in [*_comments_above(node), *trailing])
+    return "".join(syntax.text(c) + "\n" for c in [*block, *_comments_above(node), *trailing])
+
+
+def _goes_whole(decl: Decl, removed: set[str]) -> bool:
+    """Whether the var is declared in a `var (...)` block whose every var is `removed`."""
+    assert decl.decl is not None
+    return _declaration_node(decl) is decl.spec and all(
+        syntax.text(n) in removed
+        for spec in specs(decl.decl, "var_spec")
+        for n in spec.children_by_field_name("name")
+    )
 
 
 def _remove_declaration(rewrite: Rewrite, decl: Decl, removed: set[str]) -> None:
     """Delete the var's declaration (its spec, in a block with others) with its doc
     comment and, for a declaration alone between blank lines, one of them. A block
-    whose every var is `removed` loses its `var (` and `)` lines too."""
+    whose every var is `removed` loses its doc comment (its first var takes it, `_doc`)
+    and its `var (` and `)` lines too."""
     node = _declaration_node(decl)
     source = decl.file.source
     doc = _comments_above(node)
@@ -938,16 +967,13 @@ def _remove_declaration(rewrite: Rewrite, decl: Decl, removed: set[str]) -> None
     end = syntax.line_end(source, node.end_byte)
     assert decl.decl is not None
     block = decl.decl
-    if node is decl.spec and all(
-        syntax.text(n) in removed
-        for spec in specs(block, "var_spec")
-        for n in spec.children_by_field_name("name")
-    ):
+    if _goes_whole(decl, removed):
         lists = [c for c in block.named_children if c.type == "var_spec_list"]
         inner = lists[0] if lists else block
         opening = syntax.line_end(source, inner.start_byte)
         closing = syntax.line_start(source, inner.end_byte - 1)
-        rewrite.add(decl.file, TextEdit(syntax.line_start(source, block.start_byte), opening, ""))
+        top = (_comments_above(block) or [block])[0]
+        rewrite.add(decl.file, TextEdit(syntax.line_start(source, top.start_byte), opening, ""))
         rewrite.add(
             decl.file,
             TextEdit(closing, _after_blank(source, closing, syntax.line_end(source, closing)), ""),

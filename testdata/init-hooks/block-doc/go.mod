@@ -1,0 +1,3 @@
+module example.com/blockdoc
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/trailing
+
+go 1.22
