@@ -6,6 +6,7 @@ edit in the project uses the same unit, so nothing is ever re-encoded halfway.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -134,3 +135,56 @@ def func_literal_ranges(node: Node) -> list[tuple[int, int]]:
 
 def inside(node: Node, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= node.start_byte and node.end_byte <= end for start, end in ranges)
+
+
+# Byte-level Go: what a prefilter may ask of a file without parsing it. Strings and
+# comments are tokens of their own, so the brackets inside them do not count.
+_DECL_TOKENS = re.compile(
+    rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'"
+    rb"|[{}()\[\]]|\b(?:var|const|type|import)\b|^func\b",
+    re.S | re.M,
+)
+# The last byte of a line after which a line starting with `func` still continues an
+# expression (no semicolon is inserted there): a func literal, not a declaration.
+_CONTINUES = frozenset(b"=,(+-*/&|^<>!:[{%.")
+
+
+def _literal_func(token: bytes, source: bytes, offset: int) -> bool:
+    """Whether a `func` at a line start continues an expression (the code before it
+    ends in an operator): a func literal, not a declaration."""
+    if token != b"func":
+        return False
+    i = offset - 1
+    while i >= 0 and source[i] in b" \t\r\n":
+        i -= 1
+    return i >= 0 and source[i] in _CONTINUES
+
+
+def package_var_code(source: bytes) -> list[bytes] | None:
+    """The code of every package-level `var` declaration of a Go file (a `var (` block
+    whole), from `var` up to the next package-level declaration, without its strings and
+    comments, found on bytes: the brackets outside strings and comments give the depth.
+    Never less than the declarations (a `func` only ends one at a line start, where
+    gofmt puts a declaration and never a func literal that continues an initializer);
+    None when the brackets do not balance, so that nothing can be said."""
+    texts: list[bytes] = []
+    pieces: list[bytes] = []
+    depth, start = 0, -1  # start: where the open declaration's code resumes
+    for m in _DECL_TOKENS.finditer(source):
+        token = m.group()
+        if token in b"{([":
+            depth += 1
+        elif token in b"})]":
+            depth -= 1
+        elif token[:1] in b"/\"`'":
+            if start >= 0:  # a string or a comment: left out
+                pieces.append(source[start : m.start()])
+                start = m.end()
+        elif not (depth or _literal_func(token, source, m.start())):
+            if start >= 0:
+                texts.append(b" ".join([*pieces, source[start : m.start()]]))
+            pieces = []
+            start = m.start() if token == b"var" else -1
+    if start >= 0:
+        texts.append(b" ".join([*pieces, source[start:]]))
+    return texts if depth == 0 else None

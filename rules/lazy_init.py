@@ -83,7 +83,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +211,26 @@ def prefilter(options: Mapping[str, Any]) -> Prefilter:
     names = {name for _, name in CONSTRUCTORS}
     names |= {key.rpartition(".")[2] for key in options.get("constructors", {})}
     wanted = (*sorted(n.encode() for n in names), b"map", b"for", b"func init()")
-    return Prefilter(((b"var",), wanted))
+    return Prefilter(((b"var",), wanted), any_file=partial(_may_report, _work(frozenset(names))))
+
+
+@cache
+def _work(names: frozenset[str]) -> re.Pattern[bytes]:
+    """What an initializer needs to be costly (see `_heavy`): a constructor's name, a
+    map literal, or a call of a plain name (an own function or a func-valued var)."""
+    alternatives = [re.escape(n.encode()) for n in sorted(names)]
+    own_call = rb"(?<![\w.\x80-\xff])(?!func\b)[\w\x80-\xff]+\s*\("
+    return re.compile(b"|".join([*alternatives, b"map", own_call]))
+
+
+def _may_report(work: re.Pattern[bytes], source: bytes) -> bool:
+    """Whether a file may hold what `run` reports, on bytes: an init() (a var it fills),
+    or a package-level var declaration with an initializer showing `work`; a file whose
+    brackets do not balance may hold anything."""
+    if b"func init()" in source:
+        return True
+    texts = syntax.package_var_code(source)
+    return texts is None or any(b"=" in t and work.search(t) for t in texts)
 
 
 def run(pass_: Pass) -> None:
