@@ -214,23 +214,33 @@ def prefilter(options: Mapping[str, Any]) -> Prefilter:
     return Prefilter(((b"var",), wanted), any_file=partial(_may_report, _work(frozenset(names))))
 
 
+# A call of a plain name (an own function or a func-valued var), not `func(` or `var (`.
+_OWN_CALL = rb"(?<![\w.\x80-\xff])(?!(?:func|var)\b)[\w\x80-\xff]+\s*\("
+# What an init() needs to fill a var in a loop (see startup.filled_by_init): a loop, or
+# a call of a package function (that may loop).
+_INIT_WORK = re.compile(rb"\bfor\b|" + _OWN_CALL)
+
+
 @cache
 def _work(names: frozenset[str]) -> re.Pattern[bytes]:
     """What an initializer needs to be costly (see `_heavy`): a constructor's name, a
-    map literal, or a call of a plain name (an own function or a func-valued var)."""
-    alternatives = [re.escape(n.encode()) for n in sorted(names)]
-    own_call = rb"(?<![\w.\x80-\xff])(?!func\b)[\w\x80-\xff]+\s*\("
-    return re.compile(b"|".join([*alternatives, b"map", own_call]))
+    map literal, or a call of a plain name."""
+    return re.compile(
+        b"|".join([*(re.escape(n.encode()) for n in sorted(names)), b"map", _OWN_CALL])
+    )
 
 
 def _may_report(work: re.Pattern[bytes], source: bytes) -> bool:
-    """Whether a file may hold what `run` reports, on bytes: an init() (a var it fills),
-    or a package-level var declaration with an initializer showing `work`; a file whose
-    brackets do not balance may hold anything."""
-    if b"func init()" in source:
+    """Whether a file may hold what `run` reports, on bytes: a `func init()` with a loop
+    or a call (a var it fills), or a package-level var declaration with an initializer
+    showing `work`; a file whose brackets do not balance may hold anything."""
+    code = syntax.package_code(source)
+    if code is None:
         return True
-    texts = syntax.package_var_code(source)
-    return texts is None or any(b"=" in t and work.search(t) for t in texts)
+    var_code, inits = code
+    if any(_INIT_WORK.search(t, t.find(b")") + 1) for t in inits):  # past `func init()`
+        return True
+    return any(b"=" in t and work.search(t) for t in var_code)
 
 
 def run(pass_: Pass) -> None:

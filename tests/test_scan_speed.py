@@ -114,11 +114,11 @@ def _tree(root: Path, seed: int) -> Path:
     return _write(root, files)
 
 
-def _scan_all(monkeypatch: pytest.MonkeyPatch, tree: Path) -> workflow.ScanResult:
+def _scan_all(monkeypatch: pytest.MonkeyPatch, tree: Path, *rules: str) -> workflow.ScanResult:
     """The scan with every directory parsed, as before prefilters."""
     with monkeypatch.context() as m:
         m.setattr(engine, "_wants", lambda rule, options, sources: True)
-        return workflow.scan([tree], workers=1)
+        return workflow.scan([tree], rules, workers=1)
 
 
 # ---------------------------------------------------------------------------- prefilter
@@ -191,18 +191,46 @@ def test_a_directory_whose_package_vars_do_no_work_is_not_parsed(
     assert _fingerprint(result) == _fingerprint(_scan_all(monkeypatch, tree))
 
 
-def test_package_var_code_is_found_on_bytes() -> None:
+def test_package_code_is_found_on_bytes() -> None:
     source = (
         b'package p\n\nvar (\n\ta = f("{") // ) var\n\tb = func() int { return 1 }()\n)\n\n'
-        b"/* var c = g() { */\nvar d = `)`\nvar e =\nfunc() int { return 2 }()\n\n"
-        b"func h() {\n\tvar x = g()\n}\n\nconst k = 'v'\n"
+        b"/* var c = g() { */\nvar d = `}`\nvar e =\nfunc() int { return 2 }()\n\n"
+        b"// A comment that ends in an operator =\nfunc h() {\n\tvar x = g()\n}\n\n"
+        b"func init() {\n\tfor range 3 {\n\t}\n}\n\nconst k = '}'\n"
     )
-    assert syntax.package_var_code(source) == [
-        b"var (\n\ta = f( )  \n\tb = func() int { return 1 }()\n)\n\n \n",
-        b"var d =  \n",
-        b"var e =\nfunc() int { return 2 }()\n\n",
-    ]
-    assert syntax.package_var_code(b"package p\n\nfunc f() {\n") is None  # anything
+    assert syntax.package_code(source) == (
+        [
+            b"var (\n\ta = f( )  \n\tb = func() int { return 1 }()\n)\n\n \n",
+            b"var d =  \n",
+            b"var e =\nfunc() int { return 2 }()\n\n \n",
+        ],
+        [b"func init() {\n\tfor range 3 {\n\t}\n}\n\n"],
+    )
+    assert syntax.package_code(b"package p\n\nfunc f() {\n") is None  # anything
+
+
+def test_an_init_without_a_loop_or_a_call_needs_no_parse(
+    tmp_path: Path, parsed: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lazy-init reports vars an init() fills in a loop (its own, or a called function's):
+    an init() that only assigns or calls methods of imported packages fills none."""
+    tree = _write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            "plain/plain.go": 'package plain\n\nimport "os"\n\nvar home string\n\n'
+            'func init() {\n\thome = os.Getenv("HOME") // for()\n}\n\n'
+            "func Count(m map[string]int) (n int) {\n\tfor range m {\n\t\tn++\n\t}\n\treturn n\n}\n",
+            "filled/filled.go": "package filled\n\nvar sizes, squares = []int{1, 2, 3}, []int{}\n\n"
+            "func init() { fill() }\n\nfunc fill() {\n\tfor _, n := range sizes {\n"
+            "\t\tsquares = append(squares, n*n)\n\t}\n}\n\n"
+            "func At(i int) int { return squares[i] }\n",
+        },
+    )
+    result = workflow.scan([tree], ["lazy-init"], workers=1)
+    assert {p.parent.name for p in parsed} == {"filled"}
+    assert [f.path.parent.name for f in result.report.findings] == ["filled"]
+    assert _fingerprint(result) == _fingerprint(_scan_all(monkeypatch, tree, "lazy-init"))
 
 
 def test_a_rule_without_prefilter_sees_every_package(tmp_path: Path, parsed: list[Path]) -> None:
