@@ -141,7 +141,7 @@ def inside(node: Node, ranges: list[tuple[int, int]]) -> bool:
 # comments are tokens of their own, so the brackets inside them do not count.
 _DECL_TOKENS = re.compile(
     rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'"
-    rb"|[{}]|\b(?:var|const|type|import)\b|^func\b",
+    rb"|[{}]|\b(?:var|const|type|import)\b|\bfunc\s+init\s*\(\s*\)|^func\b",
     re.S | re.M,
 )
 # The last byte of a line after which a line starting with `func` still continues an
@@ -154,7 +154,7 @@ def _literal_func(token: bytes, source: bytes, offset: int, comments: dict[int, 
     past blanks and the `comments` (end -> start), ends in an operator): a func literal,
     not a declaration."""
     if token != b"func":
-        return False
+        return False  # `func init()` anywhere: a func literal has no name
     i = offset - 1
     while i >= 0:
         if source[i] in b" \t\r\n":
@@ -198,8 +198,8 @@ def package_code(source: bytes) -> tuple[list[bytes], list[bytes]] | None:
             if start >= 0:
                 found[kind].append(b" ".join([*pieces, source[start : m.start()]]))
             pieces, start, kind = [], -1, 0
-            if token == b"var" or _INIT.match(source, m.start()):
-                start, kind = m.start(), int(token == b"func")
+            if token == b"var" or _INIT.match(token):
+                start, kind = m.start(), int(token != b"var")
     if start >= 0:
         found[kind].append(b" ".join([*pieces, source[start:]]))
     return found if depth == 0 else None

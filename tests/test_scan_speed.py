@@ -197,6 +197,7 @@ def test_package_code_is_found_on_bytes() -> None:
         b"/* var c = g() { */\nvar d = `}`\nvar e =\nfunc() int { return 2 }()\n\n"
         b"// A comment that ends in an operator =\nfunc h() {\n\tvar x = g()\n}\n\n"
         b"func init() {\n\tfor range 3 {\n\t}\n}\n\nconst k = '}'\n"
+        b"/* after a comment */ func init() { fill() }\n"
     )
     assert syntax.package_code(source) == (
         [
@@ -204,7 +205,7 @@ def test_package_code_is_found_on_bytes() -> None:
             b"var d =  \n",
             b"var e =\nfunc() int { return 2 }()\n\n \n",
         ],
-        [b"func init() {\n\tfor range 3 {\n\t}\n}\n\n"],
+        [b"func init() {\n\tfor range 3 {\n\t}\n}\n\n", b"func init() { fill() }\n"],
     )
     assert syntax.package_code(b"package p\n\nfunc f() {\n") is None  # anything
 
