@@ -205,10 +205,14 @@ class Prefilter:
 
     all_of: tuple[tuple[bytes, ...], ...]
     tests: bool = False
+    # A finer test one of those files must pass, run only once the groups are found.
+    any_file: Callable[[bytes], bool] | None = None
 
     def wants(self, sources: Mapping[Path, bytes]) -> bool:
         texts = [s for p, s in sources.items() if self.tests or not p.name.endswith("_test.go")]
-        return all(any(w in s for s in texts for w in group) for group in self.all_of)
+        if not all(any(w in s for s in texts for w in group) for group in self.all_of):
+            return False
+        return self.any_file is None or any(map(self.any_file, texts))
 
 
 @dataclass(frozen=True)

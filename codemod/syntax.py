@@ -6,6 +6,7 @@ edit in the project uses the same unit, so nothing is ever re-encoded halfway.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -134,3 +135,71 @@ def func_literal_ranges(node: Node) -> list[tuple[int, int]]:
 
 def inside(node: Node, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= node.start_byte and node.end_byte <= end for start, end in ranges)
+
+
+# Byte-level Go: what a prefilter may ask of a file without parsing it. Strings and
+# comments are tokens of their own, so the brackets inside them do not count.
+_DECL_TOKENS = re.compile(
+    rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'"
+    rb"|[{}]|\b(?:var|const|type|import)\b|\bfunc\s+init\s*\(\s*\)|^func\b",
+    re.S | re.M,
+)
+# The last byte of a line after which a line starting with `func` still continues an
+# expression (no semicolon is inserted there): a func literal, not a declaration.
+_CONTINUES = frozenset(b"=,(+-*/&|^<>!:[{%.")
+
+
+def _literal_func(token: bytes, source: bytes, offset: int, comments: dict[int, int]) -> bool:
+    """Whether a `func` at a line start continues an expression (the code before it,
+    past blanks and the `comments` (end -> start), ends in an operator): a func literal,
+    not a declaration."""
+    if token != b"func":
+        return False  # `func init()` anywhere: a func literal has no name
+    i = offset - 1
+    while i >= 0:
+        if source[i] in b" \t\r\n":
+            i -= 1
+        elif i + 1 in comments:
+            i = comments[i + 1] - 1
+        else:
+            return source[i] in _CONTINUES
+    return False
+
+
+_INIT = re.compile(rb"func\s+init\s*\(\s*\)")
+
+
+def package_code(source: bytes) -> tuple[list[bytes], list[bytes]] | None:
+    """The code of every package-level `var` declaration of a Go file (a `var (` block
+    whole) and of every `func init()`, each from its keyword up to the next package-level
+    declaration, without strings and comments, found on bytes: the brackets outside
+    strings and comments give the depth (braces alone: no keyword but `func` appears
+    between parentheses at depth 0, and there only inside a line). Never less than the declarations (a `func` only
+    ends one at a line start, where gofmt puts a declaration and never a func literal
+    that continues an initializer); None when the brackets do not balance, so that
+    nothing can be said."""
+    found: tuple[list[bytes], list[bytes]] = ([], [])
+    pieces: list[bytes] = []
+    comments: dict[int, int] = {}
+    depth, start, kind = 0, -1, 0  # start: where the open declaration's code resumes
+    for m in _DECL_TOKENS.finditer(source):
+        token = m.group()
+        if token == b"{":
+            depth += 1
+        elif token == b"}":
+            depth -= 1
+        elif token[:1] in b"/\"`'":
+            if token[:1] == b"/":
+                comments[m.end()] = m.start()
+            if start >= 0:  # a string or a comment: left out
+                pieces.append(source[start : m.start()])
+                start = m.end()
+        elif not (depth or _literal_func(token, source, m.start(), comments)):
+            if start >= 0:
+                found[kind].append(b" ".join([*pieces, source[start : m.start()]]))
+            pieces, start, kind = [], -1, 0
+            if token == b"var" or _INIT.match(token):
+                start, kind = m.start(), int(token != b"var")
+    if start >= 0:
+        found[kind].append(b" ".join([*pieces, source[start:]]))
+    return found if depth == 0 else None

@@ -83,7 +83,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +211,36 @@ def prefilter(options: Mapping[str, Any]) -> Prefilter:
     names = {name for _, name in CONSTRUCTORS}
     names |= {key.rpartition(".")[2] for key in options.get("constructors", {})}
     wanted = (*sorted(n.encode() for n in names), b"map", b"for", b"func init()")
-    return Prefilter(((b"var",), wanted))
+    return Prefilter(((b"var",), wanted), any_file=partial(_may_report, _work(frozenset(names))))
+
+
+# A call of a plain name (an own function or a func-valued var), not `func(` or `var (`.
+_OWN_CALL = rb"(?<![\w.\x80-\xff])(?!(?:func|var)\b)[\w\x80-\xff]+\s*\("
+# What an init() needs to fill a var in a loop (see startup.filled_by_init): a loop, or
+# a call of a package function (that may loop).
+_INIT_WORK = re.compile(rb"\bfor\b|" + _OWN_CALL)
+
+
+@cache
+def _work(names: frozenset[str]) -> re.Pattern[bytes]:
+    """What an initializer needs to be costly (see `_heavy`): a constructor's name, a
+    map literal, or a call of a plain name."""
+    return re.compile(
+        b"|".join([*(re.escape(n.encode()) for n in sorted(names)), b"map", _OWN_CALL])
+    )
+
+
+def _may_report(work: re.Pattern[bytes], source: bytes) -> bool:
+    """Whether a file may hold what `run` reports, on bytes: a `func init()` with a loop
+    or a call (a var it fills), or a package-level var declaration with an initializer
+    showing `work`; a file whose brackets do not balance may hold anything."""
+    code = syntax.package_code(source)
+    if code is None:
+        return True
+    var_code, inits = code
+    if any(_INIT_WORK.search(t, t.find(b")") + 1) for t in inits):  # past `func init()`
+        return True
+    return any(b"=" in t and work.search(t) for t in var_code)
 
 
 def run(pass_: Pass) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod import engine, model, scancache, workflow
+from codemod import engine, model, scancache, syntax, workflow
 from codemod.rule import Pass, Rule, Safety
 from tests.conftest import TESTDATA
 from tests.test_cli import CODEMOD, run
@@ -86,6 +86,13 @@ def _tree(root: Path, seed: int) -> Path:
             'r{i}.Replace(s) != ""',
         ),
         ('import "errors"\n', 'var e{i} = errors.New("plain")\n', "e{i} != nil"),
+        (  # brackets in strings and comments, a block, a func literal at a line start
+            "",
+            'var (\n\tbrace{i} = "}}" // )\n\tcut{i} = cut{i}Table()\n)\n\nvar lit{i} =\n'
+            "func() int {{ return 1 }}()\n\nfunc cut{i}Table() []int {{\n\tvar out []int\n"
+            "\tfor j := 0; j < 9; j++ {{\n\t\tout = append(out, j)\n\t}}\n\treturn out\n}}\n",
+            'len(cut{i}) > lit{i} && brace{i} != ""',
+        ),
         (
             "",
             '//codemod:ignore lazy-init\nvar small{i} = map[string]int{{"a": 1}}\n',
@@ -107,11 +114,11 @@ def _tree(root: Path, seed: int) -> Path:
     return _write(root, files)
 
 
-def _scan_all(monkeypatch: pytest.MonkeyPatch, tree: Path) -> workflow.ScanResult:
+def _scan_all(monkeypatch: pytest.MonkeyPatch, tree: Path, *rules: str) -> workflow.ScanResult:
     """The scan with every directory parsed, as before prefilters."""
     with monkeypatch.context() as m:
         m.setattr(engine, "_wants", lambda rule, options, sources: True)
-        return workflow.scan([tree], workers=1)
+        return workflow.scan([tree], rules, workers=1)
 
 
 # ---------------------------------------------------------------------------- prefilter
@@ -157,6 +164,74 @@ def test_a_directory_without_candidate_text_is_not_parsed(
     assert {p.parent.name for p in parsed} == {"re"}
     assert [f.path.parent.name for f in result.report.findings] == ["re"]
     assert (result.report.files, result.report.packages) == (3, 2)  # still counted
+
+
+def test_a_directory_whose_package_vars_do_no_work_is_not_parsed(
+    tmp_path: Path, parsed: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`map` and `for` in functions, `var` inside them, and package-level vars with no
+    call, map literal or constructor: lazy-init has nothing to find there."""
+    tree = _write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            "quiet/quiet.go": 'package quiet\n\nimport "errors"\n\nvar ErrX = errors.New("x")\n\n'
+            'var names = []string{"map", "build()"} // map\n\n'
+            "func Count(m map[string]int) (n int) {\n\tvar seen = make(map[string]bool)\n"
+            "\tfor k := range m {\n\t\tseen[k] = true\n\t\tn++\n\t}\n\treturn n\n}\n",
+            "busy/busy.go": "package busy\n\nvar (\n\tlimit = 3\n\ttable = build()\n)\n\n"
+            "func build() (out []int) {\n\tfor i := 0; i < limit; i++ {\n"
+            "\t\tout = append(out, i)\n\t}\n\treturn out\n}\n\n"
+            "func At(i int) int { return table[i] }\n",
+        },
+    )
+    result = workflow.scan([tree], workers=1)
+    assert {p.parent.name for p in parsed} == {"busy"}
+    assert [f.path.parent.name for f in result.report.findings] == ["busy"]
+    assert _fingerprint(result) == _fingerprint(_scan_all(monkeypatch, tree))
+
+
+def test_package_code_is_found_on_bytes() -> None:
+    source = (
+        b'package p\n\nvar (\n\ta = f("{") // ) var\n\tb = func() int { return 1 }()\n)\n\n'
+        b"/* var c = g() { */\nvar d = `}`\nvar e =\nfunc() int { return 2 }()\n\n"
+        b"// A comment that ends in an operator =\nfunc h() {\n\tvar x = g()\n}\n\n"
+        b"func init() {\n\tfor range 3 {\n\t}\n}\n\nconst k = '}'\n"
+        b"/* after a comment */ func init() { fill() }\n"
+    )
+    assert syntax.package_code(source) == (
+        [
+            b"var (\n\ta = f( )  \n\tb = func() int { return 1 }()\n)\n\n \n",
+            b"var d =  \n",
+            b"var e =\nfunc() int { return 2 }()\n\n \n",
+        ],
+        [b"func init() {\n\tfor range 3 {\n\t}\n}\n\n", b"func init() { fill() }\n"],
+    )
+    assert syntax.package_code(b"package p\n\nfunc f() {\n") is None  # anything
+
+
+def test_an_init_without_a_loop_or_a_call_needs_no_parse(
+    tmp_path: Path, parsed: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lazy-init reports vars an init() fills in a loop (its own, or a called function's):
+    an init() that only assigns or calls methods of imported packages fills none."""
+    tree = _write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            "plain/plain.go": 'package plain\n\nimport "os"\n\nvar home string\n\n'
+            'func init() {\n\thome = os.Getenv("HOME") // for()\n}\n\n'
+            "func Count(m map[string]int) (n int) {\n\tfor range m {\n\t\tn++\n\t}\n\treturn n\n}\n",
+            "filled/filled.go": "package filled\n\nvar sizes, squares = []int{1, 2, 3}, []int{}\n\n"
+            "func init() { fill() }\n\nfunc fill() {\n\tfor _, n := range sizes {\n"
+            "\t\tsquares = append(squares, n*n)\n\t}\n}\n\n"
+            "func At(i int) int { return squares[i] }\n",
+        },
+    )
+    result = workflow.scan([tree], ["lazy-init"], workers=1)
+    assert {p.parent.name for p in parsed} == {"filled"}
+    assert [f.path.parent.name for f in result.report.findings] == ["filled"]
+    assert _fingerprint(result) == _fingerprint(_scan_all(monkeypatch, tree, "lazy-init"))
 
 
 def test_a_rule_without_prefilter_sees_every_package(tmp_path: Path, parsed: list[Path]) -> None:
