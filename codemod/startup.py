@@ -417,7 +417,7 @@ def _loop_fills(file: GoFile, scope: PackageScope, body: syntax.Node) -> Iterato
             continue
         for caps in syntax.matches(_LOOP_USES, loop):
             node = (caps.get("write") or caps["operand"])[0]
-            root = _root(node)
+            root = operand_root(node)
             if root.type != "identifier" or syntax.inside(node, deferred):
                 continue
             decl = scope.decls.get(syntax.text(root))
@@ -447,7 +447,7 @@ def _over_data(file: GoFile, scope: PackageScope, loop: syntax.Node) -> bool:
     return False
 
 
-def _root(node: syntax.Node) -> syntax.Node:
+def operand_root(node: syntax.Node) -> syntax.Node:
     """The variable an operand expression starts from: `t[k].f[i]` -> `t`."""
     node = calls.unparen(node)
     while node.type in _OPERANDS:

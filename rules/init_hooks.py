@@ -134,7 +134,6 @@ _EFFECTS = {
     "send_statement": "sends on a channel",
     "select_statement": "waits on channels",
 }
-_OPERANDS = {"index_expression", "selector_expression", "slice_expression", "unary_expression"}
 
 
 # ---------------------------------------------------------------------------- analysis
@@ -310,7 +309,7 @@ def _effect(ctx: Context, hook: Hook) -> str:
         if item.path == str(file.path) and item.line in lines:
             return f"registers into {item.into}, which {startup.MUST_RUN}"
     for caps in syntax.matches(_WRITES, body):
-        node, root = caps["w"][0], _root(caps["w"][0])
+        node, root = caps["w"][0], startup.operand_root(caps["w"][0])
         if "builtin" in caps and syntax.text(caps["builtin"][0]) not in _MUTATING_BUILTINS:
             continue
         if (
@@ -356,17 +355,6 @@ def _is_call(node: syntax.Node) -> bool:
     )
 
 
-def _root(node: syntax.Node) -> syntax.Node:
-    """The variable an operand expression starts from: `t[k].f[i]` -> `t`."""
-    node = calls.unparen(node)
-    while node.type in _OPERANDS:
-        inner = node.child_by_field_name("operand")
-        if inner is None:
-            break
-        node = calls.unparen(inner)
-    return node
-
-
 def _written(ctx: Context, hook: Hook) -> list[Decl]:
     """The package vars the body writes, in order: assigned, `++`/`--`, an element or
     field of them written, passed to `delete`/`clear`/`copy`, or a method called on them
@@ -376,7 +364,7 @@ def _written(ctx: Context, hook: Hook) -> list[Decl]:
     for caps in syntax.matches(_WRITES, hook.body):
         if "builtin" in caps and syntax.text(caps["builtin"][0]) not in _MUTATING_BUILTINS:
             continue
-        root = _root(caps["w"][0])
+        root = startup.operand_root(caps["w"][0])
         if root.type != "identifier":
             continue
         decl = ctx.scope.decls.get(syntax.text(root))
