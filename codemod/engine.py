@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from codemod import buildtags, gotool, imports, linknames, scancache, startup, suppress
+from codemod import buildtags, gotool, imports, linknames, scancache, startup, suppress, syntax
 from codemod.config import Config
 from codemod.model import (
     STD,
@@ -133,10 +133,9 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
             report.files += 1
             if reach.excluded(file.path):
                 file.selected, file.excluded = False, True
-            if file.problem and file.selected:
-                p = file.problem
-                report.errors.append(FileError(file.path, p.line, p.column, p.reason))
-            for mark in suppress.bare(file) if file.selected else []:
+        chosen = [file for file in package.files if file.selected]
+        for file in chosen:
+            for mark in suppress.bare(file):
                 report.errors.append(FileError(file.path, mark.line, mark.column, suppress.BARE))
                 file.selected = False  # skipped like a file that does not parse: no fix edits it
         found: list[Finding] = []
@@ -173,6 +172,7 @@ def analyze(job: DirectoryJob, rules: Selection, reach: Reach = Reach()) -> Repo
         if reach.program is not None:
             report.init_work[str(package.dir)] = startup.init_work(package)
             report.init_items[str(package.dir)] = startup.init_items(package)
+        report.errors += _problems(chosen)
         why = _not_linked(package, reach) if found and reach.program is None else ""
         found = [_mark_not_linked(f, why, reach.fix_unlinked) for f in found] if why else found
         by_file: dict[Path, list[Finding]] = {}
@@ -210,8 +210,21 @@ def _wants(rule: Rule, options: Mapping[str, Any], sources: Mapping[Path, bytes]
 def _unparsed(sources: Mapping[Path, bytes]) -> Report:
     """A directory no rule wants (and no ignore comment to check): counted, not parsed,
     so a syntax error there goes unreported."""
-    names = {m.group(1) if m else b"?" for m in map(_PACKAGE_CLAUSE.search, sources.values())}
+    names = {
+        clause[1] if clause else "?" for clause in map(syntax.clause_on_bytes, sources.values())
+    }
     return Report(files=len(sources), packages=len(names))
+
+
+def _problems(files: Iterable[GoFile]) -> list[FileError]:
+    """The syntax problems of the files the rules parsed, and every build line that does
+    not parse. A file no rule looked into is not parsed, so its syntax errors go
+    unreported, as in a directory no rule wants."""
+    return [
+        FileError(file.path, p.line, p.column, p.reason)
+        for file in files
+        if (file.parsed or file.constraint_problem) and (p := file.problem)
+    ]
 
 
 def _importer_loader(
@@ -277,7 +290,10 @@ def _linknames(directory: Path) -> linknames.Toolchain | None:
 
 
 def _imports(package: Package, import_path: str) -> bool:
-    return any(imports.find(f.root, import_path) for f in package.files)
+    """Whether a file of the package imports the path (a file whose text does not spell
+    it is not parsed to know)."""
+    spelled = import_path.encode()
+    return any(spelled in f.source and imports.find(f.root, import_path) for f in package.files)
 
 
 # Module root -> import path -> the module's files that import it: built once per
@@ -409,9 +425,6 @@ def _importers_in_sight(
             yield from ((path, home) for path in files)
 
 
-_PACKAGE_CLAUSE = re.compile(rb"^package[ \t]+(\w+)", re.M)
-
-
 class _Role(enum.Enum):
     """What a file that imports a package is, as far as linking goes."""
 
@@ -432,8 +445,8 @@ def _role(path: Path) -> _Role:
         return _Role.MAIN  # unknown: assume a program links it, and claim nothing
     if constraint is not None and constraint.needs("ignore"):
         return _Role.IGNORED
-    clause = _PACKAGE_CLAUSE.search(source)
-    return _Role.MAIN if clause and clause.group(1) == b"main" else _Role.LIBRARY
+    clause = syntax.clause_on_bytes(source)
+    return _Role.LIBRARY if clause and clause[1] != "main" else _Role.MAIN
 
 
 def _mark_not_linked(finding: Finding, why: str, keep_fix: bool = False) -> Finding:

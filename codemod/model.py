@@ -190,16 +190,37 @@ _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.M)
 
 @dataclass(eq=False)  # identity: a file is one object per run, usable as a dict key
 class GoFile:
+    """One Go file. Its package, build constraint and generated marker are read on bytes;
+    it is parsed when something first needs its tree (or its syntax problem), so that a
+    file no rule looks into costs no parse."""
+
     path: Path
     source: bytes
-    tree: syntax.Tree
     package: str  # the package clause; "" when the file has none
-    problem: syntax.SyntaxProblem | None
     constraint: Constraint | None
     generated: bool
+    header_end: int  # offset of the package clause: build lines and file comments sit before it
     selected: bool = True  # named by the user's PATH arguments: findings are reported here
     excluded: bool = False  # matched by an `exclude` glob: neither reported nor edited
     unwritable: str = ""  # why no fix may write the file though it parsed, e.g. a link out
+    constraint_problem: syntax.SyntaxProblem | None = None  # a build line that does not parse
+    _tree: syntax.Tree | None = field(default=None, repr=False)
+
+    @property
+    def tree(self) -> syntax.Tree:
+        if self._tree is None:
+            self._tree = syntax.parse(self.source)
+        return self._tree
+
+    @property
+    def parsed(self) -> bool:
+        return self._tree is not None
+
+    @cached_property
+    def problem(self) -> syntax.SyntaxProblem | None:
+        """Why the file cannot be trusted: its first syntax error (a parse), else a build
+        constraint that does not parse."""
+        return syntax.syntax_problem(self.tree) or self.constraint_problem
 
     @property
     def is_test(self) -> bool:
@@ -237,7 +258,8 @@ class GoFile:
         """The constraint under which the file is built, from its name's GOOS/GOARCH, its
         //go:build (or old // +build) lines and its `import "C"` (cgo files build only with
         CGO_ENABLED=1), as one expression ("" when every build has it)."""
-        cgo = ("cgo",) if imports.find(self.root, imports.CGO) else ()
+        spelled = b'"C"' in self.source or b"`C`" in self.source  # else no parse to know
+        cgo = ("cgo",) if spelled and imports.find(self.root, imports.CGO) else ()
         if cgo and self.constraint is not None and "cgo" in self.constraint.tags:
             cgo = ()  # the //go:build line already says what cgo builds do with it
         named = (*buildtags.file_name_tags(self.path.name), *cgo)
@@ -248,38 +270,38 @@ class GoFile:
             return tags
         return self.constraint.conjoin(tags) if tags else self.constraint.source
 
-    @cached_property
-    def header_end(self) -> int:
-        """Offset of the package clause: build lines and file comments sit before it."""
-        clause = syntax.package_clause(self.root)
-        return clause.start_byte if clause else 0
-
     @classmethod
-    def parse(cls, path: Path, source: bytes, selected: bool = True) -> GoFile:
-        tree = syntax.parse(source)
-        clause = syntax.package_clause(tree.root_node)
-        name = clause.named_children[0] if clause and clause.named_children else None
-        header = source[: clause.start_byte] if clause else source[:4096]
-        problem = syntax.syntax_problem(tree)
-        constraint = None
+    def of(cls, path: Path, source: bytes, selected: bool = True) -> GoFile:
+        """The file with text `source`, not parsed yet (unless its package clause is too
+        unusual to read on bytes)."""
+        tree = None
+        clause = syntax.clause_on_bytes(source)
+        if clause is None:  # the parser's word, and its tree kept
+            tree = syntax.parse(source)
+            node = syntax.package_clause(tree.root_node)
+            name = node.named_children[0] if node and node.named_children else None
+            clause = (node.start_byte, syntax.text(name) if name else "") if node else None
+        header = source[: clause[0]] if clause else source[:4096]
+        constraint, problem = None, None
         try:
             constraint = header_constraint(source)
         except ConstraintError as exc:
-            problem = problem or syntax.SyntaxProblem(exc.line, 1, str(exc))
+            problem = syntax.SyntaxProblem(exc.line, 1, str(exc))
         return cls(
             path=path,
             source=source,
-            tree=tree,
-            package=syntax.text(name) if name else "",
-            problem=problem,
+            package=clause[1] if clause else "",
             constraint=constraint,
             generated=bool(_GENERATED.search(header)),
+            header_end=clause[0] if clause else 0,
             selected=selected,
+            constraint_problem=problem,
+            _tree=tree,
         )
 
     @classmethod
     def load(cls, path: Path, selected: bool = True) -> GoFile:
-        return cls.parse(path, read_source(path), selected)
+        return cls.of(path, read_source(path), selected)
 
 
 def read_source(path: Path) -> bytes:
@@ -425,9 +447,9 @@ def _go_files(directory: Path) -> list[Path]:
 
 
 def load_job(job: DirectoryJob, sources: Mapping[Path, bytes] | None = None) -> list[Package]:
-    """Parse the job's files (their text from `sources` when the caller has read it)."""
+    """The job's files (their text from `sources` when the caller has read it), by package."""
     files = [
-        GoFile.parse(p, sources[p], p in job.selected)
+        GoFile.of(p, sources[p], p in job.selected)
         if sources is not None
         else GoFile.load(p, p in job.selected)
         for p in job.files

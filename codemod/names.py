@@ -55,4 +55,6 @@ def import_name(
     existing = [name for name, imported in paths.items() if imported == path]
     if existing:
         return existing[0]
-    return free(choices or alternatives(path), set(taken) | set(paths))
+    return next(
+        (n for n in choices or alternatives(path) if n not in taken and n not in paths), None
+    )

@@ -96,6 +96,7 @@ LITERALS = frozenset(
 _METHOD_CALLS = "(call_expression function: (selector_expression operand: [(call_expression) (type_conversion_expression) (parenthesized_expression)] field: (field_identifier) @method))"
 _SELECTORS = "(selector_expression operand: (identifier) @pkg field: (field_identifier) @name) @sel"
 _IDENTS = "(identifier) @id"
+_CALLED = "(call_expression function: (identifier) @id)"
 _LOOPS = "(for_statement) @loop"
 
 
@@ -278,10 +279,10 @@ class Purity:
         for call, target in calls.imported_calls(file, node):
             if target.key in costly and not syntax.inside(call, deferred):
                 return f"{imports.default_name(target.path)}.{target.name}"
-        for ident in syntax.captures(_IDENTS, node).get("id", []):
+        for ident in syntax.captures(_CALLED, node).get("id", []):
             name = syntax.text(ident)
             decl = self.scope.decls.get(name)
-            if decl is None or not _called(ident) or syntax.inside(ident, deferred):
+            if decl is None or syntax.inside(ident, deferred):
                 continue
             if not refers_to_package(file, ident, self.scope):
                 continue

@@ -15,8 +15,10 @@ from __future__ import annotations
 import enum
 import re
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from codemod import imports, syntax
 from codemod.model import GoFile, Package
@@ -69,24 +71,30 @@ class Ref:
         return self.node.start_point[0] + 1
 
 
-@dataclass
 class PackageScope:
-    decls: dict[str, Decl] = field(default_factory=dict)
-    types_by_name: dict[str, syntax.Node] = field(default_factory=dict)  # name -> type node
+    """The package-level declarations of a package's files, by name.
+
+    A name is looked up in the files that may declare it (`syntax.declared`, on
+    bytes), so a lookup parses only those: a rule that asks about a few names of a big
+    package does not parse all of it. The answer is the eager one: when files declare a
+    name more than once (build-tagged twins), the last file's declaration. Iterating
+    `decls` parses every file. In a file that does not parse, a declaration the parser
+    recovers from garbled text may be missed (such a package gets no fix anyway).
+    """
+
+    def __init__(self, files: Iterable[GoFile]) -> None:
+        self._files = list(files)
+        self._indexed: dict[int, _FileScope] = {}  # by position in _files
+        self._names: dict[str, tuple[Decl | None, syntax.Node | None]] = {}
+        self._may_declare: dict[str, list[int]] | None = None  # name -> files, on first lookup
+        self._func_names: set[str] = set()  # the names files may declare a function by
+        self._unknown: list[int] = []  # files whose text says nothing (unbalanced braces)
+        self.decls: Mapping[str, Decl] = _Names(self, 0)
+        self.types_by_name: Mapping[str, syntax.Node] = _Names(self, 1)  # name -> type node
 
     @classmethod
     def of(cls, package: Package) -> PackageScope:
-        scope = cls()
-        for file in package.files:
-            for node in syntax.top_level(file.root, *_TOP_LEVEL):
-                kind = _TOP_LEVEL[node.type]
-                if kind is Kind.FUNC:
-                    name = node.child_by_field_name("name")
-                    if name is None:
-                        continue
-                    node = name
-                scope._add(file, kind, node)
-        return scope
+        return cls(package.files)
 
     def reference_like(self, type_text: str) -> bool:
         """Whether values of the type are references (pointer, map, slice, func, chan,
@@ -104,26 +112,141 @@ class PackageScope:
             name = syntax.text(underlying)
         return False
 
-    def _add(self, file: GoFile, kind: Kind, node: syntax.Node) -> None:
-        if kind is Kind.FUNC:
-            self.decls[syntax.text(node)] = Decl(syntax.text(node), Kind.FUNC, file, node)
-            return
-        spec_types = {Kind.VAR: ("var_spec",), Kind.CONST: ("const_spec",), Kind.TYPE: _TYPE_SPECS}
-        for spec in specs(node, *spec_types[kind]):
-            if kind is Kind.TYPE:
-                name = spec.child_by_field_name("name")
+    def function(self, name: str) -> Decl | None:
+        """The package function `name` (as `decls` has it), or None: looked up only
+        when some file's text may declare a function by that name."""
+        decl = self.decls.get(name) if self._may_be_function(name) else None
+        return decl if decl is not None and decl.kind is Kind.FUNC else None
+
+    def functions(self, name: str) -> list[Decl]:
+        """Every file's function declaration of `name`, in file order (build-tagged twins)."""
+        if not self._may_be_function(name):
+            return []
+        return [d for d in self.declarations(name) if d.kind is Kind.FUNC]
+
+    def _may_be_function(self, name: str) -> bool:
+        self._declaring(name)  # reads every file's names once
+        return name in self._func_names or bool(self._unknown)
+
+    def methods(self, name: str) -> list[tuple[GoFile, syntax.Node]]:
+        """The method declarations named `name`, of any receiver, in file order."""
+        found = []
+        for i in self._declaring(name):
+            if i not in self._indexed:
+                self._indexed[i] = _FileScope.of(self._files[i])
+            found += [(self._files[i], node) for node in self._indexed[i].methods.get(name, [])]
+        return found
+
+    def declarations(self, name: str) -> list[Decl]:
+        """Every file's declaration of `name`, in file order (build-tagged twins)."""
+        self._lookup(name)
+        found = [self._indexed[i].decls.get(name) for i in self._declaring(name)]
+        return [decl for decl in found if decl is not None]
+
+    def _lookup(self, name: str) -> tuple[Decl | None, syntax.Node | None]:
+        """The declaration of `name` and, for a type, its type node."""
+        if name not in self._names:
+            decl, type_node = None, None
+            for i in self._declaring(name):  # in file order: the last declaration wins
+                if i not in self._indexed:
+                    self._indexed[i] = _FileScope.of(self._files[i])
+                decl = self._indexed[i].decls.get(name, decl)
+                type_node = self._indexed[i].types.get(name, type_node)
+            self._names[name] = (decl, type_node)
+        return self._names[name]
+
+    def _declaring(self, name: str) -> list[int]:
+        """The files that may declare `name` (by position), from their text."""
+        if self._may_declare is None:
+            self._may_declare, self._unknown = {}, []
+            for i, file in enumerate(self._files):
+                declared = syntax.declared(file.source)
+                if declared is None:
+                    self._unknown.append(i)
+                    continue
+                for word in declared.names:
+                    self._may_declare.setdefault(word, []).append(i)
+                self._func_names |= declared.funcs
+        found = self._may_declare.get(name, [])
+        return sorted(found + self._unknown) if self._unknown else found
+
+    def _everything(self) -> list[_FileScope]:
+        for i, file in enumerate(self._files):
+            if i not in self._indexed:
+                self._indexed[i] = _FileScope.of(file)
+        return [self._indexed[i] for i in range(len(self._files))]
+
+
+class _Names(Mapping[str, Any]):
+    """`decls` (part 0) or `types_by_name` (part 1) of a scope: a lookup indexes only
+    the files that may declare the name; iterating indexes every file."""
+
+    def __init__(self, scope: PackageScope, part: int) -> None:
+        self._scope, self._part = scope, part
+
+    def __getitem__(self, name: str) -> Any:
+        found = self._scope._lookup(name)[self._part]
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def _merged(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for found in self._scope._everything():
+            merged.update(found.decls if self._part == 0 else found.types)
+        return merged
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._merged())
+
+    def __len__(self) -> int:
+        return len(self._merged())
+
+
+@dataclass
+class _FileScope:
+    """One file's package-level declarations (decls), the type node of each of its
+    named types (types) and its method declarations by name (methods)."""
+
+    decls: dict[str, Decl] = field(default_factory=dict)
+    types: dict[str, syntax.Node] = field(default_factory=dict)
+    methods: dict[str, list[syntax.Node]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, file: GoFile) -> _FileScope:
+        found = cls()
+        for node in syntax.top_level(file.root, "method_declaration"):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                found.methods.setdefault(syntax.text(name), []).append(node)
+        for node in syntax.top_level(file.root, *_TOP_LEVEL):
+            kind = _TOP_LEVEL[node.type]
+            if kind is Kind.FUNC:
+                name = node.child_by_field_name("name")
                 if name is not None:
-                    self.decls[syntax.text(name)] = Decl(
-                        syntax.text(name), Kind.TYPE, file, name, spec, node
-                    )
-                    type_node = spec.child_by_field_name("type")
-                    if type_node is not None:
-                        self.types_by_name[syntax.text(name)] = type_node
+                    found.decls[syntax.text(name)] = Decl(syntax.text(name), Kind.FUNC, file, name)
                 continue
-            for name in spec.children_by_field_name("name"):  # var and const specs
-                self.decls[syntax.text(name)] = Decl(
-                    syntax.text(name), kind, file, name, spec, node
-                )
+            spec_types = {
+                Kind.VAR: ("var_spec",),
+                Kind.CONST: ("const_spec",),
+                Kind.TYPE: _TYPE_SPECS,
+            }
+            for spec in specs(node, *spec_types[kind]):
+                if kind is Kind.TYPE:
+                    name = spec.child_by_field_name("name")
+                    if name is not None:
+                        found.decls[syntax.text(name)] = Decl(
+                            syntax.text(name), Kind.TYPE, file, name, spec, node
+                        )
+                        type_node = spec.child_by_field_name("type")
+                        if type_node is not None:
+                            found.types[syntax.text(name)] = type_node
+                    continue
+                for name in spec.children_by_field_name("name"):  # var and const specs
+                    found.decls[syntax.text(name)] = Decl(
+                        syntax.text(name), kind, file, name, spec, node
+                    )
+        return found
 
 
 _TYPE_SPECS = ("type_spec", "type_alias")
@@ -178,14 +301,24 @@ def package_vars(file: GoFile) -> Iterator[VarSpec]:
 WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
 
 
+@lru_cache(maxsize=1024)
+def _spelled(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![\w\x80-\xff])" + re.escape(name.encode()) + rb"(?![\w\x80-\xff])")
+
+
+def mentions(file: GoFile, name: str) -> bool:
+    """Whether the file's text spells `name` as a word, on bytes: a file that does not
+    cannot refer to it, and need not be parsed to know."""
+    return _spelled(name).search(file.source) is not None
+
+
 def identifiers_named(file: GoFile, name: str) -> list[syntax.Node]:
     """The identifiers spelled `name`: a byte search, then the node at each hit.
 
     Far cheaper than visiting every identifier of the file; hits inside strings and
     comments, and selector fields, are other node types and drop out.
     """
-    pattern = rb"(?<![\w\x80-\xff])" + re.escape(name.encode()) + rb"(?![\w\x80-\xff])"
-    return _nodes_at(file, (m.span() for m in re.finditer(pattern, file.source)))
+    return _nodes_at(file, (m.span() for m in _spelled(name).finditer(file.source)))
 
 
 def identifiers_in(

@@ -67,16 +67,10 @@ def read_at_startup_besides(
     "init() at a.go:3") no longer runs at start-up: a rewrite moves it to first use, so
     its reads do not count."""
     lazy = set(deferred)
-    funcs = _funcs(scope)
-    wanted = lazy | funcs
     found = [
         use
-        for use in (
-            [u for u in uses if u.name in wanted]
-            if uses is not None
-            else _uses_by_owner(package, scope, wanted)
-        )
-        if use.owner.where not in moved
+        for use in (uses if uses is not None else _uses_by_owner(package, scope, lazy))
+        if (use.name in lazy or scope.function(use.name)) and use.owner.where not in moved
     ]
     func_reads: dict[str, set[str]] = {}
     func_calls: dict[str, set[str]] = {}
@@ -119,7 +113,7 @@ def settle(
     start-up reads (`read_at_startup`: "no gain: ..."), to a fixed point."""
     out = dict(eager)
     root = {name: name for name in out}  # the var whose own reason keeps a chain eager
-    uses = _uses_by_owner(package, scope, set(deps) | _funcs(scope)) if deps else []  # costly
+    uses = _uses_by_owner(package, scope, set(deps)) if deps else []  # costly
     changed = True
     while changed:
         changed = False
@@ -154,19 +148,13 @@ def waits_for_itself(
     through an interface, so eager code can read the var half-built (its zero value)
     and compile; lazy, the first use would wait for itself forever. Without types a
     call `x.m()` may be any of the package's methods named m."""
-    methods = _methods(package)
-    funcs = {
-        n: (d.file, d.node.parent)
-        for n, d in scope.decls.items()
-        if d.kind is Kind.FUNC and d.node.parent is not None
-    }
     out = {}
     for name in lazy:
         decl = scope.decls.get(name)
         value = decl.spec.child_by_field_name("value") if decl and decl.spec else None
         if decl is None or value is None:
             continue
-        via = _reaches(decl.file, value, name, funcs, methods, scope)
+        via = _reaches(decl.file, value, name, scope)
         if via:
             out[name] = (
                 f"its initializer calls {via}, which reads {name}: Go's initialization order "
@@ -178,29 +166,19 @@ def waits_for_itself(
 _METHOD_CALL = "(call_expression function: (selector_expression field: (field_identifier) @m))"
 
 
-def _methods(package: Package) -> dict[str, list[tuple[GoFile, syntax.Node, str]]]:
-    """The package's methods by name: (file, declaration, "T.m")."""
-    out: dict[str, list[tuple[GoFile, syntax.Node, str]]] = {}
-    for file in package.non_test_files():
-        for node in syntax.top_level(file.root, "method_declaration"):
-            name, receiver = node.child_by_field_name("name"), node.child_by_field_name("receiver")
-            if name is None or receiver is None:
-                continue
-            types = syntax.captures("(type_identifier) @t", receiver).get("t", [])
-            owner = syntax.text(types[0]) if types else "?"
-            shown = f"{owner}.{syntax.text(name)}"
-            out.setdefault(syntax.text(name), []).append((file, node, shown))
+def _methods(scope: PackageScope, name: str) -> list[tuple[GoFile, syntax.Node, str]]:
+    """The package's methods named `name`, of any receiver: (file, declaration, "T.m")."""
+    out = []
+    for file, node in scope.methods(name):
+        receiver = node.child_by_field_name("receiver")
+        if receiver is None or file.is_test:
+            continue
+        types = syntax.captures("(type_identifier) @t", receiver).get("t", [])
+        out.append((file, node, f"{syntax.text(types[0]) if types else '?'}.{name}"))
     return out
 
 
-def _reaches(
-    file: GoFile,
-    start: syntax.Node,
-    name: str,
-    funcs: Mapping[str, tuple[GoFile, syntax.Node]],
-    methods: Mapping[str, list[tuple[GoFile, syntax.Node, str]]],
-    scope: PackageScope,
-) -> str:
+def _reaches(file: GoFile, start: syntax.Node, name: str, scope: PackageScope) -> str:
     """The first method through which evaluating `start` may read package var `name`
     ("" if none): a walk over the package's functions and methods it calls."""
     todo: list[tuple[GoFile, syntax.Node, str]] = [(file, start, "")]
@@ -209,19 +187,18 @@ def _reaches(
         where, node, via = todo.pop()
         for ident in syntax.captures("(identifier) @id", node).get("id", []):
             text = syntax.text(ident)
-            if text not in funcs and text != name:
-                continue
-            if not refers_to_package(where, ident, scope):
+            func = scope.function(text) if text != name else None
+            if (func is None and text != name) or not refers_to_package(where, ident, scope):
                 continue
             if text == name and via:
                 return via
-            target = funcs.get(text)
+            target = (func.file, func.node.parent) if func and func.node.parent else None
             key = (str(target[0].path), target[1].start_byte) if target else ("", 0)
             if target is not None and key not in seen:
                 seen.add(key)
                 todo.append((*target, via))
         for m in syntax.captures(_METHOD_CALL, node).get("m", []):
-            for method_file, method, shown in methods.get(syntax.text(m), []):
+            for method_file, method, shown in _methods(scope, syntax.text(m)):
                 key = (str(method_file.path), method.start_byte)
                 if key not in seen:
                     seen.add(key)
@@ -229,17 +206,16 @@ def _reaches(
     return ""
 
 
-def _funcs(scope: PackageScope) -> set[str]:
-    return {n for n, d in scope.decls.items() if d.kind is Kind.FUNC and n != "init"}
-
-
 def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> list[_Use]:
-    """Each package-level use of `names` outside func literals in non-test files, with
-    the top-level declaration it sits in."""
+    """Each package-level use of `names` and of the package's functions, outside func
+    literals in non-test files, with the top-level declaration it sits in."""
     out = []
-    ranges = _may_run_at_startup(package)
-    for file in package.non_test_files():
-        for name, idents in identifiers_in(file, names, ranges.get(file, [])).items():
+    for file, ranges in _may_run_at_startup(package, scope).items():
+        words = {
+            w.decode(errors="replace") for a, b in ranges for w in WORD.findall(file.source, a, b)
+        }
+        wanted = (names & words) | {w for w in words if scope.function(w) and w != "init"}
+        for name, idents in identifiers_in(file, wanted, ranges).items():
             for ident in idents:
                 owner = _owner(ident)
                 if owner is None or not refers_to_package(file, ident, scope):
@@ -282,27 +258,38 @@ def _stored_by_registration(file: GoFile, ident: syntax.Node) -> bool:
     return False
 
 
-def _may_run_at_startup(package: Package) -> dict[GoFile, list[tuple[int, int]]]:
+def _may_run_at_startup(
+    package: Package, scope: PackageScope
+) -> dict[GoFile, list[tuple[int, int]]]:
     """The byte ranges, by file, of the top-level declarations start-up may run: var
     declarations, `init()`, and the package functions whose names their text spells,
     transitively. A superset read from the text, so that uses are resolved (the costly
-    part) only there: uses in other functions cannot reach start-up."""
+    part) only there: uses in other functions cannot reach start-up. A file whose text
+    has no var declaration nor `func init()` is parsed only for a function reached."""
     seeds: list[tuple[GoFile, syntax.Node]] = []
-    funcs: dict[bytes, list[tuple[GoFile, syntax.Node]]] = {}
     for file in package.non_test_files():
+        code = syntax.package_code(file.source)
+        if code is not None and not any(code):
+            continue
         for node in file.root.children:
             name = node.child_by_field_name("name")
             if node.type == "var_declaration" or (
                 node.type == "function_declaration" and name and name.text == b"init"
             ):
                 seeds.append((file, node))
-            elif node.type == "function_declaration" and name and name.text:
-                funcs.setdefault(name.text, []).append((file, node))
     kept, todo = list(seeds), list(seeds)
+    spelled: set[bytes] = set()
     while todo:
         file, node = todo.pop()
         for word in WORD.findall(file.source, node.start_byte, node.end_byte):
-            reached = funcs.pop(word, [])
+            if word in spelled:
+                continue
+            spelled.add(word)
+            reached = [
+                (d.file, d.node.parent)
+                for d in scope.functions(word.decode(errors="replace"))
+                if d.node.parent is not None and not d.file.is_test
+            ]
             kept += reached
             todo += reached
     out: dict[GoFile, list[tuple[int, int]]] = {}
@@ -365,10 +352,11 @@ def filled_by_init(package: Package, scope: PackageScope) -> dict[str, str]:
     method call may fill it too, and without types is counted as filling. Deferring such
     a var means moving the loop, which no initializer rewrite does."""
     out: dict[str, str] = {}
-    funcs = _functions(package)
+    funcs = _Functions(scope)
     for file in package.non_test_files():
-        if file.never_built:
-            continue
+        outline = syntax.package_code(file.source)
+        if file.never_built or (outline is not None and not outline[1]):
+            continue  # no `func init()` in its text: not parsed for one
         for func in syntax.top_level(file.root, "function_declaration"):
             name = func.child_by_field_name("name")
             body = func.child_by_field_name("body")
@@ -670,7 +658,7 @@ class _Code:
     and its import path: a registry package registers through its own functions too
     (prometheus's init() calls MustRegister)."""
 
-    funcs: dict[str, tuple[GoFile, syntax.Node]]
+    funcs: Mapping[str, tuple[GoFile, syntax.Node]]
     path: str
 
 
@@ -679,8 +667,8 @@ def init_items(package: Package) -> list[InitItem]:
     `init()` makes (directly or through the package's own functions), in file order.
     A var whose initializer registers is a registration; each var item says whether it
     is cheap and which registering code reads it; each init() its loop, if any."""
-    code = _Code(_functions(package), package.import_path)
     scope = PackageScope.of(package)
+    code = _Code(_Functions(scope), package.import_path)
     out = []
     names: dict[str, InitItem] = {}  # a var item by each name its spec declares
     registering: set[str] = set()  # where registering code sits, as read_at_startup says
@@ -755,14 +743,29 @@ def _initializer_of(decl: Decl) -> str:
     return f"the initializer of {shown} at {decl.file.path.name}:{spec.start_point[0] + 1}"
 
 
-def _functions(package: Package) -> dict[str, tuple[GoFile, syntax.Node]]:
-    out = {}
-    for file in package.non_test_files():
-        for node in syntax.top_level(file.root, "function_declaration"):
-            name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
-            if name is not None and body is not None and syntax.text(name) != "init":
-                out[syntax.text(name)] = (file, body)
-    return out
+class _Functions(Mapping[str, tuple[GoFile, syntax.Node]]):
+    """The package's functions with a body, in its non-test files, but init, by name:
+    each looked up in the scope, which parses only the files that may declare it."""
+
+    def __init__(self, scope: PackageScope) -> None:
+        self._scope = scope
+
+    def __getitem__(self, name: str) -> tuple[GoFile, syntax.Node]:
+        found = None
+        for decl in self._scope.functions(name) if name != "init" else []:
+            func = decl.node.parent
+            body = func.child_by_field_name("body") if func is not None else None
+            if body is not None and not decl.file.is_test:
+                found = (decl.file, body)  # the last, as a build-tagged twin
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self._scope.decls if name in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _declaration_at(file: GoFile, line: int) -> syntax.Node | None:

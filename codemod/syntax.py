@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import tree_sitter
 import tree_sitter_go
@@ -104,6 +104,22 @@ def package_clause(root: Node) -> Node | None:
     return None
 
 
+# Blanks and comments before the package clause, and the clause itself (a comment may
+# sit between `package` and the name; a name with a non-ASCII letter is left to the parser).
+_LEADING = re.compile(rb"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
+_CLAUSE = re.compile(rb"package(?:\s|/\*.*?\*/)+([A-Za-z_][A-Za-z0-9_]*)(?![\w\x80-\xff])", re.S)
+
+
+def clause_on_bytes(source: bytes) -> tuple[int, str] | None:
+    """The package clause's offset and the package's name, read on bytes as the Go
+    scanner reads them (past blanks and comments), so that a file can be grouped into
+    its package without a parse; None when the text is anything less plain."""
+    start = _LEADING.match(source)
+    offset = start.end() if start else 0
+    m = _CLAUSE.match(source, offset)
+    return (offset, m.group(1).decode()) if m else None
+
+
 def string_value(node: Node) -> str:
     """The value of a Go string literal node (interpreted or raw); escapes are kept."""
     raw = text(node)
@@ -166,9 +182,62 @@ def _literal_func(token: bytes, source: bytes, offset: int, comments: dict[int, 
     return False
 
 
+# Strings, comments and braces: what the depth of a byte depends on.
+_NESTING = re.compile(
+    rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|[{}]", re.S
+)
+# Where a package-level name is declared: after `func`/`type`/`var`/`const`, a block's
+# `(`, a `;` or a line start, maybe after other names of the same list (`var a, b`).
+_DECLARED = re.compile(
+    rb"(?:^|;|\b(?:func|type|var|const)\b|(?:\b(?:type|var|const)\b|^)[ \t\r]*\()[ \t\r]*"
+    rb"(?!(?:func|type|var|const)\b)((?:[\w\x80-\xff]+\s*,\s*)*[\w\x80-\xff]+)",
+    re.M,
+)
+_FUNC_NAME = re.compile(rb"\bfunc\s+([\w\x80-\xff]+)")
+_METHOD_NAME = re.compile(rb"\)\s*([\w\x80-\xff]+)\s*\(")  # `func (r T) name(`
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What a Go file may declare at package level, read on bytes: supersets."""
+
+    names: frozenset[str]  # every name: functions, methods, vars, consts, types
+    funcs: frozenset[str]  # the functions' (not methods')
+
+
+@lru_cache(maxsize=1024)
+def declared(source: bytes) -> Declared | None:
+    """The names a Go file may declare at package level, and more: the words in
+    declaring position outside braces, strings and comments (a function body declares
+    nothing there), so that a lookup of one name parses only the files that may declare
+    it. None when the braces do not balance."""
+    pieces: list[bytes] = []
+    depth, last = 0, 0
+    for m in _NESTING.finditer(source):
+        if depth == 0:
+            pieces.append(source[last : m.start()])
+        token = m.group()
+        depth += 1 if token == b"{" else -1 if token == b"}" else 0
+        if depth < 0:
+            return None
+        last = m.end()
+    if depth:
+        return None
+    pieces.append(source[last:])
+    code = b"\n".join(pieces)  # a line start where a comment or a string was: never fewer
+    listed = [n for m in _DECLARED.finditer(code) for n in m.group(1).split(b",")]
+    funcs = _FUNC_NAME.findall(code)
+    names = {*listed, *funcs, *_METHOD_NAME.findall(code)}
+    return Declared(
+        frozenset(n.strip().decode(errors="replace") for n in names),
+        frozenset(n.decode(errors="replace") for n in funcs),
+    )
+
+
 _INIT = re.compile(rb"func\s+init\s*\(\s*\)")
 
 
+@lru_cache(maxsize=4096)  # a prefilter and then its rule read the same texts
 def package_code(source: bytes) -> tuple[list[bytes], list[bytes]] | None:
     """The code of every package-level `var` declaration of a Go file (a `var (` block
     whole) and of every `func init()`, each from its keyword up to the next package-level

@@ -48,7 +48,7 @@ def package(
 ) -> Package:
     """A parsed package from Go sources (file name -> text), on no disk: what a library
     piece or a rule's `run` needs in a unit test. The package name is the first file's."""
-    parsed = [GoFile.parse(Path(directory) / name, text.encode()) for name, text in files.items()]
+    parsed = [GoFile.of(Path(directory) / name, text.encode()) for name, text in files.items()]
     return Package(Path(directory), parsed[0].package, module, parsed)
 
 

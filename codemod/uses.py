@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 from codemod import syntax
 from codemod.model import Package
-from codemod.scope import Decl, PackageScope, Ref, Use, qualified_references, references
+from codemod.scope import (
+    Decl,
+    PackageScope,
+    Ref,
+    Use,
+    mentions,
+    qualified_references,
+    references,
+)
 
 
 @dataclass
@@ -53,6 +61,8 @@ def find(
         return found
     for importer in importers():
         for file in importer.files:
+            if not mentions(file, decl.name):
+                continue  # no use there, whatever the file's syntax or imports
             if file.problem:
                 found.blocked = (
                     f"{importer.locate(file.path)} imports the package but could not be parsed"

@@ -117,12 +117,14 @@ from codemod.rule import (
     Safety,
 )
 from codemod.scope import (
+    WORD,
     Decl,
     Kind,
     PackageScope,
     Ref,
     Use,
     VarSpec,
+    mentions,
     package_vars,
     refers_to_package,
 )
@@ -231,16 +233,23 @@ def _work(names: frozenset[str]) -> re.Pattern[bytes]:
 
 
 def _may_report(work: re.Pattern[bytes], source: bytes) -> bool:
-    """Whether a file may hold what `run` reports, on bytes: a `func init()` with a loop
-    or a call (a var it fills), or a package-level var declaration with an initializer
-    showing `work`; a file whose brackets do not balance may hold anything."""
+    """Whether a file may hold what `run` reports, on bytes: a var an init() fills, or a
+    costly package-level var (see `_may_fill` and `_may_declare`)."""
+    return _may_fill(source) or _may_declare(work, source)
+
+
+def _may_fill(source: bytes) -> bool:
+    """Whether a file may have a `func init()` that fills a var: one with a loop or a
+    call; a file whose brackets do not balance may have anything."""
     code = syntax.package_code(source)
-    if code is None:
-        return True
-    var_code, inits = code
-    if any(_INIT_WORK.search(t, t.find(b")") + 1) for t in inits):  # past `func init()`
-        return True
-    return any(b"=" in t and work.search(t) for t in var_code)
+    return code is None or any(_INIT_WORK.search(t, t.find(b")") + 1) for t in code[1])
+
+
+def _may_declare(work: re.Pattern[bytes], source: bytes) -> bool:
+    """Whether a file may declare a costly var: a package-level var declaration with an
+    initializer showing `work`; a file whose brackets do not balance may hold anything."""
+    code = syntax.package_code(source)
+    return code is None or any(b"=" in t and work.search(t) for t in code[0])
 
 
 def run(pass_: Pass) -> None:
@@ -255,18 +264,18 @@ def run(pass_: Pass) -> None:
         constructors[(path, func)] = result.replace(imports.default_name(path) + ".", "{pkg}.", 1)
     ctx = Context(pass_, package, constructors, pass_.options["min_map_entries"])
     candidates = [c for c in _find_candidates(ctx)]
-    if any(b"func init()" in f.source for f in package.non_test_files()):
+    if any(_may_fill(f.source) for f in package.non_test_files()):
         _report_filled(ctx, {c.name for c in candidates})
     if not candidates:
         return
     candidates += _find_links(ctx, candidates)
-    broken = [f.path.name for f in package.broken_files]
     lazy = {c.name for c in candidates}
     deps: dict[str, set[str]] = {}  # the candidates each one's initializer reads
     for c in candidates:
         if c.skip:
             continue
-        if broken:
+        broken = [f.path.name for f in package.files if mentions(f, c.name) and f.problem]
+        if broken:  # a file that does not spell the name cannot refer to it
             c.skip = f"{', '.join(broken)} could not be parsed, so references are unknown"
         elif c.name == "_":
             c.skip = "a blank var: nothing can refer to it"
@@ -306,20 +315,21 @@ def _find_links(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
     """The vars whose initializer does no costly work but reads values being made lazy
     (`var all = []*regexp.Regexp{reA, reB}`), to a fixed point (links read links). Eager,
     they would build those values at start-up anyway; lazy, they cost nothing there."""
-    taken = {c.name for c in candidates}
+    first = frozenset(c.name for c in candidates)
+    taken = set(first)
     types = {c.name: (c.result_type, c.file) for c in candidates if c.result_type}
-    specs = [
-        var
-        for file in ctx.package.non_test_files()
-        if not file.never_built
-        for var in package_vars(file)
-        if var.values and not any(syntax.text(n) in taken for n in var.names)
-    ]
+    files = [f for f in ctx.package.non_test_files() if not f.never_built]
+    specs: dict[GoFile, list[VarSpec]] = {}  # a file's, parsed once its vars' text names one taken
+
+    def may_read(file: GoFile) -> bool:
+        words = _var_words(file.source)
+        return file in specs or words is None or not words.isdisjoint(taken)
+
     found: dict[str, Candidate] = {}
     changed = True
     while changed:
         changed = False
-        for var in specs:
+        for var in (var for file in files if may_read(file) for var in _specs(file, first, specs)):
             names = [syntax.text(n) for n in var.names]
             read = set().union(*(_reads(ctx, var.file, v, taken) for v in var.values))
             if not read or names[0] in found:
@@ -332,6 +342,26 @@ def _find_links(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
                 types[link.name] = (link.result_type, link.file)
             changed = True
     return list({id(c): c for c in found.values()}.values())
+
+
+def _specs(
+    file: GoFile, taken: frozenset[str], known: dict[GoFile, list[VarSpec]]
+) -> list[VarSpec]:
+    """The file's var specs with a value that declare none of `taken`, kept in `known`."""
+    if file not in known:
+        known[file] = [
+            var
+            for var in package_vars(file)
+            if var.values and not any(syntax.text(n) in taken for n in var.names)
+        ]
+    return known[file]
+
+
+def _var_words(source: bytes) -> frozenset[str] | None:
+    """The words of a file's package-level var declarations, on bytes (None: unknown)."""
+    code = syntax.package_code(source)
+    words = WORD.findall(b" ".join(code[0])) if code is not None else None
+    return None if words is None else frozenset(w.decode(errors="replace") for w in words)
 
 
 def _reads(ctx: Context, file: GoFile, value: syntax.Node, names: set[str]) -> set[str]:
@@ -463,8 +493,11 @@ def _read_in(ctx: Context, decl: Decl) -> str:
 
 
 def _find_candidates(ctx: Context) -> Iterable[Candidate]:
+    """The costly package vars, looked for only in files whose text may declare one: the
+    others are not parsed for it."""
+    work = _work(frozenset(name for _, name in ctx.constructors))
     for file in ctx.package.non_test_files():
-        if not file.never_built:
+        if not file.never_built and _may_declare(work, file.source):
             for var in package_vars(file):
                 candidate = _candidate(ctx, var) if var.values else None
                 if candidate is not None:

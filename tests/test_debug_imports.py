@@ -14,7 +14,7 @@ MAIN = 'package main\n\nimport _ "expvar"\n\nfunc main() {}\n'
 
 def findings(graph: ImportGraph | None) -> list[Finding]:
     module = Module(Path("/m"), "example.com/m", (1, 22))
-    package = Package(Path("/m"), "main", module, [GoFile.parse(Path("/m/main.go"), MAIN.encode())])
+    package = Package(Path("/m"), "main", module, [GoFile.of(Path("/m/main.go"), MAIN.encode())])
     options = {"fix": "build-tag", "tag": "debug"}
     pass_ = Pass(debug_imports.RULE, package, options, load_import_graph=lambda: graph)
     debug_imports.run(pass_)
@@ -103,8 +103,8 @@ def test_the_mux_fix_imports_under_a_name_no_package_level_name_takes() -> None:
     )
     module = Module(Path("/m"), "example.com/m", (1, 22))
     files = [
-        GoFile.parse(Path("/m/main.go"), main.encode()),
-        GoFile.parse(Path("/m/names.go"), b'package main\n\nvar pprof = "on"\n'),
+        GoFile.of(Path("/m/main.go"), main.encode()),
+        GoFile.of(Path("/m/names.go"), b'package main\n\nvar pprof = "on"\n'),
     ]
     pass_ = Pass(
         debug_imports.RULE,

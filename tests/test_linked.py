@@ -101,7 +101,7 @@ def test_a_program_or_a_library_beside_internal_is_judged_by_its_importers(
 def test_a_package_all_behind_ignore_is_not_linked(tmp_path: Path) -> None:
     module = Module(tmp_path, "example.com/m", (1, 22))
     files = [
-        GoFile.parse(tmp_path / name, text.encode())
+        GoFile.of(tmp_path / name, text.encode())
         for name, text in {
             "a.go": "// +build ignore\n\npackage main\n",
             "b.go": "//go:build ignore && linux\n\npackage main\n",
@@ -112,7 +112,7 @@ def test_a_package_all_behind_ignore_is_not_linked(tmp_path: Path) -> None:
     assert engine._not_linked(package, engine.Reach()) == (
         "its files are all behind an `ignore` build constraint, so no build includes them"
     )
-    files[1] = GoFile.parse(tmp_path / "b.go", b"//go:build linux\n\npackage main\n")
+    files[1] = GoFile.of(tmp_path / "b.go", b"//go:build linux\n\npackage main\n")
     assert engine._not_linked(Package(tmp_path, "main", module, files), engine.Reach()) == ""
 
 

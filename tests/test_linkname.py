@@ -131,7 +131,7 @@ def test_without_a_toolchain_nothing_is_claimed() -> None:
     source = (
         'package p\n\nimport _ "unsafe"\n\n//go:linkname f runtime.fastexprand\nfunc f(int) int32\n'
     )
-    file = GoFile.parse(Path("/m/p.go"), source.encode())
+    file = GoFile.of(Path("/m/p.go"), source.encode())
     pass_ = Pass(linkname.RULE, Package(Path("/m"), "p", MODULE, [file]), {})
     linkname.run(pass_)
     assert pass_.findings == []

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from codemod import engine, model, registry
+from codemod import engine, model, registry, syntax
+from tests.conftest import TESTDATA
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -165,14 +166,14 @@ def test_a_crashing_rule_is_an_error_not_a_crash(tmp_path: Path) -> None:
     ],
 )
 def test_the_constraint_a_file_is_built_under(name: str, source: str, expr: str) -> None:
-    assert model.GoFile.parse(Path(name), source.encode()).build_expr == expr
+    assert model.GoFile.of(Path(name), source.encode()).build_expr == expr
 
 
 def test_the_constraint_a_package_is_built_under() -> None:
     def package(*names: str) -> model.Package:
-        files = [model.GoFile.parse(Path(n), b"package p\n") for n in names]
-        files.append(model.GoFile.parse(Path("x_test.go"), b"package p\n"))  # tests do not count
-        files.append(model.GoFile.parse(Path("gen.go"), b"//go:build ignore\n\npackage p\n"))
+        files = [model.GoFile.of(Path(n), b"package p\n") for n in names]
+        files.append(model.GoFile.of(Path("x_test.go"), b"package p\n"))  # tests do not count
+        files.append(model.GoFile.of(Path("gen.go"), b"//go:build ignore\n\npackage p\n"))
         return model.Package(Path("."), "p", None, files)
 
     assert package("a_linux.go", "b_linux.go").build_expr == "linux"
@@ -224,3 +225,31 @@ def test_standard_library_import_paths_have_no_module_prefix(tmp_path: Path) -> 
     assert std.import_path(tmp_path / "src" / "vendor" / "golang.org" / "x" / "net") == (
         "vendor/golang.org/x/net"
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "clause"),
+    [
+        (b"package p\n", (0, "p")),
+        (b"// Copyright\n\n/* doc */\npackage  p_q // x\n", (24, "p_q")),
+        (b"//go:build linux\r\n\r\npackage p\r\n", (20, "p")),
+        (b"package /* odd */ p\n", (0, "p")),
+        (b"package\n\tp\n", (0, "p")),
+        (b"\xef\xbb\xbfpackage p\n", None),  # a byte order mark: left to the parser
+        (b"package \xc3\xa9t\xc3\xa9\n", None),  # a non-ASCII name: the parser's word
+        (b"packagep\n", None),
+        (b"var x = 1\n", None),
+    ],
+)
+def test_the_package_clause_is_read_on_bytes(source: bytes, clause: tuple[int, str] | None) -> None:
+    assert syntax.clause_on_bytes(source) == clause
+
+
+def test_files_are_parsed_on_first_use_and_agree_with_the_parser() -> None:
+    """Every testdata file: the package and header read on bytes are the parser's."""
+    for path in sorted(TESTDATA.rglob("*.go")):
+        file = model.GoFile.load(path)
+        assert not file.parsed or syntax.clause_on_bytes(file.source) is None, path
+        node = syntax.package_clause(file.root)
+        name = syntax.text(node.named_children[0]) if node and node.named_children else ""
+        assert (file.package, file.header_end) == (name, node.start_byte if node else 0), path

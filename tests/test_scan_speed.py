@@ -34,13 +34,14 @@ def _fingerprint(result: workflow.ScanResult) -> list[tuple[object, ...]]:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
     """The paths parsed in this process, in order."""
     seen: list[Path] = []
-    real = model.GoFile.parse.__func__  # type: ignore[attr-defined]
+    real = model.GoFile.tree.fget  # type: ignore[attr-defined]
 
-    def parse(cls: type[model.GoFile], path: Path, source: bytes, selected: bool = True):  # type: ignore[no-untyped-def]
-        seen.append(path)
-        return real(cls, path, source, selected)
+    def tree(file: model.GoFile) -> object:
+        if not file.parsed:
+            seen.append(file.path)
+        return real(file)
 
-    monkeypatch.setattr(model.GoFile, "parse", classmethod(parse))
+    monkeypatch.setattr(model.GoFile, "tree", property(tree))
     yield seen
 
 
@@ -442,3 +443,27 @@ def test_default_jobs_are_the_cores_this_process_may_use(
     monkeypatch.setattr(engine, "_INLINE_FILES", 1)  # a small tree would run inline anyway
     assert len(model.discover([tree])) > 1
     assert workflow.scan([tree]).report.files
+
+
+def test_files_no_rule_looks_into_are_not_parsed(tmp_path: Path, parsed: list[Path]) -> None:
+    """In a package with a finding, the files that cannot declare nor use the value
+    (no var, no init(), not spelling its name) are read but never parsed, tests too;
+    so a syntax error in one goes unreported, as in a directory no rule wants."""
+    tree = _write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            "p/re.go": 'package p\n\nimport "regexp"\n\nvar pattern = regexp.MustCompile("a")\n',
+            "p/use.go": "package p\n\nfunc Match(s string) bool { return pattern.MatchString(s) }\n",
+            "p/other.go": "package p\n\nfunc Other(n int) int {\n\tfor i := 0; i < n; i++ {\n\t\tn += i\n\t}\n\treturn n\n}\n",
+            "p/other_test.go": 'package p\n\nimport "testing"\n\nfunc TestOther(t *testing.T) { _ = Other(1) }\n',
+            "p/broken_test.go": "package p\n\nfunc broken( {}\n",
+            "p/use_test.go": 'package p\n\nimport "testing"\n\nfunc TestMatch(t *testing.T) { _ = pattern }\n',
+        },
+    )
+    result = workflow.scan([tree], workers=1)
+    assert {p.name for p in parsed} == {"re.go", "use.go", "use_test.go"}
+    (finding,) = result.report.findings
+    assert finding.fix is not None and "2 references in the package" in finding.message
+    assert result.report.errors == []  # broken_test.go was never parsed
+    assert (result.report.files, result.report.packages) == (6, 1)
