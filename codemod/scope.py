@@ -89,6 +89,7 @@ class PackageScope:
         self._may_declare: dict[str, list[int]] | None = None  # name -> files, on first lookup
         self._func_names: set[str] = set()  # the names files may declare a function by
         self._unknown: list[int] = []  # files whose text says nothing (unbalanced braces)
+        self._exact = False  # every file indexed: the index is the files' own, not the text's
         self.decls: Mapping[str, Decl] = _Names(self, 0)
         self.types_by_name: Mapping[str, syntax.Node] = _Names(self, 1)  # name -> type node
 
@@ -171,9 +172,20 @@ class PackageScope:
         return sorted(found + self._unknown) if self._unknown else found
 
     def _everything(self) -> list[_FileScope]:
-        for i, file in enumerate(self._files):
-            if i not in self._indexed:
-                self._indexed[i] = _FileScope.of(file)
+        """Every file's declarations; from then on the files' own index, exact, answers
+        which files declare a name, in place of the one read on bytes."""
+        if not self._exact:
+            exact: dict[str, list[int]] = {}
+            self._func_names = set()
+            for i, file in enumerate(self._files):
+                if i not in self._indexed:
+                    self._indexed[i] = _FileScope.of(file)
+                found = self._indexed[i]
+                for name in {*found.decls, *found.methods}:
+                    exact.setdefault(name, []).append(i)
+                self._func_names |= {n for n, d in found.decls.items() if d.kind is Kind.FUNC}
+            self._may_declare, self._unknown, self._names = exact, [], {}
+            self._exact = True
         return [self._indexed[i] for i in range(len(self._files))]
 
 
@@ -243,6 +255,8 @@ class _FileScope:
                             found.types[syntax.text(name)] = type_node
                     continue
                 for name in spec.children_by_field_name("name"):  # var and const specs
+                    if name.type != "identifier":
+                        continue  # the commas of `a, b`, which the grammar files as names
                     found.decls[syntax.text(name)] = Decl(
                         syntax.text(name), kind, file, name, spec, node
                     )

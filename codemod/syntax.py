@@ -153,39 +153,22 @@ def inside(node: Node, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= node.start_byte and node.end_byte <= end for start, end in ranges)
 
 
-# Byte-level Go: what a prefilter may ask of a file without parsing it. Strings and
-# comments are tokens of their own, so the brackets inside them do not count.
-_DECL_TOKENS = re.compile(
-    rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'"
-    rb"|[{}]|\b(?:var|const|type|import)\b|\bfunc\s+init\s*\(\s*\)|^func\b",
-    re.S | re.M,
+# Byte-level Go: what a prefilter, or a lookup, may ask of a file without parsing it.
+# First the text without strings and comments: each comment blanked (whitespace, as the
+# Go scanner sees it), each string emptied to `""` (not an operator: a line ending in
+# one ends its statement); the braces left give the depth.
+_LEXEMES = re.compile(
+    rb"//[^\n]*|/\*.*?\*/|\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"|`[^`]*`|'[^'\\\n]*(?:\\.[^'\\\n]*)*'",
+    re.S,
 )
+_BRACES = re.compile(rb"[{}]")
+# The keywords that start a package-level declaration, outside braces (`func` only at a
+# line start, where gofmt puts a declaration and never a func literal that continues an
+# initializer; `func init()` anywhere).
+_KEYWORDS = re.compile(rb"\b(?:var|const|type|import)\b|\bfunc\s+init\s*\(\s*\)|^func\b", re.M)
 # The last byte of a line after which a line starting with `func` still continues an
 # expression (no semicolon is inserted there): a func literal, not a declaration.
 _CONTINUES = frozenset(b"=,(+-*/&|^<>!:[{%.")
-
-
-def _literal_func(token: bytes, source: bytes, offset: int, comments: dict[int, int]) -> bool:
-    """Whether a `func` at a line start continues an expression (the code before it,
-    past blanks and the `comments` (end -> start), ends in an operator): a func literal,
-    not a declaration."""
-    if token != b"func":
-        return False  # `func init()` anywhere: a func literal has no name
-    i = offset - 1
-    while i >= 0:
-        if source[i] in b" \t\r\n":
-            i -= 1
-        elif i + 1 in comments:
-            i = comments[i + 1] - 1
-        else:
-            return source[i] in _CONTINUES
-    return False
-
-
-# Strings, comments and braces: what the depth of a byte depends on.
-_NESTING = re.compile(
-    rb"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|[{}]", re.S
-)
 # Where a package-level name is declared: after `func`/`type`/`var`/`const`, a block's
 # `(`, a `;` or a line start, maybe after other names of the same list (`var a, b`).
 _DECLARED = re.compile(
@@ -195,6 +178,7 @@ _DECLARED = re.compile(
 )
 _FUNC_NAME = re.compile(rb"\bfunc\s+([\w\x80-\xff]+)")
 _METHOD_NAME = re.compile(rb"\)\s*([\w\x80-\xff]+)\s*\(")  # `func (r T) name(`
+_VAR, _INIT, _OTHER = 0, 1, 2  # what a package-level declaration is, to `outline`
 
 
 @dataclass(frozen=True)
@@ -205,70 +189,89 @@ class Declared:
     funcs: frozenset[str]  # the functions' (not methods')
 
 
-@lru_cache(maxsize=1024)
-def declared(source: bytes) -> Declared | None:
-    """The names a Go file may declare at package level, and more: the words in
-    declaring position outside braces, strings and comments (a function body declares
-    nothing there), so that a lookup of one name parses only the files that may declare
-    it. None when the braces do not balance."""
-    pieces: list[bytes] = []
+@dataclass(frozen=True)
+class Outline:
+    """A Go file's package-level code, read on bytes, without strings and comments."""
+
+    vars: list[bytes]  # each `var` declaration (a `var (` block whole), to the next one
+    inits: list[bytes]  # each `func init()`, likewise
+    declared: Declared
+
+
+def _literal_func(code: bytes, offset: int) -> bool:
+    """Whether the `func` at `offset` (a line start) continues an expression: the code
+    before it, past blanks, ends in an operator."""
+    i = offset - 1
+    while i >= 0 and code[i] in b" \t\r\n":
+        i -= 1
+    return i >= 0 and code[i] in _CONTINUES
+
+
+def _blank(lexeme: re.Match[bytes]) -> bytes:
+    return b" " if lexeme.group()[0] == 0x2F else b'""'  # a comment (`/`), or a string
+
+
+@lru_cache(maxsize=4096)  # a prefilter, then its rule, then a scope read the same texts
+def outline(source: bytes) -> Outline | None:
+    """The file's package-level code, found on bytes (see `Outline`); None when the
+    braces do not balance, so that nothing can be said. Never less than the
+    declarations: a declaration's code runs to the next one."""
+    code = _LEXEMES.sub(_blank, source)
+    spans: list[tuple[int, int]] = []  # the code outside braces
     depth, last = 0, 0
-    for m in _NESTING.finditer(source):
-        if depth == 0:
-            pieces.append(source[last : m.start()])
-        token = m.group()
-        depth += 1 if token == b"{" else -1 if token == b"}" else 0
-        if depth < 0:
-            return None
-        last = m.end()
+    for m in _BRACES.finditer(code):
+        if m.group() == b"{":
+            if depth == 0:
+                spans.append((last, m.start()))
+            depth += 1
+        else:
+            depth -= 1
+            if depth < 0:
+                return None
+            last = m.end()
     if depth:
         return None
-    pieces.append(source[last:])
-    code = b"\n".join(pieces)  # a line start where a comment or a string was: never fewer
-    listed = [n for m in _DECLARED.finditer(code) for n in m.group(1).split(b",")]
-    funcs = _FUNC_NAME.findall(code)
-    names = {*listed, *funcs, *_METHOD_NAME.findall(code)}
+    spans.append((last, len(code)))
+    starts: list[tuple[int, int]] = []  # where each package-level declaration starts
+    for a, b in spans:
+        for m in _KEYWORDS.finditer(code, a, b):
+            token = m.group()
+            if token == b"func":
+                if not _literal_func(code, m.start()):
+                    starts.append((m.start(), _OTHER))
+            elif token.startswith(b"func"):  # func init()
+                starts.append((m.start(), _INIT))
+            else:
+                starts.append((m.start(), _VAR if token == b"var" else _OTHER))
+    found: tuple[list[bytes], list[bytes]] = ([], [])
+    ends = [begin for begin, _ in starts[1:]] + [len(code)]  # to the next declaration
+    for (begin, kind), end in zip(starts, ends[: len(starts)], strict=True):
+        if kind != _OTHER:
+            found[kind].append(code[begin:end])
+    return Outline(*found, _declared(b"\n".join(code[a:b] for a, b in spans)))
+
+
+def _declared(top: bytes) -> Declared:
+    listed = [n for m in _DECLARED.finditer(top) for n in m.group(1).split(b",")]
+    funcs = _FUNC_NAME.findall(top)
+    names = {*listed, *funcs, *_METHOD_NAME.findall(top)}
     return Declared(
         frozenset(n.strip().decode(errors="replace") for n in names),
         frozenset(n.decode(errors="replace") for n in funcs),
     )
 
 
-_INIT = re.compile(rb"func\s+init\s*\(\s*\)")
+def declared(source: bytes) -> Declared | None:
+    """The names a Go file may declare at package level, and more: the words in
+    declaring position outside braces, strings and comments (a function body declares
+    nothing there), so that a lookup of one name parses only the files that may declare
+    it. None when the braces do not balance."""
+    found = outline(source)
+    return found.declared if found is not None else None
 
 
-@lru_cache(maxsize=4096)  # a prefilter and then its rule read the same texts
 def package_code(source: bytes) -> tuple[list[bytes], list[bytes]] | None:
     """The code of every package-level `var` declaration of a Go file (a `var (` block
-    whole) and of every `func init()`, each from its keyword up to the next package-level
-    declaration, without strings and comments, found on bytes: the brackets outside
-    strings and comments give the depth (braces alone: no keyword but `func` appears
-    between parentheses at depth 0, and there only inside a line). Never less than the declarations (a `func` only
-    ends one at a line start, where gofmt puts a declaration and never a func literal
-    that continues an initializer); None when the brackets do not balance, so that
-    nothing can be said."""
-    found: tuple[list[bytes], list[bytes]] = ([], [])
-    pieces: list[bytes] = []
-    comments: dict[int, int] = {}
-    depth, start, kind = 0, -1, 0  # start: where the open declaration's code resumes
-    for m in _DECL_TOKENS.finditer(source):
-        token = m.group()
-        if token == b"{":
-            depth += 1
-        elif token == b"}":
-            depth -= 1
-        elif token[:1] in b"/\"`'":
-            if token[:1] == b"/":
-                comments[m.end()] = m.start()
-            if start >= 0:  # a string or a comment: left out
-                pieces.append(source[start : m.start()])
-                start = m.end()
-        elif not (depth or _literal_func(token, source, m.start(), comments)):
-            if start >= 0:
-                found[kind].append(b" ".join([*pieces, source[start : m.start()]]))
-            pieces, start, kind = [], -1, 0
-            if token == b"var" or _INIT.match(token):
-                start, kind = m.start(), int(token != b"var")
-    if start >= 0:
-        found[kind].append(b" ".join([*pieces, source[start:]]))
-    return found if depth == 0 else None
+    whole) and of every `func init()`, without strings and comments (see `outline`)."""
+    found = outline(source)
+    return (found.vars, found.inits) if found is not None else None

@@ -202,8 +202,8 @@ def test_package_code_is_found_on_bytes() -> None:
     )
     assert syntax.package_code(source) == (
         [
-            b"var (\n\ta = f( )  \n\tb = func() int { return 1 }()\n)\n\n \n",
-            b"var d =  \n",
+            b'var (\n\ta = f("")  \n\tb = func() int { return 1 }()\n)\n\n \n',
+            b'var d = ""\n',
             b"var e =\nfunc() int { return 2 }()\n\n \n",
         ],
         [b"func init() {\n\tfor range 3 {\n\t}\n}\n\n", b"func init() { fill() }\n"],

@@ -81,6 +81,20 @@ def test_uses_in_importers_that_block(importer: str, blocked: str) -> None:
     assert find(LIB, importer).blocked == blocked
 
 
+@pytest.mark.parametrize(
+    "importer",
+    [
+        'package q\n\nimport . "example.com/m"\n\nvar _ = Other\n',
+        'package q\n\nimport "example.com/m"\n\nvar _ = m.Other +\n',
+    ],
+)
+def test_an_importer_that_never_spells_the_name_does_not_block(importer: str) -> None:
+    """A dot-import, or a file that does not parse: neither can use Re without writing
+    it, so neither stands in the way (nor is the file parsed to know)."""
+    found = find(LIB, importer)
+    assert found.blocked == "" and found.outside == []
+
+
 def test_without_importers_only_the_package_is_read() -> None:
     found = find(LIB)
     assert found.blocked == "" and found.outside == []
