@@ -307,6 +307,14 @@ _IMPORT_BLOCK = re.compile(
 _QUOTED = re.compile(rb'"([^"]+)"')
 
 
+def _imports_end(source: bytes) -> int:
+    """Where a file's imports have ended at the latest: its first line starting with
+    `func ` (imports precede every declaration), unless a block comment before it may
+    hold that line; else its end."""
+    end = source.find(b"\nfunc ")
+    return len(source) if end < 0 or b"/*" in source[:end] else end
+
+
 def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
     """Files of the module (outside nested modules, vendor, testdata) that import the
     path, by directory. The caller parses only these."""
@@ -323,7 +331,7 @@ def _files_importing(root: Path, import_path: str) -> dict[Path, list[Path]]:
                     source = path.read_bytes()
                 except OSError:
                     continue
-                for block in _IMPORT_BLOCK.finditer(source):
+                for block in _IMPORT_BLOCK.finditer(source, 0, _imports_end(source)):
                     for quoted in _QUOTED.findall(block.group(1) or block.group(2)):
                         index.setdefault(quoted.decode(errors="replace"), []).append(path)
         _MODULE_IMPORTS[root] = index

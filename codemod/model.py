@@ -399,6 +399,7 @@ def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list
     """
     modules = modules or ModuleFinder()
     selected: dict[Path, set[Path]] = {}
+    listed: dict[Path, list[Path]] = {}  # each walked directory's files, listed once
     paths = list(paths)
     roots = tuple(Path(os.path.realpath(p)) for p in paths)
     for raw in paths:
@@ -411,10 +412,11 @@ def discover(paths: Iterable[Path], modules: ModuleFinder | None = None) -> list
             selected.setdefault(path.parent, set()).add(path)
             continue
         for directory in _walk(path):
-            selected.setdefault(directory, set()).update(_go_files(directory))
+            listed[directory] = listed.get(directory) or _go_files(directory)
+            selected.setdefault(directory, set()).update(listed[directory])
     jobs = []
     for directory in sorted(selected):
-        files = tuple(_go_files(directory))
+        files = tuple(listed.get(directory) or _go_files(directory))
         if files:
             jobs.append(
                 DirectoryJob(

@@ -125,9 +125,20 @@ class PackageScope:
             return []
         return [d for d in self.declarations(name) if d.kind is Kind.FUNC]
 
+    def function_names(self, words: set[str]) -> set[str]:
+        """Those of `words` some file's text may declare a function by: the package's
+        functions among them, and maybe more (a set operation, no lookup)."""
+        self._index()
+        return set(words) if self._unknown else words & self._func_names
+
+    def declared_among(self, words: set[str]) -> set[str]:
+        """Those of `words` some file's text may declare at package level (a set
+        operation, no lookup): a superset of the package's names among them."""
+        index = self._index()
+        return set(words) if self._unknown else {w for w in words if w in index}
+
     def _may_be_function(self, name: str) -> bool:
-        self._declaring(name)  # reads every file's names once
-        return name in self._func_names or bool(self._unknown)
+        return bool(self.function_names({name}))
 
     def methods(self, name: str) -> list[tuple[GoFile, syntax.Node]]:
         """The method declarations named `name`, of any receiver, in file order."""
@@ -158,6 +169,11 @@ class PackageScope:
 
     def _declaring(self, name: str) -> list[int]:
         """The files that may declare `name` (by position), from their text."""
+        found = self._index().get(name, [])
+        return sorted(found + self._unknown) if self._unknown else found
+
+    def _index(self) -> dict[str, list[int]]:
+        """Name -> the files whose text may declare it, read once (see `_everything`)."""
         if self._may_declare is None:
             self._may_declare, self._unknown = {}, []
             for i, file in enumerate(self._files):
@@ -168,8 +184,7 @@ class PackageScope:
                 for word in declared.names:
                     self._may_declare.setdefault(word, []).append(i)
                 self._func_names |= declared.funcs
-        found = self._may_declare.get(name, [])
-        return sorted(found + self._unknown) if self._unknown else found
+        return self._may_declare
 
     def _everything(self) -> list[_FileScope]:
         """Every file's declarations; from then on the files' own index, exact, answers
@@ -317,7 +332,9 @@ WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
 
 @lru_cache(maxsize=1024)
 def _spelled(name: str) -> re.Pattern[bytes]:
-    return re.compile(rb"(?<![\w\x80-\xff])" + re.escape(name.encode()) + rb"(?![\w\x80-\xff])")
+    # The name first, then the bytes around it: a literal start the regex engine finds fast.
+    word = re.escape(name.encode())
+    return re.compile(word + rb"(?![\w\x80-\xff])(?<![\w\x80-\xff]" + word + rb")")
 
 
 def mentions(file: GoFile, name: str) -> bool:
@@ -340,14 +357,18 @@ def identifiers_in(
 ) -> dict[str, list[syntax.Node]]:
     """`identifiers_named` for many names in one pass over the text, or over the byte
     ranges `within` (in order)."""
-    wanted = {n.encode() for n in names}
+    if not names:
+        return {}
     ranges = [(0, len(file.source))] if within is None else within
-    spans = [
-        m.span()
-        for start, end in ranges
-        for m in WORD.finditer(file.source, start, end)
-        if m.group() in wanted
-    ]
+    if len(names) > 8:  # every word, kept if wanted: one pass whatever the number of names
+        wanted = {n.encode() for n in names}
+        found = (m for a, b in ranges for m in WORD.finditer(file.source, a, b))
+        spans = [m.span() for m in found if m.group() in wanted]
+    else:  # a search for each name, which the regex engine runs fast
+        hits = (
+            m for n in names for a, b in ranges for m in _spelled(n).finditer(file.source, a, b)
+        )
+        spans = sorted(m.span() for m in hits)
     out: dict[str, list[syntax.Node]] = {}
     for node in _nodes_at(file, spans):
         out.setdefault(syntax.text(node), []).append(node)

@@ -91,7 +91,7 @@ def read_at_startup_besides(
                 if use.name in lazy
                 else {r for f in _reachable(use.name, func_calls) for r in func_reads.get(f, ())}
             )
-            for name in reached & lazy:
+            for name in sorted(reached & lazy):  # one order, whatever the hash seed
                 via = "" if name == use.name else f" (through {use.name})"
                 read[name] = f"{owner.where}{via}"
                 lazy.discard(name)
@@ -210,11 +210,14 @@ def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> li
     """Each package-level use of `names` and of the package's functions, outside func
     literals in non-test files, with the top-level declaration it sits in."""
     out = []
-    for file, ranges in _may_run_at_startup(package, scope).items():
-        words = {
-            w.decode(errors="replace") for a, b in ranges for w in WORD.findall(file.source, a, b)
-        }
-        wanted = (names & words) | {w for w in words if scope.function(w) and w != "init"}
+    reached = _may_run_at_startup(package, scope)
+    for file in package.non_test_files():
+        ranges = reached.get(file, [])
+        if not ranges:
+            continue
+        words = _words(file, ranges)
+        funcs = {w for w in scope.function_names(words) if scope.function(w) and w != "init"}
+        wanted = (names & words) | funcs
         for name, idents in identifiers_in(file, wanted, ranges).items():
             for ident in idents:
                 owner = _owner(ident)
@@ -258,6 +261,12 @@ def _stored_by_registration(file: GoFile, ident: syntax.Node) -> bool:
     return False
 
 
+def _words(file: GoFile, ranges: list[tuple[int, int]]) -> set[str]:
+    """The words the file's text spells in the byte ranges, each once."""
+    spelled = {w for a, b in ranges for w in WORD.findall(file.source, a, b)}
+    return {w.decode(errors="replace") for w in spelled}
+
+
 def _may_run_at_startup(
     package: Package, scope: PackageScope
 ) -> dict[GoFile, list[tuple[int, int]]]:
@@ -278,16 +287,15 @@ def _may_run_at_startup(
             ):
                 seeds.append((file, node))
     kept, todo = list(seeds), list(seeds)
-    spelled: set[bytes] = set()
+    spelled: set[str] = set()
     while todo:
         file, node = todo.pop()
-        for word in WORD.findall(file.source, node.start_byte, node.end_byte):
-            if word in spelled:
-                continue
-            spelled.add(word)
+        words = scope.function_names(_words(file, [(node.start_byte, node.end_byte)])) - spelled
+        spelled |= words
+        for word in sorted(words):
             reached = [
                 (d.file, d.node.parent)
-                for d in scope.functions(word.decode(errors="replace"))
+                for d in scope.functions(word)
                 if d.node.parent is not None and not d.file.is_test
             ]
             kept += reached

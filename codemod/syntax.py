@@ -195,7 +195,7 @@ class Outline:
 
     vars: list[bytes]  # each `var` declaration (a `var (` block whole), to the next one
     inits: list[bytes]  # each `func init()`, likewise
-    declared: Declared
+    top: bytes  # the code outside braces (pieces on lines of their own)
 
 
 def _literal_func(code: bytes, offset: int) -> bool:
@@ -248,26 +248,25 @@ def outline(source: bytes) -> Outline | None:
     for (begin, kind), end in zip(starts, ends[: len(starts)], strict=True):
         if kind != _OTHER:
             found[kind].append(code[begin:end])
-    return Outline(*found, _declared(b"\n".join(code[a:b] for a, b in spans)))
+    return Outline(*found, b"\n".join(code[a:b] for a, b in spans))
 
 
-def _declared(top: bytes) -> Declared:
-    listed = [n for m in _DECLARED.finditer(top) for n in m.group(1).split(b",")]
-    funcs = _FUNC_NAME.findall(top)
-    names = {*listed, *funcs, *_METHOD_NAME.findall(top)}
-    return Declared(
-        frozenset(n.strip().decode(errors="replace") for n in names),
-        frozenset(n.decode(errors="replace") for n in funcs),
-    )
-
-
+@lru_cache(maxsize=4096)
 def declared(source: bytes) -> Declared | None:
     """The names a Go file may declare at package level, and more: the words in
     declaring position outside braces, strings and comments (a function body declares
     nothing there), so that a lookup of one name parses only the files that may declare
     it. None when the braces do not balance."""
     found = outline(source)
-    return found.declared if found is not None else None
+    if found is None:
+        return None
+    listed = [n for m in _DECLARED.finditer(found.top) for n in m.group(1).split(b",")]
+    funcs = _FUNC_NAME.findall(found.top)
+    names = {*listed, *funcs, *_METHOD_NAME.findall(found.top)}
+    return Declared(
+        frozenset(n.strip().decode(errors="replace") for n in names),
+        frozenset(n.decode(errors="replace") for n in funcs),
+    )
 
 
 def package_code(source: bytes) -> tuple[list[bytes], list[bytes]] | None:

@@ -252,6 +252,34 @@ def _may_declare(work: re.Pattern[bytes], source: bytes) -> bool:
     return code is None or any(b"=" in t and work.search(t) for t in code[0])
 
 
+_CALLED = re.compile(rb"(?<![\w.\x80-\xff])(?!(?:func|var)\b)([\w\x80-\xff]+)\s*\(")
+
+
+@cache
+def _spelled(names: frozenset[str]) -> re.Pattern[bytes]:
+    return re.compile(b"|".join(re.escape(n.encode()) for n in sorted(names)))
+
+
+def _may_declare_in(ctx: Context, source: bytes) -> bool:
+    """`_may_declare`, sharper with the package at hand: a call of a plain name counts
+    only when some file of the package may declare that name (`len(` or `byte(` do
+    not), a map literal only when the declaration has as many `:` as a reported
+    literal has entries (each entry has one)."""
+    code = syntax.package_code(source)
+    if code is None:
+        return True
+    constructors = _spelled(frozenset(name for _, name in ctx.constructors))
+    for t in code[0]:
+        if b"=" not in t:
+            continue
+        if constructors.search(t) or (b"map" in t and t.count(b":") >= ctx.min_map_entries):
+            return True
+        called = {m.decode(errors="replace") for m in _CALLED.findall(t)}
+        if called and ctx.scope.declared_among(called):
+            return True
+    return False
+
+
 def run(pass_: Pass) -> None:
     package = pass_.package
     if package.is_external_test or not any(
@@ -495,9 +523,8 @@ def _read_in(ctx: Context, decl: Decl) -> str:
 def _find_candidates(ctx: Context) -> Iterable[Candidate]:
     """The costly package vars, looked for only in files whose text may declare one: the
     others are not parsed for it."""
-    work = _work(frozenset(name for _, name in ctx.constructors))
     for file in ctx.package.non_test_files():
-        if not file.never_built and _may_declare(work, file.source):
+        if not file.never_built and _may_declare_in(ctx, file.source):
             for var in package_vars(file):
                 candidate = _candidate(ctx, var) if var.values else None
                 if candidate is not None:

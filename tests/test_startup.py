@@ -275,3 +275,32 @@ def test_only_code_start_up_may_run_is_resolved(monkeypatch) -> None:
     unreached = {lines.index("func unused() int { return len(f) }") + 1, len(lines)}
     assert resolved and not unreached & set(resolved)
     assert read["c"].endswith("(through helper)") and "f" not in read and "a" not in read
+
+
+def test_what_one_use_reads_comes_in_one_order_whatever_the_hash_seed() -> None:
+    """A call that reaches several deferred vars names them sorted: the first is what a
+    finding's message quotes, so it must not depend on Python's string hashing."""
+    import subprocess
+    import sys
+
+    script = (
+        "from codemod import startup\n"
+        "from codemod.scope import PackageScope\n"
+        "from codemod.testing import package\n"
+        "pkg = package({'p.go': 'package p\\n\\nvar "
+        + ", ".join("abcdefgh")
+        + " = 1, 2, 3, 4, 5, 6, 7, 8\\n\\n"
+        "var eager = sum()\\n\\nfunc sum() int { return a + b + c + d + e + f + g + h }\\n'})\n"
+        "print(list(startup.read_at_startup(pkg, PackageScope.of(pkg), set('abcdefgh'))))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert seen == {str(list("abcdefgh")) + "\n"}
