@@ -10,11 +10,12 @@ import enum
 import hashlib
 import multiprocessing
 import os
+import pickle
 import re
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -513,55 +514,69 @@ def run(
 ) -> Report:
     """Analyse all jobs; `progress(phase, files done, files in all)` follows the jobs.
     With a `cache`, a job whose key it holds is not analysed again (not with `program`:
-    profile's init work is not cached)."""
-    jobs = list(jobs)
+    profile's init work is not cached).
+
+    The biggest jobs go first, each to the worker processes as soon as its key says it
+    is not cached, so that they work while the keys of the others are computed; a run
+    whose jobs left are too few for a pool to pay is analysed here."""
+    jobs = sorted(jobs, key=lambda job: -len(job.files))  # no worker left with one at the end
     total = Report()
     n_files = sum(len(j.files) for j in jobs)
     done = 0
-    keys = _keys(jobs, rules, reach) if cache is not None and reach.program is None else {}
+    key_of = _keyer(jobs, rules, reach) if cache is not None and reach.program is None else None
+    workers = workers or cores()
 
-    def finished(job: DirectoryJob, report: Report) -> None:
+    def finished(job: DirectoryJob, report: Report, key: str = "") -> None:
         nonlocal done
         total.merge(report)
-        key = keys.get(job)
         if cache is not None and key and not report.toolchain:
             cache.put(key, report)
         done += len(job.files)
         if progress:
             progress(phase, done, n_files)
 
-    if cache is not None and keys:
-        hits = {job: cache.get(key) for job, key in keys.items() if key}
-        for job, hit in hits.items():
-            if isinstance(hit, Report):
-                keys.pop(job)  # stored already
-                finished(job, hit)
-        jobs = [job for job in jobs if job in keys]
-    left = sum(len(j.files) for j in jobs)
-    workers = workers or cores()
-    if workers == 1 or left < _INLINE_FILES or len(jobs) <= 1:
+    pool: ProcessPoolExecutor | None = None
+    futures: dict[Future[bytes], DirectoryJob] = {}
+    held: list[tuple[DirectoryJob, str]] = []  # not cached, not yet given to a worker
+    try:
         for job in jobs:
-            finished(job, analyze(job, rules, reach))
-    else:
-        with _sigint_blocked():  # the workers, forked here, inherit the blocked mask
-            pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=_pool_context(),
-                initializer=_start_worker,
-                initargs=(rules,),
-            )
-            # The biggest first, so that no worker is left with one at the end.
-            biggest = sorted(jobs, key=lambda job: -len(job.files))
-            futures = {pool.submit(_analyze_in_worker, job, reach): job for job in biggest}
-        try:
-            for future in as_completed(futures):
-                finished(futures[future], future.result())
-        except BaseException:  # Ctrl-C, or a toolchain that cannot run: drop what is queued
+            key = key_of(job) if key_of is not None else ""
+            hit = cache.get(key) if cache is not None and key else None
+            if isinstance(hit, Report):
+                finished(job, hit)
+                continue
+            held.append((job, key))
+            enough = sum(len(j.files) for j, _ in held) >= _INLINE_FILES
+            if pool is None and workers > 1 and len(jobs) > 1 and enough:
+                pool = _pool(workers, rules)
+            if pool is not None:
+                with _sigint_blocked():  # a worker forked now inherits the blocked mask
+                    for waiting, waiting_key in held:
+                        futures[
+                            pool.submit(_analyze_in_worker, waiting, reach, waiting_key, cache)
+                        ] = waiting
+                held = []
+        for job, key in held:  # too few for a pool
+            finished(job, analyze(job, rules, reach), key)
+        for future in as_completed(futures):
+            finished(futures[future], pickle.loads(future.result()))
+    except BaseException:  # Ctrl-C, or a toolchain that cannot run: drop what is queued
+        if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        raise
+    if pool is not None:
         pool.shutdown()
     total.sort()
     return total
+
+
+def _pool(workers: int, rules: Selection) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=_start_worker,
+        initargs=(rules,),
+    )
 
 
 def cores() -> int:
@@ -572,8 +587,10 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def _keys(jobs: list[DirectoryJob], rules: Selection, reach: Reach) -> dict[DirectoryJob, str]:
-    """Each job's cache key; "" for a job with a file that cannot be read (its analysis
+def _keyer(
+    jobs: list[DirectoryJob], rules: Selection, reach: Reach
+) -> Callable[[DirectoryJob], str]:
+    """A job's cache key; "" for a job with a file that cannot be read (its analysis
     reports that)."""
     settings = (
         [(config.path, config.exclude, config.rules) for config in reach.configs],
@@ -581,13 +598,14 @@ def _keys(jobs: list[DirectoryJob], rules: Selection, reach: Reach) -> dict[Dire
         reach.fix_unlinked,
     )
     keys = scancache.Keys(rules, settings, reach.workspace, jobs)
-    found: dict[DirectoryJob, str] = {}
-    for job in jobs:
+
+    def key(job: DirectoryJob) -> str:
         try:
-            found[job] = keys.key(job)
+            return keys.key(job)
         except InputError:
-            found[job] = ""
-    return found
+            return ""
+
+    return key
 
 
 # A worker's rules, given once when it starts rather than with every job.
@@ -599,8 +617,16 @@ def _start_worker(rules: Selection) -> None:
     _WORKER_RULES = rules
 
 
-def _analyze_in_worker(job: DirectoryJob, reach: Reach) -> Report:
-    return analyze(job, _WORKER_RULES, reach)
+def _analyze_in_worker(
+    job: DirectoryJob, reach: Reach, key: str, cache: scancache.Cache | None
+) -> bytes:
+    """The job's report, pickled once: for the cache (written here, in parallel) and
+    for the way back."""
+    report = analyze(job, _WORKER_RULES, reach)
+    data = pickle.dumps(report, pickle.HIGHEST_PROTOCOL)
+    if cache is not None and key and not report.toolchain:
+        cache.put_pickled(key, data)
+    return data
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:

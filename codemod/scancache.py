@@ -71,19 +71,27 @@ class Cache:
             return None
 
     def put(self, key: str, report: object) -> None:
+        try:
+            data = pickle.dumps(report, pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return  # an unpicklable result: not kept
+        self.put_pickled(key, data)
+
+    def put_pickled(self, key: str, data: bytes) -> None:
+        """`put`, for a result pickled already."""
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as out:
-                    pickle.dump(report, out, pickle.HIGHEST_PROTOCOL)
+                    out.write(data)
                 os.replace(tmp, path)
             except BaseException:
                 os.unlink(tmp)
                 raise
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            pass  # a read-only or full cache directory, an unpicklable result: not kept
+        except OSError:
+            pass  # a read-only or full cache directory: not kept
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / key

@@ -241,6 +241,8 @@ def _may_report(work: re.Pattern[bytes], source: bytes) -> bool:
 def _may_fill(source: bytes) -> bool:
     """Whether a file may have a `func init()` that fills a var: one with a loop or a
     call; a file whose brackets do not balance may have anything."""
+    if b"init" not in source:
+        return False
     code = syntax.package_code(source)
     return code is None or any(_INIT_WORK.search(t, t.find(b")") + 1) for t in code[1])
 
@@ -248,6 +250,8 @@ def _may_fill(source: bytes) -> bool:
 def _may_declare(work: re.Pattern[bytes], source: bytes) -> bool:
     """Whether a file may declare a costly var: a package-level var declaration with an
     initializer showing `work`; a file whose brackets do not balance may hold anything."""
+    if b"var" not in source:
+        return False
     code = syntax.package_code(source)
     return code is None or any(b"=" in t and work.search(t) for t in code[0])
 
@@ -265,6 +269,8 @@ def _may_declare_in(ctx: Context, source: bytes) -> bool:
     only when some file of the package may declare that name (`len(` or `byte(` do
     not), a map literal only when the declaration has as many `:` as a reported
     literal has entries (each entry has one)."""
+    if b"var" not in source:
+        return False
     code = syntax.package_code(source)
     if code is None:
         return True
