@@ -143,7 +143,8 @@ class Keys:
     def _digest(self, path: Path) -> bytes:
         if path not in self._digests:
             try:
-                data = path.read_bytes()
+                with open(path, "rb") as f:
+                    data = f.read()
             except OSError as exc:
                 raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
             self._digests[path] = hashlib.sha256(data).digest()
@@ -166,7 +167,7 @@ class Keys:
             for job in self._walk(root):
                 roots.add(job.module.root if job.module else root)
                 for path in job.files:
-                    h.update(_text(path))
+                    h.update(os.fsencode(path) + b"\0")
                     h.update(self._digest(path))
             for module_root in sorted(roots):
                 h.update(_files(module_root / name for name in _MODULE_FILES))

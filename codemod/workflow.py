@@ -9,26 +9,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codemod import (
-    bench,
-    diffs,
-    engine,
-    gitops,
-    gotool,
-    model,
-    registry,
-    render_bench,
-    scancache,
-    summary,
-    verify,
-    writer,
-)
 from codemod import changeset as cs
 from codemod import config as cfg
+from codemod import diffs, engine, gotool, model, registry, scancache, summary, verify, writer
 from codemod.progress import Progress
 from codemod.rule import Finding, Rule, Safety
+
+if TYPE_CHECKING:  # measuring and git load when a run asks for them, not on every scan
+    from codemod import bench
 
 
 @dataclass
@@ -231,6 +221,8 @@ def _reader(digests: dict[Path, bytes]) -> cs.Reader:
 
 
 def refuse_dirty(paths: Sequence[Path]) -> None:
+    from codemod import gitops
+
     dirty = gitops.dirty_paths([p.absolute() for p in paths])
     if dirty:
         shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
@@ -266,6 +258,8 @@ def lock(paths: Sequence[Path]) -> AbstractContextManager[None]:
 
 
 def _tree_root(path: Path) -> Path:
+    from codemod import gitops
+
     directory = path if path.is_dir() else path.parent
     try:
         return gitops.top_level(directory)
@@ -409,6 +403,8 @@ def apply(
     with nothing written that `journal` does not record. Left-over findings are in the
     outcome, not an error; a preview that `apply` would refuse to write (nothing could
     verify it) has `plan.unverifiable` set."""
+    from codemod import gitops
+
     problem = request.problem()
     if problem:
         raise model.InputError(problem)
@@ -473,6 +469,8 @@ def _write_apply(
     request: ApplyRequest, ui: ApplyUI, outcome: ApplyOutcome, repo: Path | None
 ) -> None:
     """Preview, or write the plan (on a new branch), commit and push it."""
+    from codemod import gitops
+
     plan, journal = outcome.plan, outcome.journal
     changes = plan.changes
     base = diff_base(list(request.paths))
@@ -511,6 +509,8 @@ def _bench_apply(
     request: BenchRequest, ui: ApplyUI, repo: Path, base: str
 ) -> tuple[bench.Result, str]:
     """Start-up of HEAD before the change against the written result, and its Markdown."""
+    from codemod import bench, render_bench
+
     with ui.measuring() as progress:
         measured = bench.run(
             _inside(Path.cwd(), repo),
@@ -529,6 +529,8 @@ def diff_base(paths: list[Path]) -> Path | None:
     from there, wherever it runs, and skips (silently) what is not under its directory, so
     paths relative to a subdirectory, or with `..`, would apply nothing. Outside git, the
     current directory (`patch -p1`)."""
+    from codemod import gitops
+
     try:
         return gitops.common_work_tree(paths)
     except gitops.GitError:
