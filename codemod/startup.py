@@ -791,10 +791,12 @@ def _init_items(file: GoFile, node: syntax.Node, code: _Code) -> list[InitItem]:
     body = node.child_by_field_name("body")
     if body is None:
         return []
-    found = _registrations_in(file, body, code, set())
+    registering = _registering_calls(file, body, code)  # once: a body may be huge
+    found = _registrations_in(file, body, code, set(), registering)
     statements = [s for s in _statements(body) if s.type != "comment"]
     only = bool(statements) and all(
-        _registers(file, s, code) or _local_registers(file, s, code) for s in statements
+        _registers(file, s, code, registering) or _local_registers(file, s, code)
+        for s in statements
     )
     intos = ", ".join(dict.fromkeys(r.into for r in found))
     line = node.start_point[0] + 1
@@ -832,14 +834,20 @@ def _statements(block: syntax.Node) -> list[syntax.Node]:
 
 
 def _registrations_in(
-    file: GoFile, node: syntax.Node, code: _Code, seen: set[str]
+    file: GoFile,
+    node: syntax.Node,
+    code: _Code,
+    seen: set[str],
+    registering: list[tuple[syntax.Node, str]] | None = None,
 ) -> list[InitItem]:
     """Each registering call in `node` (outside func literals), and in the package
-    functions it calls, transitively."""
+    functions it calls, transitively. `registering`: `_registering_calls` of `node`,
+    when the caller has it."""
     deferred = syntax.func_literal_ranges(node)
+    registering = _registering_calls(file, node, code) if registering is None else registering
     out = [
         InitItem("registration", str(file.path), call.start_point[0] + 1, _summary(call), into)
-        for call, into in _registering_calls(file, node, code)
+        for call, into in registering
         if not syntax.inside(call, deferred)
     ]
     for caps in syntax.matches(_LOCAL_CALLS, node):
@@ -880,14 +888,21 @@ def _into(path: str, name: str) -> str:
     return path if path in REGISTRARS else ""
 
 
-def _registers(file: GoFile, node: syntax.Node, code: _Code) -> str:
-    """What `node` registers into, outside func literals ("" if nothing)."""
+def _registers(
+    file: GoFile,
+    node: syntax.Node,
+    code: _Code,
+    around: list[tuple[syntax.Node, str]] | None = None,
+) -> str:
+    """What `node` registers into, outside func literals ("" if nothing). `around`:
+    `_registering_calls` of code that holds `node`, when the caller has it."""
     deferred = syntax.func_literal_ranges(node)
-    found = [
-        into
-        for call, into in _registering_calls(file, node, code)
-        if not syntax.inside(call, deferred)
-    ]
+    registering = (
+        _registering_calls(file, node, code)
+        if around is None
+        else [(c, i) for c, i in around if syntax.inside(c, [(node.start_byte, node.end_byte)])]
+    )
+    found = [into for call, into in registering if not syntax.inside(call, deferred)]
     return ", ".join(dict.fromkeys(found))
 
 
