@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from codemod.rule import Finding
 
 # Each command imports what it uses when it runs: `--version`, `--help` and `rules` must
-# not pay for git, the toolchain's helpers or the statistics (tests/test_startup_time.py).
+# not pay for git, the toolchain's helpers or the statistics (tests/test_start_time.py).
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 

@@ -29,7 +29,9 @@ _SIMPLE = re.compile(rf"{_WORD}(?: {_WORD})*")
 
 def table(rules: Sequence[Rule]) -> None:
     rows = [(r.id, r.safety.value, r.summary) for r in rules]
-    text = None if _terminal() else plain_table(HEADER, rows, NO_WRAP, _width())
+    # On Windows rich may narrow the table by a column for a legacy console: let it.
+    plain = not _terminal() and sys.platform != "win32"
+    text = plain_table(HEADER, rows, NO_WRAP, _width()) if plain else None
     if text is None:
         _rich_table(rows)
     else:

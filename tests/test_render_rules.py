@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import random
 import string
+import sys
 
 import pytest
 from rich.console import Console
@@ -94,3 +95,25 @@ def test_piped_table_follows_columns(
     monkeypatch.setenv("COLUMNS", "57")
     render_rules.table(rules)
     assert capsys.readouterr().out == rich_text(rows, 57, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"FORCE_COLOR": "1"},
+        {"FORCE_COLOR": ""},
+        {"TTY_COMPATIBLE": "1"},
+        {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"},
+        {"TTY_COMPATIBLE": "2", "FORCE_COLOR": "1"},
+    ],
+)
+def test_terminal_is_what_rich_decides(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawn for a terminal (colours, rich) exactly when rich would draw for one."""
+    for name in ("TTY_COMPATIBLE", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert render_rules._terminal() == Console(file=sys.stdout).is_terminal
