@@ -81,12 +81,16 @@ def entry_points(group: str = GROUP) -> list[EntryPoint]:
 
 def _plain_path() -> bool:
     """Every distribution is a *.dist-info or *.egg-info directory in a directory of
-    sys.path: no zip or egg on the path, no finder of distributions but the standard one."""
+    sys.path: no zip or egg on the path (nor a non-str entry), no finder of distributions
+    but the standard one."""
     from importlib.machinery import PathFinder
 
     finders = [f for f in sys.meta_path if hasattr(f, "find_distributions")]
-    return finders == [PathFinder] and not any(
-        entry.lower().endswith(".egg") or os.path.isfile(entry or ".") for entry in sys.path
+    return finders == [PathFinder] and all(
+        isinstance(entry, str)
+        and not entry.lower().endswith(".egg")
+        and not os.path.isfile(entry or ".")
+        for entry in sys.path
     )
 
 

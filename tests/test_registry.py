@@ -4,6 +4,7 @@ issue 12) and must find exactly what importlib.metadata finds."""
 from __future__ import annotations
 
 import os
+import sys
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -75,3 +76,12 @@ def test_entry_point_values_load_as_importlib_metadata_loads_them() -> None:
     assert registry.EntryPoint("m", "os.path").load() is os.path
     with pytest.raises(ValueError, match="'not a reference!' is not module:attribute"):
         registry.EntryPoint("bad", "not a reference!").load()
+
+
+def test_a_path_object_on_sys_path_is_read_by_importlib_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distribution(tmp_path, "pathy-1.0.dist-info", f"[{GROUP}]\npathy = p:RULE\n")
+    monkeypatch.setattr(sys, "path", [tmp_path, *sys.path])
+    assert not registry._plain_path()
+    assert ("pathy", "p:RULE") in found(GROUP)
