@@ -111,7 +111,9 @@ def _entry_point_files() -> Iterator[str]:
             seen.add(normalized)
             try:
                 with open(
-                    os.path.join(entry or ".", child, "entry_points.txt"), encoding="utf-8"
+                    os.path.join(entry or ".", child, "entry_points.txt"),
+                    encoding="utf-8",
+                    errors="replace",  # another group's bad byte must not stop codemod
                 ) as f:
                     yield f.read()
             except OSError:  # no entry points (or not a directory)

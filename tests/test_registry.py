@@ -85,3 +85,13 @@ def test_a_path_object_on_sys_path_is_read_by_importlib_metadata(
     monkeypatch.setattr(sys, "path", [tmp_path, *sys.path])
     assert not registry._plain_path()
     assert ("pathy", "p:RULE") in found(GROUP)
+
+
+def test_a_bad_byte_in_another_group_loses_no_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distribution(tmp_path, "latin-1.0.dist-info", None)
+    text = f"[console_scripts]\ncaf\xe9 = latin:main\n[{GROUP}]\nlatin = latin_rule:RULE\n"
+    (tmp_path / "latin-1.0.dist-info" / "entry_points.txt").write_bytes(text.encode("latin-1"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert ("latin", "latin_rule:RULE") in found(GROUP)
