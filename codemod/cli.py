@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from codemod.rule import Finding
 
 # Each command imports what it uses when it runs: `--version`, `--help` and `rules` must
-# not pay for git, the toolchain's helpers or the statistics (tests/test_startup_time.py).
+# not pay for git, the toolchain's helpers or the statistics (tests/test_start_time.py).
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -144,9 +144,13 @@ def cli(ctx: click.Context) -> None:
     """Find and rewrite Go code that slows down program start-up."""
     if ctx.meta.get(_HELP):
         return
-    from codemod import registry, render
+    from codemod import registry
 
-    render.skipped_rules(registry.installed().skipped)
+    skipped = registry.installed().skipped
+    if skipped:
+        from codemod import render
+
+        render.skipped_rules(skipped)
 
 
 @cli.command("rules")
@@ -154,16 +158,16 @@ def cli(ctx: click.Context) -> None:
 @click.option("--explain", "explain", metavar="ID", help="Print one rule's documentation.")
 def rules_cmd(fmt: str, explain: str | None) -> None:
     """List the installed rules."""
-    from codemod import registry, render
+    from codemod import registry, render_rules
 
     if explain:
         try:
-            render.explain(registry.get(explain))
+            render_rules.explain(registry.get(explain))
         except registry.UnknownRuleError as exc:
             raise InputFailure(str(exc)) from None
         return
     rules = list(registry.all_rules().values())
-    render.rules_json(rules) if fmt == "json" else render.rules_table(rules)
+    render_rules.rules_json(rules) if fmt == "json" else render_rules.table(rules)
 
 
 @cli.command()

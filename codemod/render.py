@@ -5,7 +5,6 @@ Results go to stdout; messages for humans (summaries, errors, progress) go to st
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -15,11 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 
 from codemod import __version__, registry
 from codemod.progress import Progress as ProgressReport
-from codemod.rule import Example, Finding, Rule, Safety
+from codemod.rule import Finding, Rule, Safety
 
 if TYPE_CHECKING:  # `codemod rules` starts without them (tests/test_start_time.py)
     from rich.progress import Progress
@@ -268,75 +266,12 @@ def unsafe_fixes(applied: list[Finding], skipped: list[Finding]) -> None:
 # ---------------------------------------------------------------------------- rules
 
 
-def rules_table(rules: list[Rule]) -> None:
-    table = Table(box=None, pad_edge=False)
-    table.add_column("rule", style="cyan", no_wrap=True)
-    table.add_column("fix")
-    table.add_column("summary")
-    for r in rules:
-        table.add_row(r.id, r.safety.value, r.summary)
-    out.print(table)
-
-
-def rules_json(rules: list[Rule]) -> None:
-    doc = [
-        {
-            "id": r.id,
-            "summary": r.summary,
-            "safety": r.safety.value,
-            "safety_reason": r.safety_reason,
-            "options": [
-                {"name": o.name, "default": o.default, "help": o.help, "choices": list(o.choices)}
-                for o in r.options
-            ],
-            "docs": r.docs,
-            "examples": [dataclasses.asdict(e) for e in r.examples],
-        }
-        for r in rules
-    ]
-    emit(json.dumps(doc, indent=2) + "\n")
-
-
-def explain(rule: Rule) -> None:
-    options = "\n".join(f"- `{o.name}` (default `{o.default!r}`): {o.help}" for o in rule.options)
-    text = (
-        f"# {rule.id}\n\n{rule.summary}\n\n"
-        f"**Fix safety:** {rule.safety.value}. {rule.safety_reason}\n\n{rule.docs.strip()}\n"
-    )
-    if rule.examples:
-        text += "\n## Examples\n" + "".join(map(_example, rule.examples))
-    if options:
-        text += f"\n## Options (`[rules.{rule.id}]` in .codemod.toml)\n\n{options}\n"
-    if out.is_terminal:
-        from rich.markdown import Markdown
-
-        out.print(Markdown(text))
-    else:
-        emit(text)
-
-
 def skipped_rules(skipped: Iterable[registry.Skipped]) -> None:
     for entry in skipped:
         err.print(
             f"codemod: rule entry point {entry.name} ({entry.value}) skipped: {entry.reason}",
             markup=False,
         )
-
-
-def _example(example: Example) -> str:
-    """One example as Markdown: the code before, then after, or what the rule says."""
-    default_go = next(f.default for f in dataclasses.fields(Example) if f.name == "go")
-    where = f" (a module at go {example.go})" if example.go != default_go else ""
-    text = f"\n### {example.title}{where}\n\n```go\n{example.before}```\n"
-    if example.after is not None:
-        text += f"\nbecomes\n\n```go\n{example.after}```\n"
-        return text + "".join(
-            f"\nand a new file, `{name}`:\n\n```go\n{content}```\n"
-            for name, content in example.creates
-        )
-    return text + (
-        "\nis reported and left as it is.\n" if example.reported else "\nis not reported.\n"
-    )
 
 
 # ---------------------------------------------------------------------------- progress

@@ -56,6 +56,7 @@ SIDE = {
     "codemod.bench",
     "codemod.render",
     "codemod.render_bench",
+    "codemod.render_rules",
     "codemod.render_profile",
     "codemod.profile",
     "codemod.render_html",
