@@ -330,6 +330,11 @@ def package_vars(file: GoFile) -> Iterator[VarSpec]:
 WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
 
 
+def spelled_words(texts: Iterable[bytes]) -> set[str]:
+    """The words (identifiers, keywords) the texts spell, each once."""
+    return {w.decode(errors="replace") for w in {w for t in texts for w in WORD.findall(t)}}
+
+
 @lru_cache(maxsize=1024)
 def _spelled(name: str) -> re.Pattern[bytes]:
     # The name first, then the bytes around it: a literal start the regex engine finds fast.

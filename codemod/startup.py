@@ -16,13 +16,13 @@ from codemod import calls, syntax, typeexpr
 from codemod.model import GoFile, Package
 from codemod.purity import REGISTRARS
 from codemod.scope import (
-    WORD,
     Decl,
     Kind,
     PackageScope,
     identifiers_in,
     package_vars,
     refers_to_package,
+    spelled_words,
 )
 
 
@@ -215,7 +215,7 @@ def _uses_by_owner(package: Package, scope: PackageScope, names: set[str]) -> li
         ranges = reached.get(file, [])
         if not ranges:
             continue
-        words = _words(file, ranges)
+        words = spelled_words(file.source[a:b] for a, b in ranges)
         funcs = {w for w in scope.function_names(words) if scope.function(w) and w != "init"}
         wanted = (names & words) | funcs
         for name, idents in identifiers_in(file, wanted, ranges).items():
@@ -261,12 +261,6 @@ def _stored_by_registration(file: GoFile, ident: syntax.Node) -> bool:
     return False
 
 
-def _words(file: GoFile, ranges: list[tuple[int, int]]) -> set[str]:
-    """The words the file's text spells in the byte ranges, each once."""
-    spelled = {w for a, b in ranges for w in WORD.findall(file.source, a, b)}
-    return {w.decode(errors="replace") for w in spelled}
-
-
 def _may_run_at_startup(
     package: Package, scope: PackageScope
 ) -> dict[GoFile, list[tuple[int, int]]]:
@@ -290,7 +284,8 @@ def _may_run_at_startup(
     spelled: set[str] = set()
     while todo:
         file, node = todo.pop()
-        words = scope.function_names(_words(file, [(node.start_byte, node.end_byte)])) - spelled
+        text = file.source[node.start_byte : node.end_byte]
+        words = scope.function_names(spelled_words([text])) - spelled
         spelled |= words
         for word in sorted(words):
             reached = [

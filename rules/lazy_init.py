@@ -117,7 +117,6 @@ from codemod.rule import (
     Safety,
 )
 from codemod.scope import (
-    WORD,
     Decl,
     Kind,
     PackageScope,
@@ -127,6 +126,7 @@ from codemod.scope import (
     mentions,
     package_vars,
     refers_to_package,
+    spelled_words,
 )
 
 TEST_FILE = "codemod_lazyinit_test.go"
@@ -391,11 +391,10 @@ def _specs(
     return known[file]
 
 
-def _var_words(source: bytes) -> frozenset[str] | None:
+def _var_words(source: bytes) -> set[str] | None:
     """The words of a file's package-level var declarations, on bytes (None: unknown)."""
     code = syntax.package_code(source)
-    words = WORD.findall(b" ".join(code[0])) if code is not None else None
-    return None if words is None else frozenset(w.decode(errors="replace") for w in words)
+    return spelled_words(code[0]) if code is not None else None
 
 
 def _reads(ctx: Context, file: GoFile, value: syntax.Node, names: set[str]) -> set[str]:
