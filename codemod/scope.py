@@ -144,15 +144,12 @@ class PackageScope:
         """The method declarations named `name`, of any receiver, in file order."""
         found = []
         for i in self._declaring(name):
-            if i not in self._indexed:
-                self._indexed[i] = _FileScope.of(self._files[i])
-            found += [(self._files[i], node) for node in self._indexed[i].methods.get(name, [])]
+            found += [(self._files[i], node) for node in self._file(i).methods.get(name, [])]
         return found
 
     def declarations(self, name: str) -> list[Decl]:
         """Every file's declaration of `name`, in file order (build-tagged twins)."""
-        self._lookup(name)
-        found = [self._indexed[i].decls.get(name) for i in self._declaring(name)]
+        found = [self._file(i).decls.get(name) for i in self._declaring(name)]
         return [decl for decl in found if decl is not None]
 
     def _lookup(self, name: str) -> tuple[Decl | None, syntax.Node | None]:
@@ -160,12 +157,16 @@ class PackageScope:
         if name not in self._names:
             decl, type_node = None, None
             for i in self._declaring(name):  # in file order: the last declaration wins
-                if i not in self._indexed:
-                    self._indexed[i] = _FileScope.of(self._files[i])
-                decl = self._indexed[i].decls.get(name, decl)
-                type_node = self._indexed[i].types.get(name, type_node)
+                decl = self._file(i).decls.get(name, decl)
+                type_node = self._file(i).types.get(name, type_node)
             self._names[name] = (decl, type_node)
         return self._names[name]
+
+    def _file(self, i: int) -> _FileScope:
+        """The declarations of file `i`, read (parsing it) on first use."""
+        if i not in self._indexed:
+            self._indexed[i] = _FileScope.of(self._files[i])
+        return self._indexed[i]
 
     def _declaring(self, name: str) -> list[int]:
         """The files that may declare `name` (by position), from their text."""
@@ -192,16 +193,14 @@ class PackageScope:
         if not self._exact:
             exact: dict[str, list[int]] = {}
             self._func_names = set()
-            for i, file in enumerate(self._files):
-                if i not in self._indexed:
-                    self._indexed[i] = _FileScope.of(file)
-                found = self._indexed[i]
+            for i in range(len(self._files)):
+                found = self._file(i)
                 for name in {*found.decls, *found.methods}:
                     exact.setdefault(name, []).append(i)
                 self._func_names |= {n for n, d in found.decls.items() if d.kind is Kind.FUNC}
             self._may_declare, self._unknown, self._names = exact, [], {}
             self._exact = True
-        return [self._indexed[i] for i in range(len(self._files))]
+        return [self._file(i) for i in range(len(self._files))]
 
 
 class _Names(Mapping[str, Any]):

@@ -216,8 +216,9 @@ def prefilter(options: Mapping[str, Any]) -> Prefilter:
     return Prefilter(((b"var",), wanted), any_file=partial(_may_report, _work(frozenset(names))))
 
 
-# A call of a plain name (an own function or a func-valued var), not `func(` or `var (`.
-_OWN_CALL = rb"(?<![\w.\x80-\xff])(?!(?:func|var)\b)[\w\x80-\xff]+\s*\("
+# A call of a plain name (an own function or a func-valued var), not `func(` or `var (`;
+# the name is its group.
+_OWN_CALL = rb"(?<![\w.\x80-\xff])(?!(?:func|var)\b)([\w\x80-\xff]+)\s*\("
 # What an init() needs to fill a var in a loop (see startup.filled_by_init): a loop, or
 # a call of a package function (that may loop).
 _INIT_WORK = re.compile(rb"\bfor\b|" + _OWN_CALL)
@@ -227,9 +228,7 @@ _INIT_WORK = re.compile(rb"\bfor\b|" + _OWN_CALL)
 def _work(names: frozenset[str]) -> re.Pattern[bytes]:
     """What an initializer needs to be costly (see `_heavy`): a constructor's name, a
     map literal, or a call of a plain name."""
-    return re.compile(
-        b"|".join([*(re.escape(n.encode()) for n in sorted(names)), b"map", _OWN_CALL])
-    )
+    return re.compile(b"|".join([_constructors(names).pattern, b"map", _OWN_CALL]))
 
 
 def _may_report(work: re.Pattern[bytes], source: bytes) -> bool:
@@ -256,11 +255,12 @@ def _may_declare(work: re.Pattern[bytes], source: bytes) -> bool:
     return code is None or any(b"=" in t and work.search(t) for t in code[0])
 
 
-_CALLED = re.compile(rb"(?<![\w.\x80-\xff])(?!(?:func|var)\b)([\w\x80-\xff]+)\s*\(")
+_CALLED = re.compile(_OWN_CALL)
 
 
 @cache
-def _spelled(names: frozenset[str]) -> re.Pattern[bytes]:
+def _constructors(names: frozenset[str]) -> re.Pattern[bytes]:
+    """Any of the constructors' names, spelled anywhere."""
     return re.compile(b"|".join(re.escape(n.encode()) for n in sorted(names)))
 
 
@@ -274,7 +274,7 @@ def _may_declare_in(ctx: Context, source: bytes) -> bool:
     code = syntax.package_code(source)
     if code is None:
         return True
-    constructors = _spelled(frozenset(name for _, name in ctx.constructors))
+    constructors = _constructors(frozenset(name for _, name in ctx.constructors))
     for t in code[0]:
         if b"=" not in t:
             continue
